@@ -1,0 +1,40 @@
+package io.mailpipe.account;
+
+import java.time.Duration;
+
+/**
+ * One SMTP mailbox account mailpipe sends through, fully resolved (preset applied, secrets read).
+ *
+ * @param name                unique name, used in outcomes, metrics and {@code account} pinning
+ * @param host                SMTP host
+ * @param port                SMTP port
+ * @param security            connection protection
+ * @param username            login, or null for no authentication
+ * @param password            password (never logged; {@link #toString()} masks it)
+ * @param from                the account's own address, RFC 5322 form, display name allowed
+ * @param allowSenderOverride whether a request's {@code from} may be used as From
+ * @param limits              hourly and daily limits
+ * @param maxRecipients       most recipients (to+cc+bcc) per message, or null for no limit
+ * @param maxMessageBytes     largest message accepted, in bytes, or null for no limit
+ * @param timeout             connect and read timeout
+ */
+public record Account(
+        String name,
+        String host,
+        int port,
+        Security security,
+        String username,
+        String password,
+        String from,
+        boolean allowSenderOverride,
+        Limits limits,
+        Integer maxRecipients,
+        Long maxMessageBytes,
+        Duration timeout) {
+
+    @Override
+    public String toString() {
+        return "Account[" + name + " " + username + "@" + host + ":" + port + " " + security
+                + (password == null ? "" : " password=***") + "]";
+    }
+}

@@ -1,0 +1,84 @@
+package io.mailpipe.outcome;
+
+/**
+ * Machine-readable reason of an outcome ({@code reasonCode} in the event, {@code mailpipe.reason.code}
+ * on dead letters). Part of the public contract: values are only ever added, never renamed.
+ * The JSON form is the lower-case name ({@code invalid_address}).
+ */
+public enum ReasonCode {
+    // --- SENT
+    /** The server accepted the message. */
+    ACCEPTED(Status.SENT),
+    /** Accepted for some recipients, refused for others (see {@code rejectedRecipients}). */
+    PARTIALLY_ACCEPTED(Status.SENT),
+
+    // --- REJECTED: the request is invalid (never sent, dead-lettered)
+    /** The record value is not JSON, or not a JSON object. */
+    MALFORMED_JSON(Status.REJECTED),
+    /** A required field is missing or empty ({@code id}, {@code subject}). */
+    MISSING_FIELD(Status.REJECTED),
+    /** A field has the wrong type or an unusable value. */
+    INVALID_FIELD(Status.REJECTED),
+    /** {@code to} is missing or empty. */
+    NO_RECIPIENTS(Status.REJECTED),
+    /** An address in from, replyTo, to, cc or bcc does not parse as an RFC 5322 mailbox. */
+    INVALID_ADDRESS(Status.REJECTED),
+    /** CR, LF, NUL or a Unicode line separator in a value that becomes a header (header injection). */
+    HEADER_INJECTION(Status.REJECTED),
+    /** A custom header that mailpipe sets itself or that is not a valid header name. */
+    FORBIDDEN_HEADER(Status.REJECTED),
+    /** Neither {@code text} nor {@code html}. */
+    NO_BODY(Status.REJECTED),
+    /** An attachment without filename, or whose content is not valid base64. */
+    INVALID_ATTACHMENT(Status.REJECTED),
+    /** {@code account} names no configured account. */
+    UNKNOWN_ACCOUNT(Status.REJECTED),
+    /** The composed message is larger than the account's {@code maxMessageBytes}, or the request larger than the worker accepts. */
+    MESSAGE_TOO_LARGE(Status.REJECTED),
+    /** More recipients than the account's {@code maxRecipients}. */
+    TOO_MANY_RECIPIENTS(Status.REJECTED),
+    /** Processing failed unexpectedly (a bug or an unforeseen input); the record is dead-lettered. */
+    INTERNAL_ERROR(Status.REJECTED),
+
+    // --- EXPIRED
+    /** {@code notAfter} is in the past. */
+    NOT_AFTER_PASSED(Status.EXPIRED),
+    /** The configured maximum number of attempts was used up. */
+    ATTEMPTS_EXHAUSTED(Status.EXPIRED),
+    /** The request is older than the configured maximum age. */
+    MAX_AGE_EXCEEDED(Status.EXPIRED),
+
+    // --- FAILED
+    /** Every recipient was refused permanently (5xx on RCPT TO). */
+    RECIPIENT_REJECTED(Status.FAILED),
+    /** The server refused the message permanently (5xx on MAIL FROM or after DATA). */
+    MESSAGE_REJECTED(Status.FAILED),
+
+    // --- DEFERRED
+    /** A temporary (4xx) reply. */
+    TEMPORARY_FAILURE(Status.DEFERRED),
+    /** The server could not be reached, the connection broke or timed out. */
+    CONNECTION_FAILED(Status.DEFERRED),
+    /** The account's credentials were refused (535/534); an account problem, not the message's. */
+    AUTHENTICATION_FAILED(Status.DEFERRED),
+    /** TLS could not be established or the certificate was not trusted. */
+    TLS_FAILED(Status.DEFERRED),
+    /** Every eligible account has reached its limits; the request waits. */
+    ACCOUNTS_AT_LIMIT(Status.DEFERRED);
+
+    private final Status status;
+
+    ReasonCode(Status status) {
+        this.status = status;
+    }
+
+    /** The status an outcome with this reason has. */
+    public Status status() {
+        return status;
+    }
+
+    /** The contract form: lower-case name. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
