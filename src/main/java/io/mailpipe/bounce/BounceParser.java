@@ -1,0 +1,99 @@
+package io.mailpipe.bounce;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses bounce messages (non-delivery reports, delay notices, complaint reports, auto-replies)
+ * into one {@link BounceRecord} per recipient. Camel-free and thread-safe; never throws on bad
+ * input: what cannot be read is listed in {@link ParseResult#problems()}.
+ *
+ * <p>Stages: raw bytes are normalised (line endings, mbox separators, several messages per file)
+ * ({@link RawMessages}); each message is read with jakarta.mail into a {@link MailView}; the
+ * first detector of {@link Detectors#DEFAULT} whose guard passes and that finds recipients
+ * extracts them; {@link ReasonClassifier} decides each reason.
+ */
+public final class BounceParser {
+    private final List<Detector> detectors;
+
+    /** A parser with the default detector list. */
+    public BounceParser() {
+        this(Detectors.DEFAULT);
+    }
+
+    BounceParser(List<Detector> detectors) {
+        this.detectors = List.copyOf(detectors);
+    }
+
+    /** Parses one raw message (or an mbox file holding several). Never throws. */
+    public ParseResult parse(byte[] rawMessage) {
+        List<String> problems = new ArrayList<>();
+        List<BounceRecord> records = new ArrayList<>();
+        if (rawMessage == null) {
+            problems.add("no input");
+            return new ParseResult(records, problems);
+        }
+        for (byte[] message : RawMessages.split(rawMessage, problems)) {
+            try {
+                records.addAll(parseOne(message, problems));
+            } catch (RuntimeException | StackOverflowError e) {
+                problems.add("message skipped: " + e.getClass().getSimpleName() + " while parsing");
+            }
+        }
+        return new ParseResult(records, problems);
+    }
+
+    private List<BounceRecord> parseOne(byte[] message, List<String> problems) {
+        MailView mail = MailReader.read(message, problems);
+        for (Detector d : detectors) {
+            if (!d.guard(mail)) {
+                continue;
+            }
+            List<Finding> found = d.extract(mail);
+            if (found.isEmpty()) {
+                continue;
+            }
+            OriginalMessage original = OriginalMessage.of(mail);
+            List<BounceRecord> out = new ArrayList<>(found.size());
+            for (Finding f : found) {
+                out.add(toRecord(f, d.name(), original));
+            }
+            return out;
+        }
+        return List.of();
+    }
+
+    static BounceRecord toRecord(Finding f, String detector, OriginalMessage original) {
+        Reason reason = ReasonClassifier.decide(f);
+        Kind kind = kindOf(f, reason);
+        boolean permanent = isPermanent(f);
+        boolean hard = kind == Kind.BOUNCE && reason.isHard(permanent);
+        return new BounceRecord(kind, Texts.cleanAddress(f.recipient), f.status, f.replyCode, f.action, reason,
+                hard, Texts.collapse(f.diagnostic), f.reportingMta, f.remoteMta, original.messageId(),
+                original.requestId(), f.feedbackType, detector);
+    }
+
+    private static Kind kindOf(Finding f, Reason reason) {
+        if (f.kind != null) {
+            return f.kind;
+        }
+        if (reason == Reason.DELIVERED || "delivered".equals(f.action) || "relayed".equals(f.action)
+                || "expanded".equals(f.action)) {
+            return Kind.DELIVERED;
+        }
+        if ("delayed".equals(f.action)) {
+            return Kind.DELAY;
+        }
+        return Kind.BOUNCE;
+    }
+
+    private static boolean isPermanent(Finding f) {
+        if (f.status != null) {
+            return f.status.startsWith("5");
+        }
+        if (f.replyCode != null) {
+            return f.replyCode.startsWith("5");
+        }
+        return !"delayed".equals(f.action);
+    }
+}

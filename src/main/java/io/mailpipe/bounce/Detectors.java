@@ -1,0 +1,25 @@
+package io.mailpipe.bounce;
+
+import java.util.List;
+
+/**
+ * The explicit, ordered detector registry. Specific formats first; the RFC 3464 parser catches
+ * every remaining multipart/report; the generic text scanner is the last resort.
+ */
+final class Detectors {
+    static final List<Detector> DEFAULT = List.of(
+            new ArfDetector(),
+            new AmazonSesDetector(),
+            new GoogleGroupsDetector(),
+            new Rfc3464Detector(),
+            new EximDetector(),
+            new QmailDetector(),
+            new DragonFlyDetector(),
+            new OpenSmtpdDetector(),
+            new GmailDetector(),
+            new AutoReplyDetector(),
+            new GenericTextDetector());
+
+    private Detectors() {
+    }
+}

@@ -1,0 +1,38 @@
+package io.mailpipe.bounce;
+
+/**
+ * What a detector extracted about one recipient, before the reason is decided. Mutable, used only
+ * between the detector and {@link ReasonClassifier}; becomes an immutable {@link BounceRecord}.
+ */
+final class Finding {
+    String recipient;
+    String status;
+    String replyCode;
+    String action;
+    String diagnostic;
+    /** Diagnostic-Code type: "smtp", "x-unix", ... (lower case); null when unknown. */
+    String diagnosticType;
+    /** The SMTP command the remote host answered (RCPT, MAIL, DATA, HELO, CONN); null when unknown. */
+    String command;
+    String reportingMta;
+    String remoteMta;
+    String feedbackType;
+    /** A reason the detector is sure of (provider-specific message); null to let the rules decide. */
+    Reason reason;
+    /** Set for non-failure reports (complaint, autoreply); null means decide from action/status. */
+    Kind kind;
+
+    Finding() {
+    }
+
+    Finding(String recipient, String diagnostic) {
+        this.recipient = recipient;
+        this.diagnostic = diagnostic;
+    }
+
+    @Override
+    public String toString() {
+        // No addresses or diagnostic text: this may end up in logs.
+        return "Finding[status=" + status + ", reply=" + replyCode + ", action=" + action + "]";
+    }
+}

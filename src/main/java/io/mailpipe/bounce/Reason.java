@@ -1,0 +1,105 @@
+package io.mailpipe.bounce;
+
+import java.util.Locale;
+
+/**
+ * Why a message bounced, in Sisimai's vocabulary (the JSON form is the lower-case name, e.g.
+ * {@code userunknown}). Values are only ever added, never renamed.
+ */
+public enum Reason {
+    /** The local part of the recipient address does not exist. */
+    USERUNKNOWN,
+    /** The recipient's mailbox is full (over quota). */
+    MAILBOXFULL,
+    /** The domain part of the recipient address does not exist (no MX/A, NXDOMAIN). */
+    HOSTUNKNOWN,
+    /** Rejected after DATA by a recipient-side filter, or the mailbox is disabled. */
+    FILTERED,
+    /** The envelope sender (MAIL FROM) was rejected. */
+    REJECTED,
+    /** The sending host (IP address or hostname) is blocked, e.g. by a DNS blocklist. */
+    BLOCKED,
+    /** A spam filter on the remote host rejected the message. */
+    SPAMDETECTED,
+    /** A policy of the remote host was violated. */
+    POLICYVIOLATION,
+    /** Delivery time expired: the server gave up retrying. */
+    EXPIRED,
+    /** The recipient account is suspended or disabled. */
+    SUSPEND,
+    /** A security problem, e.g. authentication required or refused. */
+    SECURITYERROR,
+    /** SPF, DKIM or DMARC failed. */
+    AUTHFAILURE,
+    /** Connection or routing problem: DNS failure, routing loop, broken connection. */
+    NETWORKERROR,
+    /** The remote mail system failed. */
+    SYSTEMERROR,
+    /** Too many connections, or too many recipients in one transaction. */
+    TOOMANYCONN,
+    /** The message exceeded the remote size limit. */
+    MESGTOOBIG,
+    /** Rejected for its content or header format (media, conversion). */
+    CONTENTERROR,
+    /** The remote host refused to relay. */
+    NORELAYING,
+    /** The destination does not accept mail at all (null MX, 521). */
+    NOTACCEPT,
+    /** The sending host has no (or an invalid) reverse DNS (PTR) record. */
+    REQUIREPTR,
+    /** The recipient has moved and mail is not forwarded. */
+    HASMOVED,
+    /** A local delivery program (pipe, procmail) failed. */
+    MAILERERROR,
+    /** A failure without enough detail to decide a reason. */
+    ONHOLD,
+    /** No reason could be determined. */
+    UNDEFINED,
+    /** An automatic out-of-office reply (not a failure). */
+    VACATION,
+    /** A complaint (ARF feedback report), not a failure. */
+    FEEDBACK,
+    /** Successfully delivered (positive DSN), not a failure. */
+    DELIVERED,
+    /** The message exceeded a per-mailbox limit (message size, number of messages). */
+    EXCEEDLIMIT,
+    /** The remote mail system is out of storage. */
+    SYSTEMFULL,
+    /** Rejected for sending too fast (rate limit). */
+    SPEEDING,
+    /** A virus scanner rejected the message. */
+    VIRUSDETECTED,
+    /** A syntax error in an SMTP command. */
+    SYNTAXERROR,
+    /** The sending IP address has a bad reputation. */
+    BADREPUTATION,
+    /** The message does not comply with RFC 5322/5321 (e.g. duplicate or missing headers). */
+    NOTCOMPLIANTRFC,
+    /** The message was not sent because the address is on a suppression list. */
+    SUPPRESSED,
+    /** STARTTLS failed or was required. */
+    FAILEDSTARTTLS;
+
+    /** JSON form: {@code userunknown}, {@code mailboxfull}, ... */
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Sisimai's hard-bounce rule: only a missing user, a missing domain, a moved mailbox or a
+     * destination that accepts no mail at all (the latter only with a permanent, 5xx, code).
+     */
+    public boolean isHard(boolean permanent) {
+        return switch (this) {
+            case USERUNKNOWN, HOSTUNKNOWN, HASMOVED -> true;
+            case NOTACCEPT -> permanent;
+            default -> false;
+        };
+    }
+
+    /** Reasons whose decision from a status code alone is weak and may be refined by text. */
+    boolean isTentative() {
+        return this == UNDEFINED || this == ONHOLD || this == SYSTEMERROR || this == SECURITYERROR
+                || this == EXPIRED || this == NETWORKERROR || this == HOSTUNKNOWN || this == USERUNKNOWN;
+    }
+}

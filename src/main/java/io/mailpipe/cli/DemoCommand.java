@@ -1,0 +1,177 @@
+package io.mailpipe.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.kafka.LocalKafkaBroker;
+import io.mailpipe.kafka.TopicAdmin;
+import io.mailpipe.kafka.TopicTail;
+import io.mailpipe.outcome.OutcomeEvent;
+import io.mailpipe.outcome.OutcomeJson;
+import io.mailpipe.outcome.Status;
+import io.mailpipe.sandbox.MailSandbox;
+import io.mailpipe.worker.Worker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mailpipe demo}: everything local and real, nothing to configure. Starts a single-node Kafka broker and a
+ * GreenMail sandbox, runs a worker with {@code examples/demo.yaml}, publishes {@code examples/requests.jsonl},
+ * prints every outcome as it arrives and a summary, then shuts everything down.
+ */
+@Command(name = "demo", description = "Run mailpipe end to end on a local broker and mail sandbox, then exit.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--requests", description = "JSON-lines file of requests (default: examples/requests.jsonl, else the copy in the jar).")
+    Path requests;
+
+    @Option(names = "--timeout", description = "Give up after this long (default: ${DEFAULT-VALUE}).", defaultValue = "PT3M")
+    Duration timeout;
+
+    @Option(names = "--data-dir", description = "Folder for the broker's data (default: ${DEFAULT-VALUE}; emptied first).",
+            defaultValue = ".mailpipe/demo")
+    Path dataDir;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public Integer call() throws Exception {
+        Instant started = Instant.now();
+        List<String> lines = requestLines();
+        deleteTree(dataDir);
+        say("starting the local Kafka broker (KRaft, own JVM) in " + dataDir + " ...");
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir.resolve("kafka"));
+             MailSandbox sandbox = MailSandbox.start()) {
+            say("Kafka at " + broker.bootstrapServers() + "; mail sandbox (GreenMail) SMTP 127.0.0.1:" + sandbox.smtpPort()
+                    + ", IMAP 127.0.0.1:" + sandbox.imapPort());
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("DEMO_SMTP_PORT", String.valueOf(sandbox.smtpPort()));
+            MailpipeConfig config = MailpipeConfig.parse(resource("examples/demo.yaml"), env::get, "examples/demo.yaml");
+            config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
+            TopicAdmin.ensureTopics(config.kafka());
+            try (Worker worker = Worker.start(config)) {
+                say("worker started with accounts " + config.accounts().stream().map(a -> a.name()).toList()
+                        + "; publishing " + lines.size() + " requests from examples/requests.jsonl");
+                List<String> ids = publish(broker.bootstrapServers(), config.kafka().topics().requests(), lines);
+                Map<String, OutcomeEvent> terminal = watch(broker.bootstrapServers(), config.kafka().topics().outcomes(), ids);
+                Map<Status, Integer> counts = new TreeMap<>();
+                terminal.values().forEach(e -> counts.merge(e.status(), 1, Integer::sum));
+                boolean complete = terminal.keySet().containsAll(ids);
+                String summary = "summary: " + terminal.size() + "/" + ids.size() + " requests finished: "
+                        + counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none")
+                        + "; the sandbox received " + sandbox.receivedCount() + " message copies; "
+                        + Duration.between(started, Instant.now()).toMillis() / 1000.0 + " s";
+                System.out.println(summary);
+                if (!complete) {
+                    System.err.println("demo: not every request reached a terminal outcome within " + timeout);
+                    return 1;
+                }
+            }
+        }
+        say("everything shut down");
+        return 0;
+    }
+
+    private List<String> publish(String bootstrap, String topic, List<String> lines) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int n = 0;
+            for (String line : lines) {
+                n++;
+                String id = idOf(line, n);
+                ids.add(id);
+                producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), line.getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+        return ids;
+    }
+
+    /** The request's id, or for a line that is not JSON the id a publisher would use as key: its line number. */
+    private String idOf(String line, int n) {
+        try {
+            JsonNode node = json.readTree(line);
+            if (node != null && node.hasNonNull("id")) {
+                return node.get("id").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: the worker rejects it; the key still identifies it
+        }
+        return "line-" + n;
+    }
+
+    private Map<String, OutcomeEvent> watch(String bootstrap, String topic, List<String> ids) throws IOException {
+        Map<String, OutcomeEvent> terminal = new HashMap<>();
+        Instant deadline = Instant.now().plus(timeout);
+        try (TopicTail tail = new TopicTail(bootstrap, topic)) {
+            while (!terminal.keySet().containsAll(ids) && Instant.now().isBefore(deadline)) {
+                for (var record : tail.poll(Duration.ofMillis(500))) {
+                    OutcomeEvent event = OutcomeJson.read(record.value());
+                    System.out.println("outcome " + new String(record.value(), StandardCharsets.UTF_8));
+                    if (event.status().isTerminal()) {
+                        terminal.put(event.id(), event);
+                    }
+                }
+            }
+        }
+        return terminal;
+    }
+
+    private List<String> requestLines() throws IOException {
+        String text = requests != null ? Files.readString(requests) : resource("examples/requests.jsonl");
+        return text.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** A file of the project folder when run from it, else the copy inside the jar. */
+    private static String resource(String path) throws IOException {
+        Path file = Path.of(path);
+        if (Files.isReadable(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        }
+        try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException(path + " not found in the working directory or the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void say(String text) {
+        System.out.println("demo: " + text);
+    }
+}

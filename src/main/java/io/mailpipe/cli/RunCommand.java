@@ -1,0 +1,69 @@
+package io.mailpipe.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailpipe.config.ConfigException;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.kafka.LocalKafkaBroker;
+import io.mailpipe.worker.Worker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mailpipe run}: a worker until SIGTERM; then it drains in-flight sends and commits before it exits. */
+@Command(name = "run", description = "Run a mailpipe worker until SIGTERM (or Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = {"-c", "--config"}, description = "Configuration file (default: ${DEFAULT-VALUE}).", defaultValue = "mailpipe.yaml")
+    Path config;
+
+    @Override
+    public Integer call() {
+        if (!Files.isReadable(config)) {
+            System.err.println("mailpipe: configuration file " + config + " not found; copy mailpipe.example.yaml to "
+                    + config + " and adapt it, or pass --config FILE");
+            return 2;
+        }
+        MailpipeConfig cfg;
+        try {
+            cfg = MailpipeConfig.load(config);
+        } catch (ConfigException e) {
+            System.err.println("mailpipe: " + e.getMessage());
+            return 2;
+        }
+        LocalKafkaBroker broker = null;
+        if (cfg.kafka().useLocalBroker()) {
+            Path dir = Path.of(cfg.worker().dataDir(), "kafka");
+            LOG.warn("KAFKA_BOOTSTRAP_SERVERS is not set and kafka.bootstrapServers is empty: starting the local single-node "
+                    + "Kafka broker (data in {}). Set KAFKA_BOOTSTRAP_SERVERS to use your cluster.", dir);
+            broker = LocalKafkaBroker.start(dir);
+            cfg = cfg.withKafka(cfg.kafka().withBootstrapServers(broker.bootstrapServers()));
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Worker worker = Worker.start(cfg);
+        LocalKafkaBroker localBroker = broker;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                worker.close();
+                if (localBroker != null) {
+                    localBroker.close();
+                }
+            } finally {
+                stopped.countDown();
+            }
+        }, "mailpipe-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,520 @@
+package io.mailpipe.compose;
+
+import io.mailpipe.account.Account;
+import io.mailpipe.outcome.ReasonCode;
+import io.mailpipe.request.HeaderRules;
+import jakarta.activation.DataHandler;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.ContentDisposition;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParameterList;
+import jakarta.mail.internet.ParseException;
+import jakarta.mail.util.ByteArrayDataSource;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UnsupportedEncodingException;
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the MIME message for one {@link MessageSpec} sent through one {@link Account}.
+ *
+ * <p>Rules, in the order they apply:
+ * <ul>
+ *   <li><b>Sender</b>: with {@link Account#allowSenderOverride()} and a requested {@code from}, From is the
+ *       requested address. Otherwise From is the account's own address (keeping the request's display
+ *       name when the account has none), and a requested {@code from} with another address becomes
+ *       Reply-To. A requested {@code replyTo} is always the Reply-To.</li>
+ *   <li><b>Recipients</b>: To, Cc and Bcc headers (Angus' SMTPTransport leaves Bcc out of DATA);
+ *       the envelope is to + cc + bcc, duplicates removed.</li>
+ *   <li><b>Encoding</b>: subject and display names as RFC 2047 UTF-8 encoded words; bodies
+ *       {@code charset=UTF-8} with the transfer encoding Angus picks (7bit, quoted-printable or base64);
+ *       attachment file names as RFC 2231 {@code filename*=UTF-8''...} in Content-Disposition and as an
+ *       RFC 2047 encoded word in the Content-Type {@code name} (for clients that only read that).</li>
+ *   <li><b>Structure</b>: text/plain, text/html, or multipart/alternative (text first); with attachments,
+ *       multipart/mixed with that body first.</li>
+ *   <li><b>Identity</b>: a Message-ID derived from the request id ({@link #messageIdFor}), so a retry of the
+ *       same request through an account of the same domain carries the same Message-ID; Date from the
+ *       clock; {@value #HEADER_REQUEST_ID} and, with a campaign, {@value #HEADER_CAMPAIGN}.</li>
+ * </ul>
+ * Custom headers are added in the spec's order, after mailpipe's own; a reserved name
+ * ({@link HeaderRules#isReserved}) is refused. Non-ASCII header values become RFC 2047 encoded words.
+ *
+ * <p>Stateless apart from the clock: one instance serves all threads. Imports nothing from Camel.
+ */
+public final class MessageComposer {
+
+    /** Header carrying the request id, for correlating replies and bounces. */
+    public static final String HEADER_REQUEST_ID = "X-Mailpipe-Id";
+    /** Header carrying the request's campaign tag, when it has one. */
+    public static final String HEADER_CAMPAIGN = "X-Mailpipe-Campaign";
+
+    /** Headers Angus' SMTPTransport leaves out of DATA; the size is counted the same way. */
+    private static final String[] NOT_IN_DATA = {"Bcc", "Content-Length"};
+    private static final String UTF_8 = "UTF-8";
+    private static final String DEFAULT_ATTACHMENT_TYPE = "application/octet-stream";
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    /** Longest RFC 2231 segment, so that each {@code filename*N*=} line stays under 78 characters. */
+    private static final int RFC2231_SEGMENT = 50;
+    private static final char[] BASE32_LOWER = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    /** Bytes of SHA-256(requestId) in the Message-ID: 15 bytes = 120 bits = 24 base32 characters, no padding. */
+    private static final int MESSAGE_ID_HASH_BYTES = 15;
+
+    private final Clock clock;
+
+    /** A composer that dates messages with the system clock. */
+    public MessageComposer() {
+        this(Clock.systemUTC());
+    }
+
+    /** A composer that dates messages with {@code clock} (tests pass a fixed clock). */
+    public MessageComposer(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Composes the message, calls {@code saveChanges()} and measures it.
+     *
+     * @param spec    what to send
+     * @param account the account it is sent through (its {@code from} and sender policy apply)
+     * @param session the mail session the message belongs to
+     * @return the message and its envelope, size and identity
+     * @throws CompositionException when a field cannot be turned into a valid message; the exception
+     *                              names the field and carries the outcome reason
+     */
+    public ComposedMessage compose(MessageSpec spec, Account account, Session session) throws CompositionException {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(session, "session");
+        if (isBlank(spec.requestId())) {
+            throw new CompositionException("requestId", "missing", ReasonCode.MISSING_FIELD);
+        }
+        if (spec.text() == null && spec.html() == null) {
+            throw new CompositionException("text", "neither text nor html is given", ReasonCode.NO_BODY);
+        }
+
+        Senders senders = senders(spec, account);
+        List<InternetAddress> to = addresses(spec.to(), "to");
+        List<InternetAddress> cc = addresses(spec.cc(), "cc");
+        List<InternetAddress> bcc = addresses(spec.bcc(), "bcc");
+        List<String> envelope = envelope(to, cc, bcc);
+        if (envelope.isEmpty()) {
+            throw new CompositionException("to", "no recipient in to, cc or bcc", ReasonCode.NO_RECIPIENTS);
+        }
+        String domain = asciiDomain(senders.from().getAddress());
+        String messageId = messageIdFor(spec.requestId(), domain);
+
+        MailpipeMimeMessage message = new MailpipeMimeMessage(session, messageId);
+        try {
+            message.setFrom(senders.from());
+            if (senders.replyTo() != null) {
+                message.setReplyTo(new InternetAddress[] {senders.replyTo()});
+            }
+            setRecipients(message, Message.RecipientType.TO, to);
+            setRecipients(message, Message.RecipientType.CC, cc);
+            setRecipients(message, Message.RecipientType.BCC, bcc);
+            if (spec.subject() != null) {
+                message.setSubject(spec.subject(), UTF_8);
+            }
+            message.setSentDate(Date.from(clock.instant()));
+            message.setHeader(HEADER_REQUEST_ID, headerValue(HEADER_REQUEST_ID, spec.requestId()));
+            if (!isBlank(spec.campaign())) {
+                message.setHeader(HEADER_CAMPAIGN, headerValue(HEADER_CAMPAIGN, spec.campaign()));
+            }
+            addCustomHeaders(message, spec.headers());
+            setBody(message, spec);
+            message.saveChanges();
+        } catch (MessagingException e) {
+            // Angus' messages here describe MIME problems, not the message's addresses or content
+            throw new CompositionException("message", "could not build the MIME message ("
+                    + e.getClass().getSimpleName() + ")", ReasonCode.INTERNAL_ERROR, e);
+        }
+        long size = measure(message);
+        return new ComposedMessage(message, messageId, size, envelope, senders.from().getAddress(),
+                senders.replyTo() == null ? null : senders.replyTo().getAddress());
+    }
+
+    /**
+     * The Message-ID mailpipe gives a request: {@code <} + lower-case base32 without padding of the first
+     * 15 bytes of SHA-256 over the UTF-8 request id + {@code .mailpipe@} + domain + {@code >}, e.g.
+     * {@code <nbswy3dpeb3w64tmmqqgk3lb.mailpipe@shop.example>}.
+     *
+     * @param requestId the request id
+     * @param domain    the domain of the From address used, ASCII form
+     */
+    public static String messageIdFor(String requestId, String domain) {
+        byte[] hash = sha256(requestId.getBytes(StandardCharsets.UTF_8));
+        return "<" + base32Lower(hash, MESSAGE_ID_HASH_BYTES) + ".mailpipe@" + domain + ">";
+    }
+
+    // --- sender policy
+
+    private record Senders(InternetAddress from, InternetAddress replyTo) {
+    }
+
+    private static Senders senders(MessageSpec spec, Account account) throws CompositionException {
+        InternetAddress accountFrom = address(account.from(), "account.from");
+        InternetAddress requested = isBlank(spec.from()) ? null : address(spec.from(), "from");
+        InternetAddress explicitReplyTo = isBlank(spec.replyTo()) ? null : address(spec.replyTo(), "replyTo");
+
+        if (account.allowSenderOverride() && requested != null) {
+            return new Senders(requested, explicitReplyTo);
+        }
+        InternetAddress from = accountFrom;
+        if (accountFrom.getPersonal() == null && requested != null && requested.getPersonal() != null) {
+            from = withPersonal(accountFrom.getAddress(), requested.getPersonal(), "from");
+        }
+        InternetAddress replyTo = explicitReplyTo;
+        if (replyTo == null && requested != null && !sameAddress(requested, accountFrom)) {
+            replyTo = requested;
+        }
+        return new Senders(from, replyTo);
+    }
+
+    private static boolean sameAddress(InternetAddress a, InternetAddress b) {
+        return a.getAddress().equalsIgnoreCase(b.getAddress());
+    }
+
+    // --- addresses
+
+    private static List<InternetAddress> addresses(List<String> values, String field) throws CompositionException {
+        List<InternetAddress> result = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            result.add(address(values.get(i), field + "[" + i + "]"));
+        }
+        return result;
+    }
+
+    /**
+     * Parses one mailbox and rebuilds it so that a display name is written as a UTF-8 encoded word
+     * (a parsed InternetAddress would write a raw non-ASCII name into the header).
+     */
+    private static InternetAddress address(String value, String field) throws CompositionException {
+        if (isBlank(value)) {
+            throw new CompositionException(field, "empty address", ReasonCode.INVALID_ADDRESS);
+        }
+        InternetAddress parsed;
+        try {
+            parsed = new InternetAddress(value.strip(), true);
+        } catch (AddressException e) {
+            // no cause: AddressException's message repeats the address
+            throw new CompositionException(field, "not a valid RFC 5322 mailbox (parse error at position "
+                    + e.getPos() + ")", ReasonCode.INVALID_ADDRESS);
+        }
+        String bare = parsed.getAddress();
+        int at = bare.lastIndexOf('@');
+        if (at <= 0 || at == bare.length() - 1) {
+            throw new CompositionException(field, "address has no local part or no domain", ReasonCode.INVALID_ADDRESS);
+        }
+        String personal = parsed.getPersonal();
+        return isBlank(personal) ? plain(bare, field) : withPersonal(bare, personal, field);
+    }
+
+    private static InternetAddress plain(String bare, String field) throws CompositionException {
+        try {
+            return new InternetAddress(bare, true);
+        } catch (AddressException e) {
+            throw new CompositionException(field, "not a valid address (parse error at position " + e.getPos() + ")",
+                    ReasonCode.INVALID_ADDRESS);
+        }
+    }
+
+    private static InternetAddress withPersonal(String bare, String personal, String field) throws CompositionException {
+        try {
+            return new InternetAddress(bare, personal, UTF_8);
+        } catch (UnsupportedEncodingException e) {
+            throw new CompositionException(field, "display name cannot be encoded", ReasonCode.INTERNAL_ERROR, e);
+        }
+    }
+
+    private static List<String> envelope(List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc) {
+        Map<String, String> byLowerCase = new LinkedHashMap<>();
+        for (List<InternetAddress> list : List.of(to, cc, bcc)) {
+            for (InternetAddress a : list) {
+                byLowerCase.putIfAbsent(a.getAddress().toLowerCase(Locale.ROOT), a.getAddress());
+            }
+        }
+        return List.copyOf(byLowerCase.values());
+    }
+
+    private static void setRecipients(MailpipeMimeMessage message, Message.RecipientType type,
+                                      List<InternetAddress> addresses) throws MessagingException {
+        if (!addresses.isEmpty()) {
+            message.setRecipients(type, addresses.toArray(new InternetAddress[0]));
+        }
+    }
+
+    /** The From domain in ASCII (IDNA) form, for the Message-ID. */
+    private static String asciiDomain(String bareFrom) throws CompositionException {
+        String domain = bareFrom.substring(bareFrom.lastIndexOf('@') + 1);
+        if (domain.startsWith("[")) {
+            throw new CompositionException("from", "address has an IP literal instead of a domain",
+                    ReasonCode.INVALID_ADDRESS);
+        }
+        try {
+            return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new CompositionException("from", "domain is not a valid IDNA name", ReasonCode.INVALID_ADDRESS);
+        }
+    }
+
+    // --- headers
+
+    private static void addCustomHeaders(MailpipeMimeMessage message, Map<String, String> headers)
+            throws CompositionException, MessagingException {
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            String name = header.getKey();
+            if (name == null || !HeaderRules.FIELD_NAME.matcher(name).matches()) {
+                throw new CompositionException("headers", "a header name is not a valid field name",
+                        ReasonCode.FORBIDDEN_HEADER);
+            }
+            if (HeaderRules.isReserved(name)) {
+                throw new CompositionException("headers." + name, "is set by mailpipe itself",
+                        ReasonCode.FORBIDDEN_HEADER);
+            }
+            message.addHeader(name, headerValue(name, header.getValue() == null ? "" : header.getValue()));
+        }
+    }
+
+    /** An unstructured header value: RFC 2047 UTF-8 encoded words if non-ASCII, folded at white space. */
+    private static String headerValue(String name, String value) throws CompositionException {
+        try {
+            return MimeUtility.fold(name.length() + 2, MimeUtility.encodeText(value, UTF_8, null));
+        } catch (UnsupportedEncodingException e) {
+            throw new CompositionException("headers." + name, "value cannot be encoded", ReasonCode.INTERNAL_ERROR, e);
+        }
+    }
+
+    // --- body
+
+    private static void setBody(MailpipeMimeMessage message, MessageSpec spec)
+            throws MessagingException, CompositionException {
+        if (spec.attachments().isEmpty()) {
+            if (spec.text() != null && spec.html() != null) {
+                message.setContent(alternative(spec.text(), spec.html()));
+            } else if (spec.text() != null) {
+                message.setText(spec.text(), UTF_8, "plain");
+            } else {
+                message.setText(spec.html(), UTF_8, "html");
+            }
+            return;
+        }
+        MimeMultipart mixed = new MimeMultipart("mixed");
+        MimeBodyPart body = new MimeBodyPart();
+        if (spec.text() != null && spec.html() != null) {
+            body.setContent(alternative(spec.text(), spec.html()));
+        } else if (spec.text() != null) {
+            body.setText(spec.text(), UTF_8, "plain");
+        } else {
+            body.setText(spec.html(), UTF_8, "html");
+        }
+        mixed.addBodyPart(body);
+        List<AttachmentSpec> attachments = spec.attachments();
+        for (int i = 0; i < attachments.size(); i++) {
+            mixed.addBodyPart(attachment(attachments.get(i), "attachments[" + i + "]"));
+        }
+        message.setContent(mixed);
+    }
+
+    private static MimeMultipart alternative(String text, String html) throws MessagingException {
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        MimeBodyPart plain = new MimeBodyPart();
+        plain.setText(text, UTF_8, "plain");
+        alternative.addBodyPart(plain);
+        MimeBodyPart rich = new MimeBodyPart();
+        rich.setText(html, UTF_8, "html");
+        alternative.addBodyPart(rich);
+        return alternative;
+    }
+
+    /**
+     * An attachment part. Content-Type and Content-Disposition are written here rather than by
+     * {@code setFileName}, which encodes a non-ASCII name as RFC 2231 in both headers with the JVM's default
+     * charset (Java 17 under a POSIX locale: US-ASCII, so the name becomes "????"), or as RFC 2047 only with
+     * the JVM-wide system property {@code mail.mime.encodefilename}. Here: {@code filename*=UTF-8''...}
+     * (RFC 2231) in Content-Disposition, {@code name="=?UTF-8?B?...?="} (RFC 2047, what older clients read)
+     * in Content-Type. Angus picks the transfer encoding from the bytes (base64 for binary).
+     */
+    private static MimeBodyPart attachment(AttachmentSpec attachment, String field)
+            throws MessagingException, CompositionException {
+        if (isBlank(attachment.filename())) {
+            throw new CompositionException(field + ".filename", "missing", ReasonCode.INVALID_ATTACHMENT);
+        }
+        if (attachment.content() == null) {
+            throw new CompositionException(field + ".content", "missing", ReasonCode.INVALID_ATTACHMENT);
+        }
+        String type = isBlank(attachment.contentType()) ? DEFAULT_ATTACHMENT_TYPE : attachment.contentType().strip();
+        ContentType contentType;
+        try {
+            contentType = new ContentType(type);
+        } catch (ParseException e) {
+            throw new CompositionException(field + ".contentType", "not a valid MIME type",
+                    ReasonCode.INVALID_ATTACHMENT);
+        }
+        if (contentType.match("multipart/*") || contentType.match("message/*")) {
+            throw new CompositionException(field + ".contentType", "multipart and message types cannot be attached"
+                    + " as bytes; use application/octet-stream", ReasonCode.INVALID_ATTACHMENT);
+        }
+        String filename = attachment.filename().strip();
+        ParameterList typeParameters = contentType.getParameterList();
+        if (typeParameters == null) {
+            typeParameters = new ParameterList();
+            contentType.setParameterList(typeParameters);
+        }
+        typeParameters.remove("name");
+        String typeHeader;
+        String dispositionHeader;
+        if (isAscii(filename)) {
+            typeParameters.set("name", filename);
+            typeHeader = contentType.toString();
+            ParameterList dispositionParameters = new ParameterList();
+            dispositionParameters.set("filename", filename);
+            dispositionHeader = new ContentDisposition(MimeBodyPart.ATTACHMENT, dispositionParameters).toString();
+        } else {
+            // written by hand: ParameterList neither splits RFC 2231 values (a long name would pass the 998
+            // character line limit) nor leaves RFC 2047 words alone (it cuts them into name*0, name*1 segments)
+            typeHeader = contentType.toString() + ";\r\n\tname=\"" + encodedWords(filename, field) + "\"";
+            dispositionHeader = MimeBodyPart.ATTACHMENT + rfc2231Parameter("filename", filename);
+        }
+
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(attachment.content(), contentType.getBaseType())));
+        part.setHeader("Content-Type", typeHeader);
+        part.setHeader("Content-Disposition", dispositionHeader);
+        return part;
+    }
+
+    // --- size and identity helpers
+
+    /** Writes the message as DATA would carry it into a stream that only counts. */
+    private static long measure(MailpipeMimeMessage message) throws CompositionException {
+        CountingOutputStream counter = new CountingOutputStream();
+        try {
+            message.writeTo(counter, NOT_IN_DATA);
+        } catch (IOException | MessagingException e) {
+            throw new CompositionException("message", "could not be written to measure its size ("
+                    + e.getClass().getSimpleName() + ")", ReasonCode.INTERNAL_ERROR, e);
+        }
+        return counter.count;
+    }
+
+    private static final class CountingOutputStream extends OutputStream {
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            count += len;
+        }
+    }
+
+    private static byte[] sha256(byte[] input) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+
+    /** RFC 4648 base32, lower case, no padding, over the first {@code length} bytes. */
+    static String base32Lower(byte[] bytes, int length) {
+        StringBuilder out = new StringBuilder((length * 8 + 4) / 5);
+        int buffer = 0;
+        int bits = 0;
+        for (int i = 0; i < length; i++) {
+            buffer = (buffer << 8) | (bytes[i] & 0xff);
+            bits += 8;
+            while (bits >= 5) {
+                out.append(BASE32_LOWER[(buffer >>> (bits - 5)) & 0x1f]);
+                bits -= 5;
+            }
+        }
+        if (bits > 0) {
+            out.append(BASE32_LOWER[(buffer << (5 - bits)) & 0x1f]);
+        }
+        return out.toString();
+    }
+
+    /** RFC 2047 B-encoded words for a non-ASCII file name, one per line (folding is allowed in a quoted string). */
+    private static String encodedWords(String filename, String field) throws CompositionException {
+        try {
+            return MimeUtility.encodeText(filename, UTF_8, "B").replaceAll("\\s+", "\r\n\t");
+        } catch (UnsupportedEncodingException e) {
+            throw new CompositionException(field + ".filename", "cannot be encoded", ReasonCode.INTERNAL_ERROR, e);
+        }
+    }
+
+    /**
+     * {@code ;name*=UTF-8''...} (RFC 2231 percent-encoded UTF-8), split into numbered segments
+     * ({@code name*0*=UTF-8''...; name*1*=...}) of at most {@value #RFC2231_SEGMENT} characters, one per line.
+     */
+    static String rfc2231Parameter(String name, String value) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$&+-.^_`|~".indexOf(c) >= 0) {
+                encoded.append((char) c);
+            } else {
+                encoded.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        List<String> segments = new ArrayList<>();
+        int start = 0;
+        while (start < encoded.length()) {
+            int end = Math.min(start + RFC2231_SEGMENT, encoded.length());
+            if (end < encoded.length() && encoded.charAt(end - 1) == '%') {
+                end -= 1; // never cut a %XX triplet
+            } else if (end < encoded.length() && end >= 2 && encoded.charAt(end - 2) == '%') {
+                end -= 2;
+            }
+            segments.add(encoded.substring(start, end));
+            start = end;
+        }
+        StringBuilder out = new StringBuilder();
+        if (segments.size() == 1) {
+            return out.append(";\r\n\t").append(name).append("*=UTF-8''").append(segments.get(0)).toString();
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            out.append(";\r\n\t").append(name).append('*').append(i).append("*=")
+                    .append(i == 0 ? "UTF-8''" : "").append(segments.get(i));
+        }
+        return out.toString();
+    }
+
+    private static boolean isAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x7f || c < 0x20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

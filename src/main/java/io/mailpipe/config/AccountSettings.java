@@ -1,0 +1,46 @@
+package io.mailpipe.config;
+
+import java.time.Duration;
+
+import io.mailpipe.account.Limits;
+
+/**
+ * One account as written in mailpipe.yaml ({@code accounts:} list). Fields left out come from the
+ * {@link Preset}, then from the rules in {@link AccountResolver}.
+ *
+ * @param name                unique account name (required)
+ * @param preset              mailru, yandex, rambler or gmail: fills host, port, security and limits
+ * @param host                SMTP host (required without preset)
+ * @param port                SMTP port (default from preset, else 587)
+ * @param security            none, starttls or ssl (default: 465 ssl, 587 starttls, preset's, else starttls)
+ * @param username            login (optional: no AUTH without it)
+ * @param password            password; write {@code ${SOME_ENV_VAR}}, never the value itself
+ * @param passwordFile        file holding the password (a mounted Kubernetes secret), instead of password
+ * @param from                the account's own address, display name allowed (default: username)
+ * @param allowSenderOverride use the request's From (default false; rambler: always false)
+ * @param limits              perHour and perDay send limits (default: none)
+ * @param maxRecipients       recipients per message (default from preset)
+ * @param maxMessageBytes     largest message in bytes (default from preset)
+ * @param timeout             connect/read timeout (default 30 s)
+ */
+public record AccountSettings(
+        String name,
+        String preset,
+        String host,
+        Integer port,
+        String security,
+        String username,
+        String password,
+        String passwordFile,
+        String from,
+        Boolean allowSenderOverride,
+        Limits limits,
+        Integer maxRecipients,
+        Long maxMessageBytes,
+        Duration timeout) {
+
+    @Override
+    public String toString() {
+        return "AccountSettings[" + name + "]";
+    }
+}

@@ -1,0 +1,85 @@
+package io.mailpipe.config;
+
+/**
+ * How mailpipe talks to Kafka ({@code kafka:} in mailpipe.yaml).
+ *
+ * @param bootstrapServers  broker list; empty means "start the local single-node broker" (default: the
+ *                          environment variable KAFKA_BOOTSTRAP_SERVERS, else empty)
+ * @param groupId           consumer group of the workers (default {@code mailpipe})
+ * @param topics            topic names
+ * @param partitions        partitions of topics mailpipe creates (default 4); at most this many workers consume at once
+ * @param replicationFactor replication factor of topics mailpipe creates (default 1; use 3 in production)
+ * @param createTopics      create missing topics at start-up (default true)
+ * @param maxPollRecords    records fetched per poll (default 50); keep it x worst send time below 5 minutes
+ * @param consumers         consumer threads per worker for {@code mail.requests} (default 1)
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        String groupId,
+        Topics topics,
+        Integer partitions,
+        Short replicationFactor,
+        Boolean createTopics,
+        Integer maxPollRecords,
+        Integer consumers) {
+
+    public KafkaSettings {
+        if (bootstrapServers == null) {
+            String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+            bootstrapServers = env == null ? "" : env.trim();
+        }
+        groupId = groupId == null ? "mailpipe" : groupId;
+        topics = topics == null ? new Topics(null, null, null, null) : topics;
+        partitions = partitions == null ? 4 : partitions;
+        replicationFactor = replicationFactor == null ? 1 : replicationFactor;
+        createTopics = createTopics == null ? Boolean.TRUE : createTopics;
+        maxPollRecords = maxPollRecords == null ? 50 : maxPollRecords;
+        consumers = consumers == null ? 1 : consumers;
+        if (partitions < 1 || replicationFactor < 1 || maxPollRecords < 1 || consumers < 1) {
+            throw new ConfigException("kafka: partitions, replicationFactor, maxPollRecords and consumers must be at least 1");
+        }
+    }
+
+    public static KafkaSettings defaults() {
+        return new KafkaSettings(null, null, null, null, null, null, null, null);
+    }
+
+    /** True when no broker is configured and the local one must be started. */
+    public boolean useLocalBroker() {
+        return bootstrapServers.isBlank();
+    }
+
+    public KafkaSettings withBootstrapServers(String servers) {
+        return new KafkaSettings(servers, groupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers);
+    }
+
+    public KafkaSettings withTopics(Topics newTopics) {
+        return new KafkaSettings(bootstrapServers, groupId, newTopics, partitions, replicationFactor, createTopics, maxPollRecords, consumers);
+    }
+
+    public KafkaSettings withGroupId(String newGroupId) {
+        return new KafkaSettings(bootstrapServers, newGroupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers);
+    }
+
+    /**
+     * Topic names ({@code kafka.topics:}). Public contract; defaults are the documented names.
+     *
+     * @param requests send requests in (default {@code mail.requests})
+     * @param outcomes one event per attempt result (default {@code mail.outcomes})
+     * @param dlq      records that could not be processed, original bytes kept (default {@code mail.dlq})
+     * @param retry    deferred requests waiting for their next attempt (default {@code mail.retry})
+     */
+    public record Topics(String requests, String outcomes, String dlq, String retry) {
+        public Topics {
+            requests = requests == null ? "mail.requests" : requests;
+            outcomes = outcomes == null ? "mail.outcomes" : outcomes;
+            dlq = dlq == null ? "mail.dlq" : dlq;
+            retry = retry == null ? "mail.retry" : retry;
+        }
+
+        /** All topics with the same prefix before the default names, e.g. {@code test1.mail.requests}. */
+        public static Topics withPrefix(String prefix) {
+            return new Topics(prefix + "mail.requests", prefix + "mail.outcomes", prefix + "mail.dlq", prefix + "mail.retry");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.mailpipe.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The one Kafka producer of a worker (outcomes, dead letters, retries): idempotent, acks=all. {@link #publish}
+ * returns only once every record is acknowledged, so a caller can commit the input offset after it.
+ */
+public final class RecordPublisher implements AutoCloseable {
+
+    /** Kafka could not take the records; nothing may be committed and the input must be processed again. */
+    public static final class PublishFailedException extends RuntimeException {
+        public PublishFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Duration timeout;
+
+    public RecordPublisher(String bootstrapServers, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout.toMillis(), 15_000)));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout.toMillis()));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "mailpipe-publisher");
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.timeout = timeout;
+    }
+
+    /** Sends all records and waits for every acknowledgement. */
+    public void publish(List<ProducerRecord<byte[], byte[]>> records) {
+        List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
+        try {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                futures.add(producer.send(record));
+            }
+            long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(5);
+            for (Future<RecordMetadata> f : futures) {
+                f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailedException("Interrupted while publishing to Kafka", e);
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new PublishFailedException("Kafka did not acknowledge " + records.size() + " record(s): " + cause, cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,58 @@
+package io.mailpipe.outcome;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * One event on {@code mail.outcomes} (key = request id). Public contract, see README "Outcome events" and
+ * {@code schemas/outcome-event.schema.json}. Fields that do not apply are left out.
+ *
+ * @param id                 the request id (for a record that is not even JSON: its key, else topic-partition-offset)
+ * @param status             SENT, DEFERRED, FAILED, REJECTED or EXPIRED
+ * @param reasonCode         machine-readable reason ({@link ReasonCode#code()})
+ * @param reason             human-readable reason
+ * @param account            account used or chosen, when one was
+ * @param attempt            send attempt number, 1 for the first
+ * @param smtp               the server's reply, where there was one
+ * @param messageId          the Message-ID mailpipe set, once the message was composed
+ * @param campaign           the request's campaign, if any
+ * @param rejectedRecipients recipients the server refused while it accepted the message for others
+ * @param retryAt            for DEFERRED: when the next attempt is due
+ * @param source             where the request record was read
+ * @param at                 when this outcome was decided
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"id", "status", "reasonCode", "reason", "account", "attempt", "smtp", "messageId", "campaign",
+        "rejectedRecipients", "retryAt", "source", "at"})
+public record OutcomeEvent(
+        String id,
+        Status status,
+        String reasonCode,
+        String reason,
+        String account,
+        int attempt,
+        Smtp smtp,
+        String messageId,
+        String campaign,
+        List<RejectedRecipient> rejectedRecipients,
+        Instant retryAt,
+        Source source,
+        Instant at) {
+
+    /** An SMTP reply: code, enhanced status code (RFC 3463) and text. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Smtp(Integer code, String enhanced, String text) {
+    }
+
+    /** A recipient the server refused. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RejectedRecipient(String address, Smtp smtp) {
+    }
+
+    /** The Kafka record a request was read from. */
+    public record Source(String topic, int partition, long offset) {
+    }
+}

@@ -1,0 +1,89 @@
+package io.mailpipe.pipeline;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.mailpipe.account.Account;
+import io.mailpipe.compose.ComposedMessage;
+import io.mailpipe.ledger.DeliveryLedger;
+import io.mailpipe.request.MailRequest;
+
+/**
+ * One attempt at one request record, carried through the pipeline: prepared, maybe sent, then concluded into
+ * outcome (and dead-letter or retry) records.
+ */
+public final class Delivery {
+
+    final InboundRecord source;
+    final Instant startedAt;
+    final Instant firstAttemptAt;
+    final int attempt;
+    String requestId;
+    MailRequest request;
+    Account account;
+    ComposedMessage composed;
+    DeliveryLedger.Claim claim;
+    Result result;
+    boolean sendAttempted;
+    /** Already finished: nothing to send or publish. */
+    boolean duplicate;
+    /** Records of an earlier attempt of this worker that still wait for Kafka's acknowledgement. */
+    DeliveryLedger.Pending republish;
+    /** Set by {@code conclude}: the outcome event published (null for a duplicate). */
+    io.mailpipe.outcome.OutcomeEvent outcome;
+    /** Set by {@code conclude}: whether the concluded records end the request. */
+    boolean terminal;
+
+    Delivery(InboundRecord source, Instant now) {
+        this.source = source;
+        this.startedAt = now;
+        this.attempt = source.attempt();
+        Instant first = source.firstAttemptAt();
+        this.firstAttemptAt = first == null ? now : first;
+    }
+
+    /** True when the message is composed and an account is chosen: the SMTP step should send it. */
+    public boolean readyToSend() {
+        return result == null && !duplicate && republish == null && composed != null && account != null;
+    }
+
+    public ComposedMessage composed() {
+        return composed;
+    }
+
+    public Account account() {
+        return account;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public InboundRecord source() {
+        return source;
+    }
+
+    /** The records of a send that happened, to keep until Kafka acknowledged them; null when nothing was sent. */
+    public DeliveryLedger.Pending sendToRemember(List<ProducerRecord<byte[], byte[]>> records) {
+        return sendAttempted ? new DeliveryLedger.Pending(records, terminal) : null;
+    }
+
+    public io.mailpipe.outcome.OutcomeEvent outcome() {
+        return outcome;
+    }
+
+    public boolean isTerminal() {
+        return terminal;
+    }
+
+    public DeliveryLedger.Claim claim() {
+        return claim;
+    }
+
+    /** True once the request id turned out to be finished already (the record is skipped). */
+    public boolean isDuplicate() {
+        return duplicate;
+    }
+}

@@ -1,0 +1,318 @@
+package io.mailpipe.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailpipe.account.Account;
+import io.mailpipe.account.AccountSelector;
+import io.mailpipe.compose.AttachmentSpec;
+import io.mailpipe.compose.CompositionException;
+import io.mailpipe.compose.MessageComposer;
+import io.mailpipe.compose.MessageSpec;
+import io.mailpipe.config.KafkaSettings;
+import io.mailpipe.kafka.MailpipeHeaders;
+import io.mailpipe.ledger.DeliveryLedger;
+import io.mailpipe.ledger.OffsetContinuity;
+import io.mailpipe.outcome.OutcomeEvent;
+import io.mailpipe.outcome.OutcomeJson;
+import io.mailpipe.outcome.ReasonCode;
+import io.mailpipe.outcome.Status;
+import io.mailpipe.request.InvalidRequestException;
+import io.mailpipe.request.MailRequest;
+import io.mailpipe.request.RequestReader;
+import io.mailpipe.retry.RetryPolicy;
+import io.mailpipe.smtp.SendFailure;
+import io.mailpipe.smtp.SmtpFailureClassifier;
+import io.mailpipe.smtp.SmtpReply;
+
+/**
+ * The send pipeline's decisions, free of Camel: read and check a request record, choose the account, compose
+ * the message, then turn what happened into the records to publish. The Camel processors in
+ * {@code io.mailpipe.worker} only call these methods.
+ */
+public final class DeliveryService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
+    private static final Duration LEDGER_WAIT = Duration.ofSeconds(60);
+    private static final Duration CLAIM_WAIT = Duration.ofMinutes(5);
+
+    private final KafkaSettings.Topics topics;
+    private final RequestReader reader;
+    private final MessageComposer composer;
+    private final jakarta.mail.Session composeSession;
+    private final AccountSelector selector;
+    private final RetryPolicy retryPolicy;
+    private final DeliveryLedger ledger;
+    private final Clock clock;
+    private final List<Account> accounts;
+    private final Map<String, Account> accountsByName;
+    private final OffsetContinuity continuity = new OffsetContinuity();
+
+    public DeliveryService(KafkaSettings.Topics topics, RequestReader reader, MessageComposer composer,
+                           jakarta.mail.Session composeSession, List<Account> accounts, AccountSelector selector,
+                           RetryPolicy retryPolicy, DeliveryLedger ledger, Clock clock) {
+        this.topics = topics;
+        this.reader = reader;
+        this.composer = composer;
+        this.composeSession = composeSession;
+        this.accounts = List.copyOf(accounts);
+        this.accountsByName = accounts.stream().collect(Collectors.toUnmodifiableMap(Account::name, Function.identity()));
+        this.selector = selector;
+        this.retryPolicy = retryPolicy;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    /** Starts a delivery for a record (cheap; keep it where error handling can find it, then {@link #prepare}). */
+    public Delivery start(InboundRecord in) {
+        return new Delivery(in, clock.instant());
+    }
+
+    /** Reads, checks and composes; afterwards the delivery is either ready to send or already has its result. */
+    public void prepare(Delivery d) {
+        InboundRecord in = d.source;
+        if (!continuity.follows(in.topic(), in.partition(), in.offset())) {
+            // first record of this partition here, or a redelivery: another worker may have finished it
+            ledger.awaitCaughtUp(LEDGER_WAIT);
+        }
+        MailRequest request;
+        try {
+            request = reader.read(in.value());
+        } catch (InvalidRequestException e) {
+            d.requestId = fallbackId(in);
+            if (claim(d)) {
+                d.result = Result.invalid(e.reasonCode(), e.getMessage(), e.getClass());
+            }
+            return;
+        }
+        d.request = request;
+        d.requestId = request.id();
+        if (!claim(d)) {
+            return;
+        }
+        Instant now = d.startedAt;
+        if (request.notAfter() != null && now.isAfter(request.notAfter())) {
+            d.result = Result.invalid(ReasonCode.NOT_AFTER_PASSED, "notAfter " + request.notAfter() + " has passed", InvalidRequestException.class);
+            return;
+        }
+        if (retryPolicy.tooOld(d.firstAttemptAt, now)) {
+            d.result = Result.invalid(ReasonCode.MAX_AGE_EXCEEDED, "first attempted at " + d.firstAttemptAt
+                    + ", longer ago than retry.maxAge", InvalidRequestException.class);
+            return;
+        }
+        List<Account> candidates;
+        if (request.account() != null) {
+            Account pinned = accountsByName.get(request.account());
+            if (pinned == null) {
+                d.result = Result.invalid(ReasonCode.UNKNOWN_ACCOUNT, "field 'account': no account named '" + request.account()
+                        + "' is configured; known accounts: " + accountsByName.keySet().stream().sorted().toList(),
+                        InvalidRequestException.class);
+                return;
+            }
+            candidates = List.of(pinned);
+        } else {
+            candidates = accounts;
+        }
+        AccountSelector.Selection selection = selector.acquire(candidates);
+        if (!selection.found()) {
+            String which = request.account() != null ? "account '" + request.account() + "' has" : "every account has";
+            d.result = new Result(ReasonCode.ACCOUNTS_AT_LIMIT, which + " reached its send limit; next room at "
+                    + selection.retryAt(), null, null, selection.retryAt(), false, null);
+            return;
+        }
+        d.account = selection.account();
+        try {
+            int recipients = request.to().size() + request.cc().size() + request.bcc().size();
+            if (d.account.maxRecipients() != null && recipients > d.account.maxRecipients()) {
+                throw new CompositionException("to", recipients + " recipients; account '" + d.account.name()
+                        + "' allows at most " + d.account.maxRecipients() + " per message", ReasonCode.TOO_MANY_RECIPIENTS);
+            }
+            d.composed = composer.compose(spec(request), d.account, composeSession);
+            if (d.account.maxMessageBytes() != null && d.composed.sizeBytes() > d.account.maxMessageBytes()) {
+                throw new CompositionException("message", "composed size " + d.composed.sizeBytes() + " bytes exceeds account '"
+                        + d.account.name() + "' maximum of " + d.account.maxMessageBytes(), ReasonCode.MESSAGE_TOO_LARGE);
+            }
+        } catch (CompositionException e) {
+            selector.release(d.account);
+            d.composed = null;
+            d.result = Result.invalid(e.reason(), e.getMessage(), e.getClass());
+        }
+        return;
+    }
+
+    /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */
+    private boolean claim(Delivery d) {
+        Optional<DeliveryLedger.Claim> claim = ledger.claim(d.requestId, CLAIM_WAIT);
+        if (claim.isEmpty()) {
+            d.duplicate = true;
+            LOG.info("Request {} already has a terminal outcome; record {} skipped", d.requestId, d.source.coordinates());
+            return false;
+        }
+        d.claim = claim.get();
+        Optional<DeliveryLedger.Pending> pending = ledger.pending(d.requestId);
+        if (pending.isPresent()) {
+            LOG.info("Request {} was sent already; publishing its outcome again instead of sending again", d.requestId);
+            d.republish = pending.get();
+            return false;
+        }
+        return true;
+    }
+
+    /** The server accepted the message. */
+    public void sent(Delivery d, String serverReply) {
+        d.sendAttempted = true;
+        SmtpReply reply = SmtpReply.parse(serverReply);
+        d.result = new Result(ReasonCode.ACCEPTED, "accepted by " + d.account.host(), smtp(reply), null, null, true, null);
+    }
+
+    /** Sending failed; the classifier decides what that means. */
+    public void failed(Delivery d, Throwable error) {
+        d.sendAttempted = true;
+        SendFailure failure = SmtpFailureClassifier.classify(error);
+        List<OutcomeEvent.RejectedRecipient> rejected = failure.rejectedRecipients() == null ? null
+                : failure.rejectedRecipients().stream()
+                        .map(r -> new OutcomeEvent.RejectedRecipient(r.address(), smtp(r.reply()))).toList();
+        d.result = new Result(failure.reason(), failure.detail(), smtp(failure.reply()),
+                rejected == null || rejected.isEmpty() ? null : rejected, null, true, null);
+    }
+
+    /** An unexpected error while processing: the record is dead-lettered as REJECTED / INTERNAL_ERROR. */
+    public Delivery internalError(Delivery existing, InboundRecord in, Throwable error) {
+        Delivery d = existing != null ? existing : new Delivery(in, clock.instant());
+        if (d.requestId == null) {
+            d.requestId = fallbackId(in);
+        }
+        if (d.account != null && d.composed != null && !d.sendAttempted) {
+            selector.release(d.account);
+        }
+        d.composed = null;
+        d.duplicate = false;
+        d.republish = null;
+        d.result = Result.invalid(ReasonCode.INTERNAL_ERROR, "processing failed: " + error.getClass().getSimpleName()
+                + (error.getMessage() == null ? "" : " (" + firstLine(error.getMessage()) + ")"), error.getClass());
+        return d;
+    }
+
+    /** The records to publish for this delivery (possibly none for a duplicate). */
+    public List<ProducerRecord<byte[], byte[]>> conclude(Delivery d) {
+        if (d.duplicate) {
+            return List.of();
+        }
+        if (d.republish != null) {
+            d.terminal = d.republish.terminal();
+            return d.republish.records();
+        }
+        Instant now = clock.instant();
+        Result r = d.result;
+        ReasonCode code = r.reasonCode();
+        String reason = r.reason();
+        Instant retryAt = null;
+        int nextAttempt = d.attempt;
+        if (code.status() == Status.DEFERRED) {
+            RetryPolicy.Next next = r.retryAt() != null && !r.countsAsAttempt()
+                    ? retryPolicy.checkDeadline(r.retryAt(), d.firstAttemptAt, d.request == null ? null : d.request.notAfter())
+                    : retryPolicy.next(d.attempt, d.firstAttemptAt, now, d.request == null ? null : d.request.notAfter());
+            if (next.expired()) {
+                reason = reason + "; " + next.detail();
+                code = next.expiredReason();
+            } else {
+                retryAt = next.at();
+                nextAttempt = r.countsAsAttempt() ? d.attempt + 1 : d.attempt;
+            }
+        }
+        Status status = code.status();
+        d.terminal = status.isTerminal();
+        OutcomeEvent event = new OutcomeEvent(d.requestId, status, code.code(), reason,
+                d.account == null ? null : d.account.name(), d.attempt, r.smtp(),
+                d.composed == null ? null : d.composed.messageId(),
+                d.request == null ? null : d.request.campaign(), r.rejected(), retryAt,
+                new OutcomeEvent.Source(d.source.topic(), d.source.partition(), d.source.offset()), now);
+        d.outcome = event;
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
+        byte[] key = d.requestId.getBytes(StandardCharsets.UTF_8);
+        records.add(new ProducerRecord<>(topics.outcomes(), null, key, OutcomeJson.write(event)));
+        if (status == Status.REJECTED || status == Status.EXPIRED) {
+            records.add(deadLetter(d, code, reason, status, now, r.errorClass()));
+        } else if (status == Status.DEFERRED) {
+            records.add(retryRecord(d, nextAttempt, retryAt));
+        }
+        return records;
+    }
+
+    /** One line for the log: status, reason code, SMTP code; no addresses or bodies. */
+    public String describe(Delivery d) {
+        if (d.duplicate) {
+            return "duplicate, skipped";
+        }
+        OutcomeEvent e = d.outcome;
+        if (e == null) {
+            return "re-published";
+        }
+        return e.status() + " " + e.reasonCode() + (e.smtp() != null && e.smtp().code() != null ? " smtp=" + e.smtp().code() : "")
+                + " attempt=" + e.attempt() + (e.retryAt() != null ? " retryAt=" + e.retryAt() : "");
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(Delivery d, ReasonCode code, String reason, Status status, Instant now,
+                                                     String errorClass) {
+        Headers headers = d.source.originalHeaders();
+        put(headers, MailpipeHeaders.DLQ_SOURCE_TOPIC, d.source.topic());
+        put(headers, MailpipeHeaders.DLQ_SOURCE_PARTITION, String.valueOf(d.source.partition()));
+        put(headers, MailpipeHeaders.DLQ_SOURCE_OFFSET, String.valueOf(d.source.offset()));
+        put(headers, MailpipeHeaders.DLQ_REQUEST_ID, d.requestId);
+        put(headers, MailpipeHeaders.DLQ_ERROR_CLASS, errorClass != null ? errorClass : "io.mailpipe.outcome." + code.name());
+        put(headers, MailpipeHeaders.DLQ_REASON_CODE, code.code());
+        put(headers, MailpipeHeaders.DLQ_REASON, reason);
+        put(headers, MailpipeHeaders.DLQ_STATUS, status.name());
+        put(headers, MailpipeHeaders.DLQ_AT, now.toString());
+        return new ProducerRecord<>(topics.dlq(), null, d.source.key(), d.source.value(), headers);
+    }
+
+    private ProducerRecord<byte[], byte[]> retryRecord(Delivery d, int nextAttempt, Instant retryAt) {
+        Headers headers = d.source.originalHeaders();
+        put(headers, MailpipeHeaders.ATTEMPT, String.valueOf(nextAttempt));
+        put(headers, MailpipeHeaders.NOT_BEFORE, retryAt.toString());
+        put(headers, MailpipeHeaders.FIRST_ATTEMPT_AT, d.firstAttemptAt.toString());
+        byte[] key = d.source.key() != null ? d.source.key() : d.requestId.getBytes(StandardCharsets.UTF_8);
+        return new ProducerRecord<>(topics.retry(), null, key, d.source.value(), headers);
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageSpec spec(MailRequest r) {
+        List<AttachmentSpec> attachments = r.attachments().stream()
+                .map(a -> new AttachmentSpec(a.filename(), a.contentType(), a.content())).toList();
+        return new MessageSpec(r.id(), r.from(), r.replyTo(), r.to(), r.cc(), r.bcc(), r.subject(), r.text(), r.html(),
+                r.headers(), attachments, r.campaign());
+    }
+
+    private static OutcomeEvent.Smtp smtp(SmtpReply reply) {
+        return reply == null ? null : new OutcomeEvent.Smtp(reply.code(), reply.enhanced(), reply.text());
+    }
+
+    private static String fallbackId(InboundRecord in) {
+        String key = in.keyText();
+        return key != null && !key.isBlank() && key.length() <= 200 ? key : in.coordinates();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+}

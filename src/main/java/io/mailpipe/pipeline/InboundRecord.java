@@ -1,0 +1,81 @@
+package io.mailpipe.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import io.mailpipe.kafka.MailpipeHeaders;
+
+/**
+ * A request record as read from {@code mail.requests} or {@code mail.retry}: bytes and headers exactly as they
+ * arrived, and where they came from.
+ */
+public record InboundRecord(String topic, int partition, long offset, byte[] key, byte[] value, Headers headers) {
+
+    public InboundRecord {
+        headers = headers == null ? new RecordHeaders() : headers;
+    }
+
+    /** The key as text, or null. */
+    public String keyText() {
+        return key == null ? null : new String(key, StandardCharsets.UTF_8);
+    }
+
+    /** The attempt this record is for: 1 on {@code mail.requests}, the {@code mailpipe.attempt} header on retries. */
+    public int attempt() {
+        String value = header(MailpipeHeaders.ATTEMPT);
+        try {
+            return value == null ? 1 : Math.max(1, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** First attempt time carried by a retry record, or null on a first attempt. */
+    public Instant firstAttemptAt() {
+        return instantHeader(MailpipeHeaders.FIRST_ATTEMPT_AT);
+    }
+
+    /** When a retry record may be tried, or null. */
+    public Instant notBefore() {
+        return instantHeader(MailpipeHeaders.NOT_BEFORE);
+    }
+
+    /** The last value of a header as UTF-8 text, or null. */
+    public String header(String name) {
+        Header h = headers.lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private Instant instantHeader(String name) {
+        String value = header(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The record's headers without the ones mailpipe added on earlier hops. */
+    public Headers originalHeaders() {
+        RecordHeaders copy = new RecordHeaders();
+        for (Header h : headers) {
+            if (!h.key().startsWith(MailpipeHeaders.PREFIX)) {
+                copy.add(h.key(), h.value());
+            }
+        }
+        return copy;
+    }
+
+    /** Identifies the record in logs and as a last-resort request id: topic-partition@offset. */
+    public String coordinates() {
+        return topic + "-" + partition + "@" + offset;
+    }
+}

@@ -1,0 +1,59 @@
+package io.mailpipe.worker;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailpipe.kafka.RecordPublisher;
+import io.mailpipe.ledger.DeliveryLedger;
+import io.mailpipe.pipeline.Delivery;
+import io.mailpipe.pipeline.DeliveryService;
+
+/**
+ * mailpipe's error policy, in one place (wired by {@code routes/error-policy.yaml}):
+ * <ul>
+ *   <li>Infrastructure failures (Kafka cannot take records, the ledger cannot answer, shutdown): not handled. The
+ *   record's offset is not committed; camel-kafka ({@code breakOnFirstError}) reads it again, so nothing is lost.</li>
+ *   <li>Anything else (a bug or an input nobody foresaw, such as a request that crashes composition): the record is
+ *   REJECTED with reason {@code internal_error} and dead-lettered with its original bytes, once; the partition moves on.</li>
+ * </ul>
+ */
+public final class ErrorPolicy implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorPolicy.class);
+
+    private final DeliveryService service;
+    private final RecordPublisher publisher;
+
+    public ErrorPolicy(DeliveryService service, RecordPublisher publisher) {
+        this.service = service;
+        this.publisher = publisher;
+    }
+
+    /** True when the exchange's error is the request's problem and it should be dead-lettered. */
+    public boolean deadLetters(Exchange exchange) {
+        return !isInfrastructure(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    static boolean isInfrastructure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RecordPublisher.PublishFailedException
+                    || t instanceof DeliveryLedger.LedgerUnavailableException
+                    || t instanceof ShutdownSignal.ShuttingDownException
+                    || t instanceof org.apache.kafka.common.KafkaException
+                    || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Delivery delivery = service.internalError(ExchangeRecords.delivery(exchange), ExchangeRecords.inbound(exchange), error);
+        LOG.warn("request={} record {} dead-lettered after an unexpected error", delivery.requestId(),
+                delivery.source().coordinates(), error);
+        PublishOutcomeProcessor.publish(service, publisher, delivery);
+    }
+}

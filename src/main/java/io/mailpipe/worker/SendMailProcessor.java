@@ -1,0 +1,52 @@
+package io.mailpipe.worker;
+
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+
+import io.mailpipe.pipeline.Delivery;
+import io.mailpipe.pipeline.DeliveryService;
+
+/**
+ * Route step {@code sendMail}: sends a prepared message through its account's camel-mail endpoint. The message
+ * travels in a fresh exchange so that no header of the incoming Kafka record reaches camel-mail.
+ */
+public final class SendMailProcessor implements Processor {
+    private final DeliveryService service;
+    private final Map<String, String> endpointByAccount;
+    private final CamelContext context;
+    private ProducerTemplate template;
+
+    public SendMailProcessor(DeliveryService service, Map<String, String> endpointByAccount, CamelContext context) {
+        this.service = service;
+        this.endpointByAccount = Map.copyOf(endpointByAccount);
+        this.context = context;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Delivery delivery = ExchangeRecords.delivery(exchange);
+        if (delivery == null || !delivery.readyToSend()) {
+            return;
+        }
+        Exchange mail = new DefaultExchange(context);
+        mail.getMessage().setBody(delivery.composed().message());
+        template().send(endpointByAccount.get(delivery.account().name()), mail);
+        if (mail.getException() != null) {
+            service.failed(delivery, mail.getException());
+        } else {
+            service.sent(delivery, delivery.composed().message().serverReply());
+        }
+    }
+
+    private synchronized ProducerTemplate template() {
+        if (template == null) {
+            template = context.createProducerTemplate();
+        }
+        return template;
+    }
+}
