@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param message            the MIME message; {@code saveChanges()} already called
  * @param messageId          the Message-ID header value, angle brackets included
- * @param sizeBytes          exact size of the message as SMTP DATA carries it (CRLF line ends, without the
- *                           Bcc header that Angus' SMTPTransport leaves out; before dot-stuffing)
+ * @param sizeBytes          exact size in bytes of the message as Angus' SMTPTransport writes it into DATA: CRLF
+ *                           line ends, without the Bcc header it leaves out. On the wire, dot-stuffing and a final
+ *                           CRLF (added when the message does not end with one) may add a few bytes
  * @param envelopeRecipients bare addresses for RCPT TO: to, cc, then bcc, duplicates removed (first kept)
  * @param fromAddress        bare address of the From header, also the envelope sender (MAIL FROM)
  * @param replyTo            bare address of the Reply-To header, or null when there is none

@@ -155,7 +155,7 @@ public final class MessageComposer {
     /**
      * The Message-ID mailpipe gives a request: {@code <} + lower-case base32 without padding of the first
      * 15 bytes of SHA-256 over the UTF-8 request id + {@code .mailpipe@} + domain + {@code >}, e.g.
-     * {@code <nbswy3dpeb3w64tmmqqgk3lb.mailpipe@shop.example>}.
+     * {@code <srll36qs5j3jlheuunls6xmr.mailpipe@shop.example>} for request id {@code req-1}.
      *
      * @param requestId the request id
      * @param domain    the domain of the From address used, ASCII form

@@ -243,7 +243,8 @@ public final class SmtpFailureClassifier {
             SmtpReply reply = reply(command.getMessage(), command.getReturnCode());
             if (reply != null && reply.code() < 300) {
                 // the final dot was accepted: Angus throws only to report refused recipients
-                int total = accepted + length(summary.getValidUnsentAddresses()) + length(summary.getInvalidAddresses());
+                int total = summary == null ? accepted + refused.size()
+                        : accepted + length(summary.getValidUnsentAddresses()) + length(summary.getInvalidAddresses());
                 String detail = refused.isEmpty()
                         ? "accepted for all " + accepted + " recipients (reported as a failure: mail.smtp.reportsuccess is set)"
                         : "accepted for " + accepted + " of " + total + " recipients; refused: " + recipientDetail(refused);

@@ -1,0 +1,109 @@
+package io.mailpipe.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * A real SMTP server (SubEthaSMTP) whose replies a test scripts: refuse chosen recipients, answer the next DATA
+ * commands with given replies, accept everything else. Keeps every accepted message.
+ */
+public final class ScriptedSmtpServer implements AutoCloseable {
+
+    private final SMTPServer server;
+    private final Map<String, RejectException> recipientReplies = new ConcurrentHashMap<>();
+    private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
+    private final List<MimeMessage> accepted = new CopyOnWriteArrayList<>();
+
+    public ScriptedSmtpServer() {
+        server = new SMTPServer.Builder()
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .port(0)
+                .messageHandlerFactory(ctx -> new Handler())
+                .build();
+        server.start();
+    }
+
+    public int port() {
+        return server.getPortAllocated();
+    }
+
+    /** RCPT TO for this address gets the reply, e.g. {@code 550, "5.1.1 No such user"}. */
+    public ScriptedSmtpServer refuseRecipient(String address, int code, String text) {
+        recipientReplies.put(address.toLowerCase(), new RejectException(code, text));
+        return this;
+    }
+
+    /** The next DATA command gets this reply instead of 250. */
+    public ScriptedSmtpServer nextDataReply(int code, String text) {
+        dataReplies.add(new RejectException(code, text));
+        return this;
+    }
+
+    public List<MimeMessage> accepted() {
+        return List.copyOf(accepted);
+    }
+
+    /** Messages accepted whose X-Mailpipe-Id is the given request id. */
+    public long acceptedFor(String requestId) {
+        return accepted.stream().filter(m -> {
+            try {
+                return requestId.equals(m.getHeader("X-Mailpipe-Id", null));
+            } catch (Exception e) {
+                return false;
+            }
+        }).count();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private final class Handler implements MessageHandler {
+        @Override
+        public void from(String from) {
+        }
+
+        @Override
+        public void recipient(String recipient) throws RejectException {
+            RejectException reply = recipientReplies.get(recipient.toLowerCase());
+            if (reply != null) {
+                throw reply;
+            }
+        }
+
+        @Override
+        public String data(InputStream data) throws RejectException, IOException {
+            byte[] bytes = data.readAllBytes();
+            RejectException reply = dataReplies.poll();
+            if (reply != null) {
+                throw reply;
+            }
+            try {
+                accepted.add(new MimeMessage(Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(bytes)));
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IOException(e);
+            }
+            return null;
+        }
+
+        @Override
+        public void done() {
+        }
+    }
+}

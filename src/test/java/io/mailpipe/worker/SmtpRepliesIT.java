@@ -1,0 +1,110 @@
+package io.mailpipe.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.config.KafkaSettings;
+import io.mailpipe.outcome.OutcomeEvent;
+import io.mailpipe.outcome.Status;
+import io.mailpipe.testing.KafkaIO;
+import io.mailpipe.testing.ScriptedSmtpServer;
+import io.mailpipe.testing.TestWorkers;
+
+/** A scripted SMTP server (SubEthaSMTP) answers 4xx and 5xx: DEFERRED then SENT, FAILED, partial acceptance. */
+class SmtpRepliesIT {
+
+    static ScriptedSmtpServer smtp;
+    static KafkaSettings.Topics topics;
+    static Worker worker;
+    static KafkaIO kafka;
+    static KafkaIO.Collector outcomes;
+
+    @BeforeAll
+    static void start() {
+        smtp = new ScriptedSmtpServer()
+                .refuseRecipient("nobody@example.org", 550, "5.1.1 <nobody@example.org>: Recipient address rejected: User unknown");
+        topics = TestWorkers.topics("replies");
+        worker = Worker.start(TestWorkers.config(topics,
+                List.of(TestWorkers.account("scripted", smtp.port(), "Shop <shop@shop.example>", false, null))));
+        kafka = new KafkaIO();
+        outcomes = new KafkaIO.Collector(topics.outcomes());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (outcomes != null) {
+            outcomes.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+        smtp.close();
+    }
+
+    private static List<OutcomeEvent> awaitTerminal(String id) {
+        await().atMost(Duration.ofSeconds(40)).until(() -> outcomes.outcomesFor(id).stream().anyMatch(e -> e.status().isTerminal()));
+        return outcomes.outcomesFor(id);
+    }
+
+    @Test
+    void temporaryFailureIsDeferredThenSentOnRetry() {
+        smtp.nextDataReply(451, "4.3.0 Temporary local problem, try again later");
+        kafka.send(topics.requests(), "r-451", """
+                {"id":"r-451","to":["ok@example.org"],"subject":"retry me","text":"t"}""");
+        List<OutcomeEvent> events = awaitTerminal("r-451");
+        assertThat(events).extracting(OutcomeEvent::status).containsExactly(Status.DEFERRED, Status.SENT);
+        OutcomeEvent deferred = events.get(0);
+        assertThat(deferred.attempt()).isEqualTo(1);
+        assertThat(deferred.reasonCode()).isEqualTo("temporary_failure");
+        assertThat(deferred.smtp().code()).isEqualTo(451);
+        assertThat(deferred.smtp().enhanced()).isEqualTo("4.3.0");
+        assertThat(deferred.retryAt()).isAfter(deferred.at());
+        OutcomeEvent sent = events.get(1);
+        assertThat(sent.attempt()).isEqualTo(2);
+        assertThat(sent.messageId()).as("a retry keeps the Message-ID").isEqualTo(deferred.messageId());
+        assertThat(sent.at()).isAfterOrEqualTo(deferred.retryAt());
+        assertThat(smtp.acceptedFor("r-451")).isEqualTo(1);
+    }
+
+    @Test
+    void unknownRecipientFailsWithCodeAndEnhancedCode() {
+        kafka.send(topics.requests(), "r-550", """
+                {"id":"r-550","to":["nobody@example.org"],"subject":"to nobody","text":"t"}""");
+        List<OutcomeEvent> events = awaitTerminal("r-550");
+        assertThat(events).hasSize(1);
+        OutcomeEvent failed = events.get(0);
+        assertThat(failed.status()).isEqualTo(Status.FAILED);
+        assertThat(failed.reasonCode()).isEqualTo("recipient_rejected");
+        assertThat(failed.smtp().code()).isEqualTo(550);
+        assertThat(failed.smtp().enhanced()).isEqualTo("5.1.1");
+        assertThat(failed.smtp().text()).contains("User unknown");
+        assertThat(smtp.acceptedFor("r-550")).isZero();
+    }
+
+    @Test
+    void oneRefusedRecipientAmongOthersIsReportedWhileTheMessageIsSent() {
+        kafka.send(topics.requests(), "r-partial", """
+                {"id":"r-partial","to":["ok@example.org","nobody@example.org"],"subject":"partial","text":"t"}""");
+        List<OutcomeEvent> events = awaitTerminal("r-partial");
+        assertThat(events).hasSize(1);
+        OutcomeEvent sent = events.get(0);
+        assertThat(sent.status()).isEqualTo(Status.SENT);
+        assertThat(sent.reasonCode()).isEqualTo("partially_accepted");
+        assertThat(sent.rejectedRecipients()).singleElement().satisfies(r -> {
+            assertThat(r.address()).isEqualTo("nobody@example.org");
+            assertThat(r.smtp().code()).isEqualTo(550);
+            assertThat(r.smtp().enhanced()).isEqualTo("5.1.1");
+        });
+        assertThat(smtp.acceptedFor("r-partial")).isEqualTo(1);
+    }
+}
