@@ -12,6 +12,7 @@ package io.mailpipe.config;
  * @param createTopics      create missing topics at start-up (default true)
  * @param maxPollRecords    records fetched per poll (default 50); keep it x worst send time below 5 minutes
  * @param consumers         consumer threads per worker for {@code mail.requests} (default 1)
+ * @param sessionTimeout    how long the group waits for a silent worker before its partitions move (default 10 s)
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -21,7 +22,8 @@ public record KafkaSettings(
         Short replicationFactor,
         Boolean createTopics,
         Integer maxPollRecords,
-        Integer consumers) {
+        Integer consumers,
+        java.time.Duration sessionTimeout) {
 
     public KafkaSettings {
         if (bootstrapServers == null) {
@@ -35,13 +37,17 @@ public record KafkaSettings(
         createTopics = createTopics == null ? Boolean.TRUE : createTopics;
         maxPollRecords = maxPollRecords == null ? 50 : maxPollRecords;
         consumers = consumers == null ? 1 : consumers;
+        sessionTimeout = sessionTimeout == null ? java.time.Duration.ofSeconds(10) : sessionTimeout;
+        if (sessionTimeout.toMillis() < 3000) {
+            throw new ConfigException("kafka.sessionTimeout must be at least 3 s");
+        }
         if (partitions < 1 || replicationFactor < 1 || maxPollRecords < 1 || consumers < 1) {
             throw new ConfigException("kafka: partitions, replicationFactor, maxPollRecords and consumers must be at least 1");
         }
     }
 
     public static KafkaSettings defaults() {
-        return new KafkaSettings(null, null, null, null, null, null, null, null);
+        return new KafkaSettings(null, null, null, null, null, null, null, null, null);
     }
 
     /** True when no broker is configured and the local one must be started. */
@@ -50,15 +56,15 @@ public record KafkaSettings(
     }
 
     public KafkaSettings withBootstrapServers(String servers) {
-        return new KafkaSettings(servers, groupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers);
+        return new KafkaSettings(servers, groupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout);
     }
 
     public KafkaSettings withTopics(Topics newTopics) {
-        return new KafkaSettings(bootstrapServers, groupId, newTopics, partitions, replicationFactor, createTopics, maxPollRecords, consumers);
+        return new KafkaSettings(bootstrapServers, groupId, newTopics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout);
     }
 
     public KafkaSettings withGroupId(String newGroupId) {
-        return new KafkaSettings(bootstrapServers, newGroupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers);
+        return new KafkaSettings(bootstrapServers, newGroupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout);
     }
 
     /**

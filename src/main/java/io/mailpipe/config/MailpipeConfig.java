@@ -5,12 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -52,12 +56,27 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         return parse(text, System::getenv, file.toString());
     }
 
-    /** Parses configuration text; {@code env} resolves {@code ${NAME}} references. */
+    /**
+     * Parses configuration text; {@code env} resolves {@code ${NAME}} references. References are resolved in the
+     * parsed values (not in the text), so a value may hold any character and comments are never substituted.
+     */
     public static MailpipeConfig parse(String yaml, Function<String, String> env, String source) {
-        String resolved = substitute(yaml, env, source);
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": not valid YAML: " + firstLine(e.getMessage()));
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull() || (tree.isObject() && tree.isEmpty())) {
+            throw new ConfigException(source + ": the configuration is empty");
+        }
+        if (!tree.isObject()) {
+            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, accounts:)");
+        }
+        JsonNode resolved = substitute(tree, env, source, "");
         FileShape shape;
         try {
-            shape = YAML.readValue(resolved, FileShape.class);
+            shape = YAML.treeToValue(resolved, FileShape.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown key '" + e.getPropertyName() + "' at " + path(e)
                     + "; known keys there: " + e.getKnownPropertyIds());
@@ -66,12 +85,11 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
             if (cause instanceof ConfigException ce) {
                 throw ce;
             }
-            throw new ConfigException(source + ": invalid value at " + path(e) + ": " + e.getOriginalMessage());
+            // the original message may quote the value, which may be a secret: name the place and the type only
+            throw new ConfigException(source + ": invalid value at " + path(e) + (e.getPath().isEmpty() ? ""
+                    : " (expected " + expected(e) + ")"));
         } catch (IOException e) {
-            throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
-        }
-        if (shape == null) {
-            throw new ConfigException(source + ": the configuration is empty");
+            throw new ConfigException(source + ": " + firstLine(e.getMessage()));
         }
         return new MailpipeConfig(shape.kafka(), shape.worker(), shape.retry(), AccountResolver.resolve(shape.accounts()));
     }
@@ -92,53 +110,59 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         return new MailpipeConfig(kafka, worker, retry, newAccounts);
     }
 
-    static String substitute(String text, Function<String, String> env, String source) {
-        StringBuilder out = new StringBuilder();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            int comment = commentStart(line);
-            String content = comment < 0 ? line : line.substring(0, comment);
-            Matcher m = ENV_REF.matcher(content);
-            StringBuilder replaced = new StringBuilder();
-            while (m.find()) {
-                String value = env.apply(m.group(1));
-                if (value == null) {
-                    value = m.group(2);
-                }
-                if (value == null) {
-                    throw new ConfigException(source + " line " + (i + 1) + ": environment variable " + m.group(1)
-                            + " is not set (write ${" + m.group(1) + ":-default} to give a default)");
-                }
-                m.appendReplacement(replaced, Matcher.quoteReplacement(value));
-            }
-            m.appendTail(replaced);
-            out.append(replaced);
-            if (comment >= 0) {
-                out.append(line, comment, line.length());
-            }
-            if (i < lines.length - 1) {
-                out.append('\n');
-            }
+    /** Resolves {@code ${NAME}} and {@code ${NAME:-default}} in every string value of the tree. */
+    static JsonNode substitute(JsonNode node, Function<String, String> env, String source, String where) {
+        if (node.isTextual()) {
+            return TextNode.valueOf(substitute(node.textValue(), env, source, where));
         }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(e -> copy.set(e.getKey(),
+                    substitute(e.getValue(), env, source, where.isEmpty() ? e.getKey() : where + "." + e.getKey())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < node.size(); i++) {
+                copy.add(substitute(node.get(i), env, source, where + "[" + i + "]"));
+            }
+            return copy;
+        }
+        return node;
+    }
+
+    /** Like the shell: {@code ${NAME:-default}} takes the default when NAME is unset or empty. */
+    static String substitute(String value, Function<String, String> env, String source, String where) {
+        Matcher m = ENV_REF.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String resolved = env.apply(m.group(1));
+            if ((resolved == null || resolved.isEmpty()) && m.group(2) != null) {
+                resolved = m.group(2);
+            }
+            if (resolved == null) {
+                throw new ConfigException(source + ": " + where + " refers to environment variable " + m.group(1)
+                        + ", which is not set (write ${" + m.group(1) + ":-default} to give a default)");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+        }
+        m.appendTail(out);
         return out.toString();
     }
 
-    /** Index of a YAML comment ('#' at line start or after whitespace, outside quotes), or -1. */
-    private static int commentStart(String line) {
-        boolean single = false;
-        boolean dbl = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '\'' && !dbl) {
-                single = !single;
-            } else if (c == '"' && !single) {
-                dbl = !dbl;
-            } else if (c == '#' && !single && !dbl && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
-                return i;
-            }
+    private static String expected(com.fasterxml.jackson.databind.JsonMappingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi && mi.getTargetType() != null) {
+            return mi.getTargetType().getSimpleName();
         }
-        return -1;
+        return "another kind of value";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
@@ -156,8 +180,4 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         return sb.isEmpty() ? "top level" : sb.toString();
     }
 
-    /** Unused-variable guard for callers that want the env as a map. */
-    public static Function<String, String> envOf(Map<String, String> map) {
-        return map::get;
-    }
 }

@@ -7,14 +7,19 @@ import java.time.Duration;
  *
  * @param maxRequestBytes largest request record accepted (default 32 MiB); larger ones are REJECTED
  * @param shutdownTimeout how long SIGTERM waits for in-flight sends to finish (default 30 s)
- * @param routes          where the Camel YAML routes are (default {@code classpath:routes/*.yaml})
+ * @param routes          the Camel YAML route files, comma-separated Camel resource patterns (default: the two files
+ *                        of {@code routes/} inside the jar; ops may point at {@code file:/etc/mailpipe/routes/*.yaml})
  * @param dataDir         local state such as the embedded broker's data (default {@code .mailpipe})
  */
 public record WorkerSettings(Long maxRequestBytes, Duration shutdownTimeout, String routes, String dataDir) {
+
+    /** Named one by one: a wildcard would find a second copy when the project folder is also on the classpath. */
+    public static final String DEFAULT_ROUTES = "classpath:routes/send-pipeline.yaml,classpath:routes/error-policy.yaml";
+
     public WorkerSettings {
         maxRequestBytes = maxRequestBytes == null ? 32L * 1024 * 1024 : maxRequestBytes;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(30) : shutdownTimeout;
-        routes = routes == null ? "classpath:routes/*.yaml" : routes;
+        routes = routes == null ? DEFAULT_ROUTES : routes;
         dataDir = dataDir == null ? ".mailpipe" : dataDir;
     }
 

@@ -125,6 +125,8 @@ public final class Worker implements AutoCloseable {
         p.setProperty("mailpipe.kafka.groupId", kafka.groupId());
         p.setProperty("mailpipe.kafka.maxPollRecords", String.valueOf(kafka.maxPollRecords()));
         p.setProperty("mailpipe.kafka.consumers", String.valueOf(kafka.consumers()));
+        p.setProperty("mailpipe.kafka.sessionTimeoutMs", String.valueOf(kafka.sessionTimeout().toMillis()));
+        p.setProperty("mailpipe.kafka.heartbeatIntervalMs", String.valueOf(Math.max(1000, kafka.sessionTimeout().toMillis() / 3)));
         // a retry record may wait up to retry.maxBackoff before it is processed; keep the group from evicting us
         long retryPollInterval = config.retry().maxBackoff().plusMinutes(5).toMillis();
         p.setProperty("mailpipe.retry.maxPollIntervalMs", String.valueOf(retryPollInterval));
