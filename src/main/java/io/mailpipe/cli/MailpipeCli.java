@@ -21,6 +21,8 @@ public final class MailpipeCli implements Runnable {
         if (args.length > 0 && args[0].equals("demo")) {
             // the demo prints outcomes itself; keep the worker's own log lines to warnings
             System.setProperty("org.slf4j.simpleLogger.log.io.mailpipe", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.camel", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
         }
         System.exit(new CommandLine(new MailpipeCli()).execute(args));
     }
