@@ -19,40 +19,31 @@ import org.junit.jupiter.api.Test;
 import io.mailpipe.account.Account;
 import io.mailpipe.account.Limits;
 import io.mailpipe.account.Security;
-import io.mailpipe.config.KafkaSettings;
 import io.mailpipe.kafka.MailpipeHeaders;
 import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.sandbox.MailSandbox;
-import io.mailpipe.testing.KafkaIO;
+import io.mailpipe.testing.RunningPipeline;
 import io.mailpipe.testing.TestWorkers;
 
 /** Every kind of bad input: a REJECTED (or EXPIRED) outcome, a dead letter with the original bytes, and the consumer goes on. */
 class InvalidRequestsIT {
 
     static MailSandbox smtp;
-    static KafkaSettings.Topics topics;
-    static Worker worker;
-    static KafkaIO kafka;
-    static KafkaIO.Collector outcomes;
-    static KafkaIO.Collector deadLetters;
+    static RunningPipeline pipeline;
 
     @BeforeAll
     static void start() {
         smtp = MailSandbox.start();
-        topics = TestWorkers.topics("invalid");
         Account small = new Account("small", "127.0.0.1", smtp.smtpPort(), Security.NONE, null, null,
                 "Small <small@small.example>", false, Limits.NONE, 2, 4096L, Duration.ofSeconds(10));
-        worker = Worker.start(TestWorkers.config(topics, List.of(
-                TestWorkers.account("main", smtp.smtpPort(), "Shop <shop@shop.example>", false, null), small)));
-        kafka = new KafkaIO();
-        outcomes = new KafkaIO.Collector(topics.outcomes());
-        deadLetters = new KafkaIO.Collector(topics.dlq());
+        pipeline = RunningPipeline.start("invalid", List.of(
+                TestWorkers.account("main", smtp.smtpPort(), "Shop <shop@shop.example>", false, null), small));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {deadLetters, outcomes, kafka, worker, smtp}) {
+        for (AutoCloseable c : new AutoCloseable[] {pipeline, smtp}) {
             if (c != null) {
                 c.close();
             }
@@ -89,31 +80,31 @@ class InvalidRequestsIT {
     void badInputIsRejectedDeadLetteredAndTheConsumerGoesOn() {
         Map<String, String[]> cases = cases();
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
-            kafka.send(topics.requests(), c.getKey(), c.getValue()[0].getBytes(StandardCharsets.UTF_8),
+            pipeline.kafka.send(pipeline.topics.requests(), c.getKey(), c.getValue()[0].getBytes(StandardCharsets.UTF_8),
                     new RecordHeader("traceparent", ("trace-" + c.getKey()).getBytes(StandardCharsets.UTF_8)));
         }
-        kafka.send(topics.requests(), "fine", "{\"id\":\"fine\",\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\"}");
+        pipeline.send("fine", "{\"id\":\"fine\",\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\"}");
 
-        await().atMost(Duration.ofSeconds(40)).until(() -> outcomes.outcomesFor("fine").size() == 1
-                && deadLetters.records().size() >= cases.size());
-        assertThat(outcomes.outcomesFor("fine").get(0).status()).isEqualTo(Status.SENT);
+        await().atMost(Duration.ofSeconds(40)).until(() -> pipeline.outcomes.outcomesFor("fine").size() == 1
+                && pipeline.deadLetters.records().size() >= cases.size());
+        assertThat(pipeline.outcomes.outcomesFor("fine").get(0).status()).isEqualTo(Status.SENT);
 
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             String key = c.getKey();
-            List<OutcomeEvent> events = outcomes.outcomesFor(key);
+            List<OutcomeEvent> events = pipeline.outcomes.outcomesFor(key);
             assertThat(events).as("outcomes of " + key).hasSize(1);
             OutcomeEvent event = events.get(0);
             assertThat(event.status().name()).as("status of " + key).isEqualTo(c.getValue()[1]);
             assertThat(event.reasonCode()).as("reason code of " + key).isEqualTo(c.getValue()[2]);
             assertThat(event.reason()).as("reason of " + key).isNotBlank();
 
-            List<ConsumerRecord<byte[], byte[]>> letters = deadLetters.records().stream()
+            List<ConsumerRecord<byte[], byte[]>> letters = pipeline.deadLetters.records().stream()
                     .filter(r -> key.equals(new String(r.key(), StandardCharsets.UTF_8))).toList();
             assertThat(letters).as("dead letters of " + key).hasSize(1);
             ConsumerRecord<byte[], byte[]> letter = letters.get(0);
             assertThat(letter.value()).as("original bytes of " + key).isEqualTo(c.getValue()[0].getBytes(StandardCharsets.UTF_8));
             assertThat(header(letter, "traceparent")).isEqualTo("trace-" + key);
-            assertThat(header(letter, MailpipeHeaders.DLQ_SOURCE_TOPIC)).isEqualTo(topics.requests());
+            assertThat(header(letter, MailpipeHeaders.DLQ_SOURCE_TOPIC)).isEqualTo(pipeline.topics.requests());
             assertThat(Long.parseLong(header(letter, MailpipeHeaders.DLQ_SOURCE_OFFSET))).isEqualTo(event.source().offset());
             assertThat(Integer.parseInt(header(letter, MailpipeHeaders.DLQ_SOURCE_PARTITION))).isEqualTo(event.source().partition());
             assertThat(header(letter, MailpipeHeaders.DLQ_REASON_CODE)).isEqualTo(c.getValue()[2]);

@@ -18,46 +18,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.mailpipe.account.Limits;
-import io.mailpipe.config.KafkaSettings;
-import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.sandbox.MailSandbox;
-import io.mailpipe.testing.KafkaIO;
+import io.mailpipe.testing.RunningPipeline;
 import io.mailpipe.testing.TestWorkers;
 
 /** Requests through a real broker and a real SMTP server (GreenMail): what arrives, and the outcomes. */
 class SendPipelineIT {
 
     static MailSandbox smtp;
-    static KafkaSettings.Topics topics;
-    static Worker worker;
-    static KafkaIO kafka;
-    static KafkaIO.Collector outcomes;
+    static RunningPipeline pipeline;
 
     @BeforeAll
     static void start() {
         smtp = MailSandbox.start();
-        topics = TestWorkers.topics("send");
-        MailpipeConfig config = TestWorkers.config(topics, List.of(
+        pipeline = RunningPipeline.start("send", List.of(
                 TestWorkers.account("small", smtp.smtpPort(), "Small <small@small.example>", false, new Limits(3, null)),
                 TestWorkers.account("strict", smtp.smtpPort(), "Shop <shop@strict.example>", false, null),
                 TestWorkers.account("open", smtp.smtpPort(), "Relay <relay@open.example>", true, null)));
-        worker = Worker.start(config);
-        kafka = new KafkaIO();
-        outcomes = new KafkaIO.Collector(topics.outcomes());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (outcomes != null) {
-            outcomes.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (worker != null) {
-            worker.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
         smtp.close();
     }
@@ -78,15 +63,14 @@ class SendPipelineIT {
     }
 
     private static OutcomeEvent terminalOutcome(String id) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> outcomes.outcomesFor(id).stream().anyMatch(e -> e.status().isTerminal()));
-        List<OutcomeEvent> terminal = outcomes.outcomesFor(id).stream().filter(e -> e.status().isTerminal()).toList();
+        List<OutcomeEvent> terminal = pipeline.awaitTerminal(id).stream().filter(e -> e.status().isTerminal()).toList();
         assertThat(terminal).as("terminal outcomes of " + id).hasSize(1);
         return terminal.get(0);
     }
 
     @Test
     void textMessageWithNonAsciiSubjectAndNames() throws Exception {
-        kafka.send(topics.requests(), "t-1", """
+        pipeline.send("t-1", """
                 {"id":"t-1","to":["Анна Петрова <anna@example.org>"],"cc":["Jörg <joerg@example.org>"],
                  "subject":"Заказ №42 — готов","text":"Здравствуйте!\\nВаш заказ готов."}""");
         MimeMessage m = received("t-1");
@@ -108,9 +92,9 @@ class SendPipelineIT {
 
     @Test
     void htmlOnlyAndAlternativeBodies() throws Exception {
-        kafka.send(topics.requests(), "h-1", """
+        pipeline.send("h-1", """
                 {"id":"h-1","to":["h@example.org"],"subject":"html","html":"<p>Hi <b>there</b></p>"}""");
-        kafka.send(topics.requests(), "a-1", """
+        pipeline.send("a-1", """
                 {"id":"a-1","to":["a@example.org"],"subject":"both","text":"plain part","html":"<p>html part</p>"}""");
         MimeMessage html = received("h-1");
         assertThat(html.getContentType()).startsWith("text/html");
@@ -129,10 +113,10 @@ class SendPipelineIT {
 
     @Test
     void senderPolicyKeepsOrReplacesFrom() throws Exception {
-        kafka.send(topics.requests(), "s-strict", """
+        pipeline.send("s-strict", """
                 {"id":"s-strict","account":"strict","from":"News Desk <news@brand.example>","to":["x@example.org"],
                  "subject":"strict","text":"t"}""");
-        kafka.send(topics.requests(), "s-open", """
+        pipeline.send("s-open", """
                 {"id":"s-open","account":"open","from":"News Desk <news@brand.example>","to":["y@example.org"],
                  "subject":"open","text":"t"}""");
         MimeMessage strict = received("s-strict");
@@ -151,7 +135,7 @@ class SendPipelineIT {
 
     @Test
     void bccRecipientsGetTheMessageWithoutABccHeader() throws Exception {
-        kafka.send(topics.requests(), "b-1", """
+        pipeline.send("b-1", """
                 {"id":"b-1","to":["to@example.org"],"bcc":["hidden@example.org"],"subject":"bcc","text":"t"}""");
         await().atMost(Duration.ofSeconds(30)).until(() -> smtp.received().stream()
                 .filter(m -> "b-1".equals(header(m, "X-Mailpipe-Id"))).count() == 2);
@@ -166,7 +150,7 @@ class SendPipelineIT {
     void accountsFillInOrderThenTheNextTakesOver() {
         // "small" allows 3 per hour; unpinned requests go there first, then to the next account, "strict"
         for (int i = 1; i <= 6; i++) {
-            kafka.send(topics.requests(), "q-" + i, "{\"id\":\"q-" + i + "\",\"to\":[\"q@example.org\"],\"subject\":\"q\",\"text\":\"t\"}");
+            pipeline.send("q-" + i, "{\"id\":\"q-" + i + "\",\"to\":[\"q@example.org\"],\"subject\":\"q\",\"text\":\"t\"}");
         }
         for (int i = 1; i <= 6; i++) {
             assertThat(terminalOutcome("q-" + i).status()).isEqualTo(Status.SENT);
@@ -174,7 +158,7 @@ class SendPipelineIT {
         long viaNext = java.util.stream.IntStream.rangeClosed(1, 6)
                 .filter(i -> "strict".equals(terminalOutcome("q-" + i).account())).count();
         assertThat(viaNext).as("sends that overflowed to the second account").isGreaterThanOrEqualTo(3);
-        assertThat(outcomes.outcomes().stream().filter(e -> e.status() == Status.SENT && "small".equals(e.account())))
+        assertThat(pipeline.outcomes.outcomes().stream().filter(e -> e.status() == Status.SENT && "small".equals(e.account())))
                 .as("sends through the account limited to 3 per hour").hasSizeLessThanOrEqualTo(3);
     }
 

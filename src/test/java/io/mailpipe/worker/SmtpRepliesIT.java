@@ -1,19 +1,16 @@
 package io.mailpipe.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.mailpipe.config.KafkaSettings;
 import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.Status;
-import io.mailpipe.testing.KafkaIO;
+import io.mailpipe.testing.RunningPipeline;
 import io.mailpipe.testing.ScriptedSmtpServer;
 import io.mailpipe.testing.TestWorkers;
 
@@ -21,47 +18,30 @@ import io.mailpipe.testing.TestWorkers;
 class SmtpRepliesIT {
 
     static ScriptedSmtpServer smtp;
-    static KafkaSettings.Topics topics;
-    static Worker worker;
-    static KafkaIO kafka;
-    static KafkaIO.Collector outcomes;
+    static RunningPipeline pipeline;
 
     @BeforeAll
     static void start() {
         smtp = new ScriptedSmtpServer()
                 .refuseRecipient("nobody@example.org", 550, "5.1.1 <nobody@example.org>: Recipient address rejected: User unknown");
-        topics = TestWorkers.topics("replies");
-        worker = Worker.start(TestWorkers.config(topics,
-                List.of(TestWorkers.account("scripted", smtp.port(), "Shop <shop@shop.example>", false, null))));
-        kafka = new KafkaIO();
-        outcomes = new KafkaIO.Collector(topics.outcomes());
+        pipeline = RunningPipeline.start("replies",
+                List.of(TestWorkers.account("scripted", smtp.port(), "Shop <shop@shop.example>", false, null)));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (outcomes != null) {
-            outcomes.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (worker != null) {
-            worker.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
         smtp.close();
-    }
-
-    private static List<OutcomeEvent> awaitTerminal(String id) {
-        await().atMost(Duration.ofSeconds(40)).until(() -> outcomes.outcomesFor(id).stream().anyMatch(e -> e.status().isTerminal()));
-        return outcomes.outcomesFor(id);
     }
 
     @Test
     void temporaryFailureIsDeferredThenSentOnRetry() {
         smtp.nextDataReply(451, "4.3.0 Temporary local problem, try again later");
-        kafka.send(topics.requests(), "r-451", """
+        pipeline.send("r-451", """
                 {"id":"r-451","to":["ok@example.org"],"subject":"retry me","text":"t"}""");
-        List<OutcomeEvent> events = awaitTerminal("r-451");
+        List<OutcomeEvent> events = pipeline.awaitTerminal("r-451");
         assertThat(events).extracting(OutcomeEvent::status).containsExactly(Status.DEFERRED, Status.SENT);
         OutcomeEvent deferred = events.get(0);
         assertThat(deferred.attempt()).isEqualTo(1);
@@ -78,9 +58,9 @@ class SmtpRepliesIT {
 
     @Test
     void unknownRecipientFailsWithCodeAndEnhancedCode() {
-        kafka.send(topics.requests(), "r-550", """
+        pipeline.send("r-550", """
                 {"id":"r-550","to":["nobody@example.org"],"subject":"to nobody","text":"t"}""");
-        List<OutcomeEvent> events = awaitTerminal("r-550");
+        List<OutcomeEvent> events = pipeline.awaitTerminal("r-550");
         assertThat(events).hasSize(1);
         OutcomeEvent failed = events.get(0);
         assertThat(failed.status()).isEqualTo(Status.FAILED);
@@ -93,9 +73,9 @@ class SmtpRepliesIT {
 
     @Test
     void oneRefusedRecipientAmongOthersIsReportedWhileTheMessageIsSent() {
-        kafka.send(topics.requests(), "r-partial", """
+        pipeline.send("r-partial", """
                 {"id":"r-partial","to":["ok@example.org","nobody@example.org"],"subject":"partial","text":"t"}""");
-        List<OutcomeEvent> events = awaitTerminal("r-partial");
+        List<OutcomeEvent> events = pipeline.awaitTerminal("r-partial");
         assertThat(events).hasSize(1);
         OutcomeEvent sent = events.get(0);
         assertThat(sent.status()).isEqualTo(Status.SENT);

@@ -1,0 +1,39 @@
+package io.mailpipe.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.account.Security;
+
+/** The documented example configurations parse, and say what they claim. */
+class ExampleConfigTest {
+
+    @Test
+    void exampleConfigurationParses() throws Exception {
+        Path passwordFile = Files.createTempFile("pw", ".txt");
+        Files.writeString(passwordFile, "secret\n");
+        String yaml = Files.readString(Path.of("mailpipe.example.yaml")).replace("/run/secrets/shop-gmail-password", passwordFile.toString());
+        MailpipeConfig config = MailpipeConfig.parse(yaml,
+                Map.of("SHOP_MAILRU_PASSWORD", "pw1", "RELAY_PASSWORD", "pw2", "KAFKA_BOOTSTRAP_SERVERS", "k:9092")::get,
+                "mailpipe.example.yaml");
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("k:9092");
+        assertThat(config.accounts()).extracting(a -> a.name()).containsExactly("shop-mailru", "shop-gmail", "relay");
+        assertThat(config.accounts().get(0).host()).isEqualTo("smtp.mail.ru");
+        assertThat(config.accounts().get(0).security()).isEqualTo(Security.SSL);
+        assertThat(config.accounts().get(1).security()).isEqualTo(Security.STARTTLS);
+        assertThat(config.accounts().get(1).password()).isEqualTo("secret");
+        assertThat(config.accounts().get(2).maxRecipients()).isEqualTo(50);
+    }
+
+    @Test
+    void demoConfigurationParses() throws Exception {
+        MailpipeConfig config = MailpipeConfig.parse(Files.readString(Path.of("examples/demo.yaml")),
+                Map.of("DEMO_SMTP_PORT", "2525")::get, "examples/demo.yaml");
+        assertThat(config.accounts()).hasSize(3).allSatisfy(a -> assertThat(a.port()).isEqualTo(2525));
+    }
+}
