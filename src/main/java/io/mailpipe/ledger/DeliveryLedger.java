@@ -197,6 +197,7 @@ public final class DeliveryLedger implements AutoCloseable {
             }
         }
 
+        /** Releases the claim; calling it again does nothing. */
         @Override
         public void close() {
             inFlight.remove(requestId, done);

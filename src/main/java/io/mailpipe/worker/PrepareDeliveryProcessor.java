@@ -2,11 +2,16 @@ package io.mailpipe.worker;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.support.SynchronizationAdapter;
 
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
 
-/** Route step {@code prepareDelivery}: reads and checks the request, chooses the account, composes the message. */
+/**
+ * Route step {@code prepareDelivery}: reads and checks the request, chooses the account, composes the message.
+ * Whatever happens later on the route, the request id's claim is released when the exchange completes, so a
+ * record that fails and is read again is not blocked by its own earlier attempt.
+ */
 public final class PrepareDeliveryProcessor implements Processor {
     private final DeliveryService service;
 
@@ -18,6 +23,14 @@ public final class PrepareDeliveryProcessor implements Processor {
     public void process(Exchange exchange) {
         Delivery delivery = service.start(ExchangeRecords.inbound(exchange));
         exchange.setProperty(ExchangeRecords.DELIVERY, delivery);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                if (delivery.claim() != null) {
+                    delivery.claim().close();
+                }
+            }
+        });
         service.prepare(delivery);
     }
 }
