@@ -43,11 +43,26 @@ final class RunCommand implements Callable<Integer> {
             Path dir = Path.of(cfg.worker().dataDir(), "kafka");
             LOG.warn("KAFKA_BOOTSTRAP_SERVERS is not set and kafka.bootstrapServers is empty: starting the local single-node "
                     + "Kafka broker (data in {}). Set KAFKA_BOOTSTRAP_SERVERS to use your cluster.", dir);
-            broker = LocalKafkaBroker.start(dir);
+            try {
+                broker = LocalKafkaBroker.start(dir).stopOnlyWhenClosed();
+            } catch (RuntimeException e) {
+                System.err.println("mailpipe: could not start the local Kafka broker: " + e.getMessage());
+                return 1;
+            }
             cfg = cfg.withKafka(cfg.kafka().withBootstrapServers(broker.bootstrapServers()));
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Worker worker = Worker.start(cfg);
+        Worker worker;
+        try {
+            worker = Worker.start(cfg);
+        } catch (RuntimeException e) {
+            System.err.println("mailpipe: could not start the worker: " + e.getMessage());
+            LOG.debug("start-up failure", e);
+            if (broker != null) {
+                broker.close();
+            }
+            return 1;
+        }
         LocalKafkaBroker localBroker = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -162,9 +162,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops registering the broker's own JVM shutdown hook, for a caller that stops the broker itself at exit
+     * (after the worker has drained: hooks run in parallel, so the broker must not stop first).
+     */
+    public LocalKafkaBroker stopOnlyWhenClosed() {
+        removeHook();
+        return this;
+    }
+
     @Override
     public void close() {
         stopProcess();
+        removeHook();
+    }
+
+    private void removeHook() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
