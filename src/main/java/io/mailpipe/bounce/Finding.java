@@ -19,6 +19,11 @@ final class Finding {
     String feedbackType;
     /** A reason the detector is sure of (provider-specific message); null to let the rules decide. */
     Reason reason;
+    /**
+     * True when {@link #reason} comes from a format's own error code (Exchange's MSEXCH codes, a
+     * carrier's fixed sentence): no generic rule may override it, not even for tentative reasons.
+     */
+    boolean reasonFinal;
     /** Set for non-failure reports (complaint, autoreply); null means decide from action/status. */
     Kind kind;
 

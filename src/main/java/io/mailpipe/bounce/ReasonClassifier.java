@@ -16,7 +16,7 @@ final class ReasonClassifier {
     }
 
     static Reason decide(Finding f) {
-        if (f.reason != null && !f.reason.isTentative()) {
+        if (f.reason != null && (f.reasonFinal || !f.reason.isTentative())) {
             return f.reason;
         }
         String status = f.status;
@@ -44,9 +44,9 @@ final class ReasonClassifier {
                 || byText == null && byCode == Reason.USERUNKNOWN)) {
             return Reason.REJECTED; // the sender address was refused, not the recipient
         }
-        if (byText == Reason.USERUNKNOWN && byCode != Reason.USERUNKNOWN && !"RCPT".equals(f.command)
-                && ("DATA".equals(f.command) || byCode == Reason.FILTERED)) {
-            // "User unknown" after DATA, or with a 5.2.x code: a filter said so, not the directory
+        if (byText == Reason.USERUNKNOWN && byCode != Reason.USERUNKNOWN && !"RCPT".equals(f.command)) {
+            // "User unknown" after DATA, with a 5.2.x code, or without saying which command it
+            // answered: a content filter may say so too; only the RCPT reply proves the directory
             return Reason.FILTERED;
         }
         if (byText != null) {

@@ -12,7 +12,7 @@ final class StatusCodes {
     private static final Map<String, Reason> TABLE = new HashMap<>();
     /** Codes whose reason is decided by the code alone, before any phrase. */
     private static final Set<String> DECISIVE = Set.of(
-            "5.1.1", "5.1.2", "5.1.6", "4.1.6", "5.1.7", "5.1.8", "5.2.2", "4.2.2", "5.3.4", "5.7.13",
+            "5.1.1", "5.1.2", "5.1.6", "4.4.7", "5.4.7", "4.1.6", "5.1.7", "5.1.8", "5.2.2", "4.2.2", "5.3.4", "5.7.13",
             "5.7.17", "5.7.18", "5.7.20", "5.7.21", "5.7.22", "5.7.23", "5.7.24", "4.7.24", "5.7.25", "4.7.25",
             "5.7.26", "4.7.26", "5.7.27", "5.7.28", "5.7.29");
 
@@ -27,7 +27,7 @@ final class StatusCodes {
         put(Reason.EXCEEDLIMIT, "4.2.3", "5.2.3");
         put(Reason.FILTERED, "4.2.4", "5.1.4", "5.2.0", "5.2.1", "5.2.4");
         put(Reason.SYSTEMFULL, "4.3.1", "5.3.1", "4.4.5");
-        put(Reason.NOTACCEPT, "4.3.2", "5.3.2", "5.1.10", "5.7.27");
+        put(Reason.NOTACCEPT, "4.3.2", "5.3.2", "5.7.27");
         put(Reason.EXPIRED, "4.4.1", "4.4.7", "5.4.7");
         put(Reason.NETWORKERROR, "4.4.2", "4.4.4", "4.4.6", "4.4.8", "5.4.0", "5.4.6");
         put(Reason.CONTENTERROR, "4.6.0", "4.6.2", "4.6.5", "5.6.0", "5.6.1", "5.6.2", "5.6.3", "5.6.5", "5.6.6",
@@ -38,7 +38,8 @@ final class StatusCodes {
         put(Reason.AUTHFAILURE, "4.7.24", "4.7.26", "5.7.20", "5.7.21", "5.7.22", "5.7.23", "5.7.24", "5.7.26",
                 "5.7.29");
         put(Reason.REQUIREPTR, "4.7.25", "5.7.25");
-        put(Reason.USERUNKNOWN, "5.1.0", "5.1.1", "5.1.3");
+        // 5.1.10: Microsoft 365 "recipient not found by SMTP address lookup"
+        put(Reason.USERUNKNOWN, "5.1.0", "5.1.1", "5.1.3", "5.1.10");
         put(Reason.HOSTUNKNOWN, "5.1.2", "5.4.4");
         put(Reason.SYNTAXERROR, "5.5.2", "5.5.6");
         put(Reason.TOOMANYCONN, "5.5.3");

@@ -23,6 +23,7 @@ import io.mailpipe.kafka.MailpipeHeaders;
 import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.sandbox.MailSandbox;
+import io.mailpipe.testing.ContractSchemas;
 import io.mailpipe.testing.RunningPipeline;
 import io.mailpipe.testing.TestWorkers;
 
@@ -112,6 +113,7 @@ class InvalidRequestsIT {
             assertThat(header(letter, MailpipeHeaders.DLQ_ERROR_CLASS)).startsWith("io.mailpipe.");
             assertThat(Instant.parse(header(letter, MailpipeHeaders.DLQ_AT))).isNotNull();
         }
+        ContractSchemas.assertValidOutcomes(pipeline.outcomes.records());
         assertThat(smtp.received()).as("nothing invalid was sent").allSatisfy(m ->
                 assertThat(m.getHeader("X-Mailpipe-Id", null)).isEqualTo("fine"));
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.Status;
+import io.mailpipe.testing.ContractSchemas;
 import io.mailpipe.testing.RunningPipeline;
 import io.mailpipe.testing.ScriptedSmtpServer;
 import io.mailpipe.testing.TestWorkers;
@@ -86,5 +87,6 @@ class SmtpRepliesIT {
             assertThat(r.smtp().enhanced()).isEqualTo("5.1.1");
         });
         assertThat(smtp.acceptedFor("r-partial")).isEqualTo(1);
+        ContractSchemas.assertValidOutcomes(pipeline.outcomes.records());
     }
 }
