@@ -104,6 +104,10 @@ public final class DeliveryService {
             return;
         }
         Instant now = d.startedAt;
+        if (in.notBefore() != null && in.notBefore().isAfter(now)) {
+            d.result = Result.notDueYet(in.notBefore());
+            return;
+        }
         if (request.notAfter() != null && now.isAfter(request.notAfter())) {
             d.result = Result.invalid(ReasonCode.NOT_AFTER_PASSED, "notAfter " + request.notAfter() + " has passed", InvalidRequestException.class);
             return;
@@ -217,13 +221,19 @@ public final class DeliveryService {
         }
         Instant now = clock.instant();
         Result r = d.result;
+        if (r.requeue()) {
+            d.terminal = false;
+            return List.of(retryRecord(d, d.attempt, r.retryAt()));
+        }
         ReasonCode code = r.reasonCode();
         String reason = r.reason();
         Instant retryAt = null;
         int nextAttempt = d.attempt;
         if (code.status() == Status.DEFERRED) {
-            RetryPolicy.Next next = r.retryAt() != null && !r.countsAsAttempt()
-                    ? retryPolicy.checkDeadline(r.retryAt(), d.firstAttemptAt, d.request == null ? null : d.request.notAfter())
+            // a full account is checked again at the latest after retry.maxBackoff (the retry consumer waits no longer)
+            Instant fixed = r.retryAt() == null ? null : min(r.retryAt(), now.plus(retryPolicy.maxBackoff()));
+            RetryPolicy.Next next = fixed != null && !r.countsAsAttempt()
+                    ? retryPolicy.checkDeadline(fixed, d.firstAttemptAt, d.request == null ? null : d.request.notAfter())
                     : retryPolicy.next(d.attempt, d.firstAttemptAt, now, d.request == null ? null : d.request.notAfter());
             if (next.expired()) {
                 reason = reason + "; " + next.detail();
@@ -256,6 +266,9 @@ public final class DeliveryService {
     public String describe(Delivery d) {
         if (d.duplicate) {
             return "duplicate, skipped";
+        }
+        if (d.result != null && d.result.requeue()) {
+            return "retry record not due yet, put back on the retry topic";
         }
         OutcomeEvent e = d.outcome;
         if (e == null) {
@@ -299,6 +312,10 @@ public final class DeliveryService {
                 .map(a -> new AttachmentSpec(a.filename(), a.contentType(), a.content())).toList();
         return new MessageSpec(r.id(), r.from(), r.replyTo(), r.to(), r.cc(), r.bcc(), r.subject(), r.text(), r.html(),
                 r.headers(), attachments, r.campaign());
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static OutcomeEvent.Smtp smtp(SmtpReply reply) {

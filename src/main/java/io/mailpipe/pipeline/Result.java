@@ -16,9 +16,20 @@ import io.mailpipe.outcome.ReasonCode;
  * @param retryAt     for DEFERRED: a fixed next-attempt time (account quota), or null to use the retry policy
  * @param countsAsAttempt for DEFERRED: whether the next try is a new attempt (false when nothing was tried)
  * @param errorClass  for dead letters: the class of the error
+ * @param requeue     a retry record that is not due yet: put it back on the retry topic unchanged, no outcome
  */
 record Result(ReasonCode reasonCode, String reason, OutcomeEvent.Smtp smtp, List<OutcomeEvent.RejectedRecipient> rejected,
-              Instant retryAt, boolean countsAsAttempt, String errorClass) {
+              Instant retryAt, boolean countsAsAttempt, String errorClass, boolean requeue) {
+
+    Result(ReasonCode reasonCode, String reason, OutcomeEvent.Smtp smtp, List<OutcomeEvent.RejectedRecipient> rejected,
+           Instant retryAt, boolean countsAsAttempt, String errorClass) {
+        this(reasonCode, reason, smtp, rejected, retryAt, countsAsAttempt, errorClass, false);
+    }
+
+    /** A retry record read before its time: back onto the retry topic as it is. */
+    static Result notDueYet(Instant notBefore) {
+        return new Result(ReasonCode.TEMPORARY_FAILURE, "not due before " + notBefore, null, null, notBefore, false, null, true);
+    }
 
     static Result of(ReasonCode code, String reason) {
         return new Result(code, reason, null, null, null, true, null);

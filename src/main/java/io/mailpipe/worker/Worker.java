@@ -85,7 +85,7 @@ public final class Worker implements AutoCloseable {
             }
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service));
             main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher));
-            main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown));
+            main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));
             main.bind("errorPolicy", new ErrorPolicy(service, publisher));
             main.setInitialProperties(properties(config));
             main.configure().withRoutesIncludePattern(config.worker().routes());
