@@ -21,6 +21,8 @@ final class Detectors {
             new X6Detector(),
             new VerizonDetector(),
             new ActivehunterDetector(),
+            new KddiDetector(),
+            new InterScanDetector(),
             new QmailDetector(),
             new DragonFlyDetector(),
             new OpenSmtpdDetector(),

@@ -26,8 +26,11 @@ final class TextScan {
             "the original message was received", "----- original message header", "original message headers",
             "------ failed message", "--- unsent message", "header of the original message",
             "original message ---", "returned message follows", "----- returned message");
-    /** "<user@example.com>:" or "user@example.com" alone on a line (qmail, Exim, Gmail). */
-    private static final Pattern ALONE = Pattern.compile("<?(" + Texts.EMAIL.pattern() + ")>?[:.]?");
+    /**
+     * "<user@example.com>:" or "user@example.com" alone on a line (qmail, Exim, Gmail), also quoted
+     * ("\"user@example.com\":", GMX) or as a list item ("* user@example.com").
+     */
+    private static final Pattern ALONE = Pattern.compile("(?:[*-] )?[<\"]?(" + Texts.EMAIL.pattern() + ")[>\"]?[:.]?");
     /** "<user@example.com>: 550 ..." or "user@example.com: 550 ..." (qmail, OpenSMTPD). */
     private static final Pattern LEADING = Pattern.compile("<?(" + Texts.EMAIL.pattern() + ")>?:[ \\t]++(.{1,1500})");
     /** Sendmail transcript: "550 <user@example.com>... User unknown" or ">>> RCPT To:<user@example.com>". */

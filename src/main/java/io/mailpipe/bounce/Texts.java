@@ -128,7 +128,9 @@ final class Texts {
         if (d.isEmpty()) {
             return null;
         }
-        if (d.contains("rcpt to") || d.contains("rcpt_to") || d.contains("end of rcpt")) {
+        // "SMTP:RCPT host 192.0.2.1: 553 ..." and "error after RCPT command" name the command too
+        if (d.contains("rcpt to") || d.contains("rcpt_to") || d.contains("end of rcpt") || d.contains("smtp:rcpt")
+                || d.contains("after rcpt command")) {
             return "RCPT";
         }
         if (d.contains("mail from") || d.contains("mail_from")) {
