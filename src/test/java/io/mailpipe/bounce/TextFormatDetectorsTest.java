@@ -114,11 +114,23 @@ class TextFormatDetectorsTest {
 
                         ----- Original message -----
                         """), "some-group@googlegroups.com", null, Reason.REJECTED, false),
+                // "user unknown" with neither a status code nor the SMTP command: like Sisimai, a
+                // filter may have said it (only the RCPT reply proves the address is unknown)
                 Arguments.of("Generic", Fixtures.text("""
                         From: "Postmaster" <postmaster@example.org>
                         Subject: Undeliverable Mail
                         """, """
                         Unknown user: nobody@example.com
+
+                        Original message follows.
+                        """), "nobody@example.com", null, Reason.FILTERED, false),
+                // the same words with the RCPT command named: the directory refused the address
+                Arguments.of("Generic", Fixtures.text("""
+                        From: "Postmaster" <postmaster@example.org>
+                        Subject: Undeliverable Mail
+                        """, """
+                        Unknown user: nobody@example.com
+                        (in reply to RCPT TO command)
 
                         Original message follows.
                         """), "nobody@example.com", null, Reason.USERUNKNOWN, true),

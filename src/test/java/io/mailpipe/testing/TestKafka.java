@@ -1,6 +1,10 @@
 package io.mailpipe.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 import io.mailpipe.kafka.LocalKafkaBroker;
 
@@ -25,7 +29,11 @@ public final class TestKafka {
             String mode = System.getProperty("mailpipe.kafka", "local").trim();
             if (mode.isEmpty() || mode.equals("local")) {
                 Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mailpipe-test-kafka-" + ProcessHandle.current().pid());
-                LocalKafkaBroker broker = LocalKafkaBroker.start(dir);
+                LocalKafkaBroker broker = LocalKafkaBroker.start(dir).stopOnlyWhenClosed();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    broker.close();
+                    deleteTree(dir);
+                }, "test-kafka-stop"));
                 bootstrap = broker.bootstrapServers();
             } else if (mode.equals("testcontainers")) {
                 org.testcontainers.kafka.KafkaContainer container =
@@ -38,5 +46,13 @@ public final class TestKafka {
             }
         }
         return bootstrap;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 }
