@@ -212,6 +212,9 @@ final class PhraseRules {
                     "authentication required", "authentication failed", "must authenticate", "tls required",
                     "starttls", "encryption required", "authentication is required", "security policy",
                     "submission of mail", "certificate")),
+            // 4.4.7 envelope expired (this is only a temporary failure report): the expiry decides
+            new Rule(Reason.EXPIRED, List.of(
+                    "envelope expired", "delivery time expired", "message expired")),
             // 451 4.3.0 local error in processing
             new Rule(Reason.SYSTEMERROR, List.of(
                     "service currently unavailable", "transaction failed", "could not load drd", "unable to contact ldap",

@@ -3,6 +3,7 @@ package io.mailpipe.bounce;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,10 +26,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * skipped when it is not there. Scoring follows the corpus' score.py.
  */
 class BounceCorpusTest {
-    /** Floors a little below the measured values (reason 84.1 %, recipients 85.3 %, status 97.0 %). */
-    private static final double MIN_REASON = 0.81;
-    private static final double MIN_RECIPIENTS = 0.83;
-    private static final double MIN_STATUS = 0.94;
+    /** Floors a little below the measured values (reason 92.8 %, recipients 88.3 %, status 97.1 %). */
+    private static final double MIN_REASON = 0.92;
+    private static final double MIN_RECIPIENTS = 0.875;
+    private static final double MIN_STATUS = 0.965;
 
     private static Path corpus;
     private static final Map<String, ParseResult> RESULTS = new HashMap<>();
@@ -38,9 +39,11 @@ class BounceCorpusTest {
     static void parseCorpus() throws IOException {
         String configured = System.getProperty("mailpipe.bouncesDir");
         corpus = Path.of(configured != null ? configured : "../shared/bounces");
-        assumeTrue(Files.isRegularFile(corpus.resolve("expected.jsonl")),
-                "bounce corpus not found at " + corpus.toAbsolutePath()
-                        + " (set -Dmailpipe.bouncesDir=/path/to/bounces to run this test)");
+        if (!Files.isRegularFile(corpus.resolve("expected.jsonl"))) {
+            System.err.println("BounceCorpusTest: SKIPPED, " + missingMessage());
+            corpus = null;
+            return;
+        }
         ObjectMapper json = new ObjectMapper();
         BounceParser parser = new BounceParser();
         for (String line : Files.readAllLines(corpus.resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
@@ -52,6 +55,17 @@ class BounceCorpusTest {
             String file = e.get("file").asText();
             RESULTS.put(file, parser.parse(Files.readAllBytes(corpus.resolve(file))));
         }
+    }
+
+    private static String missingMessage() {
+        return "bounce corpus not found at " + Path.of(System.getProperty("mailpipe.bouncesDir", "../shared/bounces")).toAbsolutePath()
+                + " (set -Dmailpipe.bouncesDir=/path/to/bounces to run this test)";
+    }
+
+    /** Each test is reported as skipped, with the reason, when the corpus is not there (a user's clone). */
+    @BeforeEach
+    void corpusPresent() {
+        assumeTrue(corpus != null, missingMessage());
     }
 
     @Test

@@ -13,6 +13,9 @@ class ReasonClassifierTest {
             5.1.1 | -    | 552 5.1.1 mailbox full                                     | MAILBOXFULL
             5.0.0 | RCPT | 550 user unknown                                           | USERUNKNOWN
             5.0.0 | DATA | 550 user unknown                                           | FILTERED
+            5.0.0 | -    | 550 user unknown                                           | FILTERED
+            5.1.10 | -   | 550 5.1.10 recipient not found by SMTP address lookup      | USERUNKNOWN
+            4.4.7 | -    | envelope expired; this is only a temporary failure report  | EXPIRED
             5.0.0 | MAIL | 553 sender address rejected: domain not found              | REJECTED
             5.7.1 | -    | 554 5.7.1 Relay access denied                              | NORELAYING
             5.7.1 | -    | 550 5.7.1 message content rejected as spam                 | SPAMDETECTED

@@ -84,6 +84,24 @@ class RobustnessTest {
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
     }
 
+    /** The vendor formats' sentence patterns see long, address-rich lines too. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "From: mailer-daemon\nSubject: There was an error sending your mail",
+            "From: postmaster@example.org\nSubject: Undeliverable Mail\nX-Mailer: <SMTP32 v8.22>",
+            "From: postmaster@example.org (\"InterScan Notification\")\nSubject: Mail could not be delivered",
+            "From: postmaster@example.org\nSubject: Undeliverable message",
+            "From: <Postmaster@ezweb.ne.jp>\nSubject: Mail System Error - Returned Mail",
+            "From: System Administrator <postmaster@example.org>\nX-Mailer: Internet Mail Service (5.5.2653.19)"})
+    void vendorFormatsAreBoundedInTime(String headers) {
+        String words = "unknown user ".repeat(3_000) + "a@b.".repeat(20_000) + " on ";
+        String body = "We had trouble delivering your message\n------- Failure Reasons\ndid not reach the following recipient\n"
+                + "Unable to deliver message to <" + words + "\n<" + words + "\n" + words;
+        long t0 = System.nanoTime();
+        parser.parse(Fixtures.bytes(Fixtures.text(headers, body)));
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
