@@ -7,7 +7,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import io.mailpipe.account.Account;
 import io.mailpipe.compose.ComposedMessage;
-import io.mailpipe.ledger.DeliveryLedger;
+import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.request.MailRequest;
 
 /**
@@ -24,13 +24,13 @@ public final class Delivery {
     MailRequest request;
     Account account;
     ComposedMessage composed;
-    DeliveryLedger.Claim claim;
+    RequestLedger.Claim claim;
     Result result;
     boolean sendAttempted;
     /** Already finished: nothing to send or publish. */
     boolean duplicate;
     /** Records of an earlier attempt of this worker that still wait for Kafka's acknowledgement. */
-    DeliveryLedger.Pending republish;
+    RequestLedger.Pending republish;
     /** Set by {@code conclude}: the outcome event published (null for a duplicate). */
     io.mailpipe.outcome.OutcomeEvent outcome;
     /** Set by {@code conclude}: whether the concluded records end the request. */
@@ -66,8 +66,8 @@ public final class Delivery {
     }
 
     /** The records of a send that happened, to keep until Kafka acknowledged them; null when nothing was sent. */
-    public DeliveryLedger.Pending sendToRemember(List<ProducerRecord<byte[], byte[]>> records) {
-        return sendAttempted ? new DeliveryLedger.Pending(records, terminal) : null;
+    public RequestLedger.Pending sendToRemember(List<ProducerRecord<byte[], byte[]>> records) {
+        return sendAttempted ? new RequestLedger.Pending(records, terminal) : null;
     }
 
     public io.mailpipe.outcome.OutcomeEvent outcome() {
@@ -78,7 +78,7 @@ public final class Delivery {
         return terminal;
     }
 
-    public DeliveryLedger.Claim claim() {
+    public RequestLedger.Claim claim() {
         return claim;
     }
 

@@ -24,7 +24,7 @@ import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.compose.MessageSpec;
 import io.mailpipe.config.KafkaSettings;
 import io.mailpipe.kafka.MailpipeHeaders;
-import io.mailpipe.ledger.DeliveryLedger;
+import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.ledger.OffsetContinuity;
 import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.OutcomeJson;
@@ -55,7 +55,7 @@ public final class DeliveryService {
     private final jakarta.mail.Session composeSession;
     private final AccountSelector selector;
     private final RetryPolicy retryPolicy;
-    private final DeliveryLedger ledger;
+    private final RequestLedger ledger;
     private final Clock clock;
     private final List<Account> accounts;
     private final Map<String, Account> accountsByName;
@@ -63,7 +63,7 @@ public final class DeliveryService {
 
     public DeliveryService(KafkaSettings.Topics topics, RequestReader reader, MessageComposer composer,
                            jakarta.mail.Session composeSession, List<Account> accounts, AccountSelector selector,
-                           RetryPolicy retryPolicy, DeliveryLedger ledger, Clock clock) {
+                           RetryPolicy retryPolicy, RequestLedger ledger, Clock clock) {
         this.topics = topics;
         this.reader = reader;
         this.composer = composer;
@@ -159,14 +159,14 @@ public final class DeliveryService {
 
     /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */
     private boolean claim(Delivery d) {
-        Optional<DeliveryLedger.Claim> claim = ledger.claim(d.requestId, CLAIM_WAIT);
+        Optional<RequestLedger.Claim> claim = ledger.claim(d.requestId, CLAIM_WAIT);
         if (claim.isEmpty()) {
             d.duplicate = true;
             LOG.info("Request {} already has a terminal outcome; record {} skipped", d.requestId, d.source.coordinates());
             return false;
         }
         d.claim = claim.get();
-        Optional<DeliveryLedger.Pending> pending = ledger.pending(d.requestId);
+        Optional<RequestLedger.Pending> pending = ledger.pending(d.requestId);
         if (pending.isPresent()) {
             LOG.info("Request {} was sent already; publishing its outcome again instead of sending again", d.requestId);
             d.republish = pending.get();

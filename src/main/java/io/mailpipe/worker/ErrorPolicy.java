@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailpipe.kafka.RecordPublisher;
-import io.mailpipe.ledger.DeliveryLedger;
+import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
 
@@ -38,7 +38,7 @@ public final class ErrorPolicy implements Processor {
     static boolean isInfrastructure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof RecordPublisher.PublishFailedException
-                    || t instanceof DeliveryLedger.LedgerUnavailableException
+                    || t instanceof RequestLedger.LedgerUnavailableException
                     || t instanceof ShutdownSignal.ShuttingDownException
                     || t instanceof org.apache.kafka.common.KafkaException
                     || t instanceof InterruptedException) {

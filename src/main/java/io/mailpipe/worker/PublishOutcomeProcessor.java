@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailpipe.kafka.RecordPublisher;
-import io.mailpipe.ledger.DeliveryLedger;
+import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
 
@@ -35,13 +35,13 @@ public final class PublishOutcomeProcessor implements Processor {
 
     /** Concludes, publishes and releases the delivery's claim (also used by the error policy). */
     static void publish(DeliveryService service, RecordPublisher publisher, Delivery delivery) {
-        DeliveryLedger.Claim claim = delivery.claim();
+        RequestLedger.Claim claim = delivery.claim();
         try {
             List<ProducerRecord<byte[], byte[]>> records = service.conclude(delivery);
             if (records.isEmpty()) {
                 return;
             }
-            DeliveryLedger.Pending pending = delivery.sendToRemember(records);
+            RequestLedger.Pending pending = delivery.sendToRemember(records);
             if (pending != null && claim != null) {
                 claim.sendHappened(pending);
             }

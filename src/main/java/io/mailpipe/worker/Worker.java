@@ -21,7 +21,7 @@ import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
-import io.mailpipe.ledger.DeliveryLedger;
+import io.mailpipe.ledger.OutcomeTail;
 import io.mailpipe.pipeline.DeliveryService;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
@@ -43,11 +43,11 @@ public final class Worker implements AutoCloseable {
 
     private final Main main;
     private final RecordPublisher publisher;
-    private final DeliveryLedger ledger;
+    private final OutcomeTail ledger;
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
 
-    private Worker(Main main, RecordPublisher publisher, DeliveryLedger ledger, ShutdownSignal shutdown, Duration shutdownTimeout) {
+    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout) {
         this.main = main;
         this.publisher = publisher;
         this.ledger = ledger;
@@ -66,14 +66,14 @@ public final class Worker implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30));
-        DeliveryLedger ledger = null;
+        OutcomeTail ledger = null;
         try {
-            ledger = new DeliveryLedger(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
+            ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
             ShutdownSignal shutdown = new ShutdownSignal();
             DeliveryService service = new DeliveryService(config.kafka().topics(),
                     new RequestReader(config.worker().maxRequestBytes()), new MessageComposer(clock),
                     Session.getInstance(new Properties()), config.accounts(),
-                    new LocalQuotaSelector(config.accounts(), clock), new RetryPolicy(config.retry()), ledger, clock);
+                    new LocalQuotaSelector(config.accounts(), clock), new RetryPolicy(config.retry()), ledger.ledger(), clock);
 
             Main main = new Main();
             Map<String, String> endpoints = new HashMap<>();

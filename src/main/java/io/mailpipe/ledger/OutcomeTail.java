@@ -6,19 +6,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -30,33 +24,18 @@ import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.OutcomeJson;
 
 /**
- * Which request ids already reached a terminal status, so that a redelivered request is not sent twice.
- *
- * <p>The ledger tails {@code mail.outcomes} (every partition, no consumer group) from the beginning: a worker that
- * starts reads it to the end before it consumes a request, and keeps reading while it runs, so it also learns what
- * other workers finished. Before a worker processes a record that does not directly follow the last record it
- * processed on that partition (its first record after start or after a rebalance, or a redelivery), it waits
- * until the ledger has read up to the current end of {@code mail.outcomes} ({@link #awaitCaughtUp}).
- *
- * <p>Within one worker, a request id is processed by one thread at a time ({@link #claim}); records of a send
- * whose outcome could not be published yet are kept ({@link #pending}) and re-published instead of sending again.
+ * Feeds a {@link RequestLedger} from {@code mail.outcomes}: reads every partition from the beginning (no consumer
+ * group) and keeps reading while the worker runs, so it also learns what other workers finished. A worker starts
+ * consuming requests only after the tail has read the topic to its end ({@link #start}), and waits for it to catch
+ * up again before a record that does not directly follow the last one it processed on its partition.
  */
-public final class DeliveryLedger implements AutoCloseable {
+public final class OutcomeTail implements AutoCloseable {
 
-    /** The ledger cannot tell right now whether a request finished; the record must be processed again later. */
-    public static final class LedgerUnavailableException extends RuntimeException {
-        LedgerUnavailableException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    private static final Logger LOG = LoggerFactory.getLogger(DeliveryLedger.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeTail.class);
 
     private final String topic;
     private final String bootstrapServers;
-    private final Set<String> terminal = ConcurrentHashMap.newKeySet();
-    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final RequestLedger ledger;
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final Object progress = new Object();
     private final KafkaConsumer<byte[], byte[]> tailConsumer;
@@ -65,9 +44,10 @@ public final class DeliveryLedger implements AutoCloseable {
     private volatile boolean running = true;
     private volatile RuntimeException tailFailure;
 
-    public DeliveryLedger(String bootstrapServers, String outcomesTopic) {
+    public OutcomeTail(String bootstrapServers, String outcomesTopic) {
         this.topic = outcomesTopic;
         this.bootstrapServers = bootstrapServers;
+        this.ledger = new RequestLedger(this::awaitCaughtUp);
         this.tailConsumer = consumer("mailpipe-ledger-tail");
         this.offsetsConsumer = consumer("mailpipe-ledger-offsets");
         List<TopicPartition> partitions = partitions(tailConsumer);
@@ -77,22 +57,17 @@ public final class DeliveryLedger implements AutoCloseable {
         this.tailer.setDaemon(true);
     }
 
+    /** The ledger this tail feeds. */
+    public RequestLedger ledger() {
+        return ledger;
+    }
+
     /** Starts tailing and returns once everything already on the topic has been read. */
-    public DeliveryLedger start(Duration timeout) {
+    public OutcomeTail start(Duration timeout) {
         tailer.start();
         awaitCaughtUp(timeout);
-        LOG.info("Delivery ledger read {}: {} request ids already finished", topic, terminal.size());
+        LOG.info("Delivery ledger read {}: {} request ids already finished", topic, ledger.size());
         return this;
-    }
-
-    /** True when the request id already has a terminal outcome on {@code mail.outcomes} (or published by this worker). */
-    public boolean isFinished(String requestId) {
-        return terminal.contains(requestId);
-    }
-
-    /** Number of finished request ids known. */
-    public int size() {
-        return terminal.size();
     }
 
     /** Waits until every outcome written before this call has been read. */
@@ -106,17 +81,18 @@ public final class DeliveryLedger implements AutoCloseable {
         synchronized (progress) {
             while (!reached(end)) {
                 if (tailFailure != null) {
-                    throw new LedgerUnavailableException("The delivery ledger stopped reading " + topic, tailFailure);
+                    throw new RequestLedger.LedgerUnavailableException("The delivery ledger stopped reading " + topic, tailFailure);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new LedgerUnavailableException("The delivery ledger did not catch up with " + topic + " within " + timeout, null);
+                    throw new RequestLedger.LedgerUnavailableException(
+                            "The delivery ledger did not catch up with " + topic + " within " + timeout, null);
                 }
                 try {
                     progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new LedgerUnavailableException("Interrupted while waiting for the delivery ledger", e);
+                    throw new RequestLedger.LedgerUnavailableException("Interrupted while waiting for the delivery ledger", e);
                 }
             }
         }
@@ -130,79 +106,6 @@ public final class DeliveryLedger implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /**
-     * Claims a request id for processing in this worker. Returns empty when the id already finished; waits while
-     * another thread of this worker processes the same id.
-     */
-    public Optional<Claim> claim(String requestId, Duration maxWait) {
-        while (true) {
-            if (terminal.contains(requestId)) {
-                return Optional.empty();
-            }
-            CompletableFuture<Void> mine = new CompletableFuture<>();
-            CompletableFuture<Void> other = inFlight.putIfAbsent(requestId, mine);
-            if (other == null) {
-                if (terminal.contains(requestId)) {
-                    inFlight.remove(requestId, mine);
-                    mine.complete(null);
-                    return Optional.empty();
-                }
-                return Optional.of(new Claim(requestId, mine));
-            }
-            try {
-                other.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LedgerUnavailableException("Interrupted while waiting for request " + requestId, e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new LedgerUnavailableException("Request " + requestId + " is still being processed by another thread", e);
-            }
-        }
-    }
-
-    /** Records of a finished send that are not acknowledged by Kafka yet, to publish again instead of sending again. */
-    public Optional<Pending> pending(String requestId) {
-        return Optional.ofNullable(pending.get(requestId));
-    }
-
-    /** Records to publish for a send that happened, and whether they end the request. */
-    public record Pending(List<ProducerRecord<byte[], byte[]>> records, boolean terminal) {
-        public Pending {
-            records = List.copyOf(records);
-        }
-    }
-
-    /** A processing claim on one request id; {@link #close()} releases it. */
-    public final class Claim implements AutoCloseable {
-        private final String requestId;
-        private final CompletableFuture<Void> done;
-
-        private Claim(String requestId, CompletableFuture<Void> done) {
-            this.requestId = requestId;
-            this.done = done;
-        }
-
-        /** Remembers records that must be published for a send that happened, until {@link #published}. */
-        public void sendHappened(Pending records) {
-            pending.put(requestId, records);
-        }
-
-        /** The records were acknowledged; a terminal status makes the id finished. */
-        public void published(boolean terminalStatus) {
-            pending.remove(requestId);
-            if (terminalStatus) {
-                terminal.add(requestId);
-            }
-        }
-
-        /** Releases the claim; calling it again does nothing. */
-        @Override
-        public void close() {
-            inFlight.remove(requestId, done);
-            done.complete(null);
-        }
     }
 
     private void tail() {
@@ -241,7 +144,7 @@ public final class DeliveryLedger implements AutoCloseable {
         try {
             OutcomeEvent event = OutcomeJson.read(record.value());
             if (event.status() != null && event.status().isTerminal()) {
-                terminal.add(new String(record.key(), StandardCharsets.UTF_8));
+                ledger.markFinished(new String(record.key(), StandardCharsets.UTF_8));
             }
         } catch (Exception e) {
             LOG.warn("Skipping an unreadable outcome at {}-{}@{}", record.topic(), record.partition(), record.offset());

@@ -1,0 +1,145 @@
+package io.mailpipe.ledger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Which request ids already reached a terminal status, so that a redelivered request is not sent twice; kept in
+ * memory and fed by {@link OutcomeTail} from {@code mail.outcomes}.
+ *
+ * <p>Within one worker, a request id is processed by one thread at a time ({@link #claim}); the records of a send
+ * whose outcome could not be published yet are kept ({@link #pending}) and published again instead of sending
+ * again. {@link #awaitCaughtUp} waits until every outcome written so far (by any worker) is known.
+ */
+public final class RequestLedger {
+
+    /** Waits until the ledger knows every outcome written before the call. */
+    @FunctionalInterface
+    public interface CatchUp {
+        void await(Duration timeout);
+    }
+
+    /** The ledger cannot tell right now whether a request finished; the record must be processed again later. */
+    public static final class LedgerUnavailableException extends RuntimeException {
+        public LedgerUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Records to publish for a send that happened, and whether they end the request. */
+    public record Pending(List<ProducerRecord<byte[], byte[]>> records, boolean terminal) {
+        public Pending {
+            records = List.copyOf(records);
+        }
+    }
+
+    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final CatchUp catchUp;
+
+    /** A ledger that is always caught up (nothing else writes outcomes): for tests and single-process tools. */
+    public RequestLedger() {
+        this(timeout -> { });
+    }
+
+    public RequestLedger(CatchUp catchUp) {
+        this.catchUp = catchUp;
+    }
+
+    /** Waits until every outcome written before this call is known. */
+    public void awaitCaughtUp(Duration timeout) {
+        catchUp.await(timeout);
+    }
+
+    /** Records that a request id reached a terminal status. */
+    public void markFinished(String requestId) {
+        finished.add(requestId);
+    }
+
+    /** True when the request id already has a terminal outcome. */
+    public boolean isFinished(String requestId) {
+        return finished.contains(requestId);
+    }
+
+    /** Number of finished request ids known. */
+    public int size() {
+        return finished.size();
+    }
+
+    /**
+     * Claims a request id for processing in this worker. Returns empty when the id already finished; waits while
+     * another thread of this worker processes the same id.
+     */
+    public Optional<Claim> claim(String requestId, Duration maxWait) {
+        while (true) {
+            if (finished.contains(requestId)) {
+                return Optional.empty();
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> other = inFlight.putIfAbsent(requestId, mine);
+            if (other == null) {
+                if (finished.contains(requestId)) {
+                    inFlight.remove(requestId, mine);
+                    mine.complete(null);
+                    return Optional.empty();
+                }
+                return Optional.of(new Claim(requestId, mine));
+            }
+            try {
+                other.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LedgerUnavailableException("Interrupted while waiting for request " + requestId, e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new LedgerUnavailableException("Request " + requestId + " is still being processed by another thread", e);
+            }
+        }
+    }
+
+    /** Records of a finished send that Kafka has not acknowledged yet, to publish again instead of sending again. */
+    public Optional<Pending> pending(String requestId) {
+        return Optional.ofNullable(pending.get(requestId));
+    }
+
+    /** A processing claim on one request id; {@link #close()} releases it. */
+    public final class Claim implements AutoCloseable {
+        private final String requestId;
+        private final CompletableFuture<Void> done;
+
+        private Claim(String requestId, CompletableFuture<Void> done) {
+            this.requestId = requestId;
+            this.done = done;
+        }
+
+        /** Remembers records that must be published for a send that happened, until {@link #published}. */
+        public void sendHappened(Pending records) {
+            pending.put(requestId, records);
+        }
+
+        /** The records were acknowledged; a terminal status makes the id finished. */
+        public void published(boolean terminalStatus) {
+            pending.remove(requestId);
+            if (terminalStatus) {
+                finished.add(requestId);
+            }
+        }
+
+        /** Releases the claim; calling it again does nothing. */
+        @Override
+        public void close() {
+            inFlight.remove(requestId, done);
+            done.complete(null);
+        }
+    }
+}
