@@ -154,7 +154,6 @@ public final class DeliveryService {
             d.composed = null;
             d.result = Result.invalid(e.reason(), e.getMessage(), e.getClass());
         }
-        return;
     }
 
     /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */
