@@ -23,6 +23,8 @@ public final class Delivery {
     String requestId;
     MailRequest request;
     Account account;
+    /** Whether a send of {@link #account}'s quota is taken for this delivery and not given back. */
+    boolean quotaHeld;
     ComposedMessage composed;
     RequestLedger.Claim claim;
     Result result;

@@ -109,12 +109,12 @@ public final class DeliveryService {
             return;
         }
         if (request.notAfter() != null && now.isAfter(request.notAfter())) {
-            d.result = Result.invalid(ReasonCode.NOT_AFTER_PASSED, "notAfter " + request.notAfter() + " has passed", InvalidRequestException.class);
+            d.result = Result.invalid(ReasonCode.NOT_AFTER_PASSED, "notAfter " + request.notAfter() + " has passed", DeliveryService.class);
             return;
         }
         if (retryPolicy.tooOld(d.firstAttemptAt, now)) {
             d.result = Result.invalid(ReasonCode.MAX_AGE_EXCEEDED, "first attempted at " + d.firstAttemptAt
-                    + ", longer ago than retry.maxAge", InvalidRequestException.class);
+                    + ", longer ago than retry.maxAge", DeliveryService.class);
             return;
         }
         List<Account> candidates;
@@ -123,7 +123,7 @@ public final class DeliveryService {
             if (pinned == null) {
                 d.result = Result.invalid(ReasonCode.UNKNOWN_ACCOUNT, "field 'account': no account named '" + request.account()
                         + "' is configured; known accounts: " + accountsByName.keySet().stream().sorted().toList(),
-                        InvalidRequestException.class);
+                        DeliveryService.class);
                 return;
             }
             candidates = List.of(pinned);
@@ -138,19 +138,20 @@ public final class DeliveryService {
             return;
         }
         d.account = selection.account();
+        d.quotaHeld = true;
         try {
-            int recipients = request.to().size() + request.cc().size() + request.bcc().size();
+            d.composed = composer.compose(spec(request), d.account, composeSession);
+            int recipients = d.composed.envelopeRecipients().size();
             if (d.account.maxRecipients() != null && recipients > d.account.maxRecipients()) {
-                throw new CompositionException("to", recipients + " recipients; account '" + d.account.name()
+                throw new CompositionException("to", recipients + " distinct recipients; account '" + d.account.name()
                         + "' allows at most " + d.account.maxRecipients() + " per message", ReasonCode.TOO_MANY_RECIPIENTS);
             }
-            d.composed = composer.compose(spec(request), d.account, composeSession);
             if (d.account.maxMessageBytes() != null && d.composed.sizeBytes() > d.account.maxMessageBytes()) {
                 throw new CompositionException("message", "composed size " + d.composed.sizeBytes() + " bytes exceeds account '"
                         + d.account.name() + "' maximum of " + d.account.maxMessageBytes(), ReasonCode.MESSAGE_TOO_LARGE);
             }
         } catch (CompositionException e) {
-            selector.release(d.account);
+            releaseQuota(d);
             d.composed = null;
             d.result = Result.invalid(e.reason(), e.getMessage(), e.getClass());
         }
@@ -192,14 +193,21 @@ public final class DeliveryService {
                 rejected == null || rejected.isEmpty() ? null : rejected, null, true, null);
     }
 
-    /** An unexpected error while processing: the record is dead-lettered as REJECTED / INTERNAL_ERROR. */
+    /**
+     * An unexpected error while processing: the record is dead-lettered as REJECTED / INTERNAL_ERROR. When the
+     * message was already sent, or the records of an earlier send wait to be published again, those are kept: a
+     * message that went out is never reported as rejected.
+     */
     public Delivery internalError(Delivery existing, InboundRecord in, Throwable error) {
         Delivery d = existing != null ? existing : new Delivery(in, clock.instant());
+        if (d.republish != null || (d.sendAttempted && d.result != null)) {
+            return d;
+        }
         if (d.requestId == null) {
             d.requestId = fallbackId(in);
         }
-        if (d.account != null && d.composed != null && !d.sendAttempted) {
-            selector.release(d.account);
+        if (!d.sendAttempted) {
+            releaseQuota(d);
         }
         d.composed = null;
         d.duplicate = false;
@@ -284,7 +292,8 @@ public final class DeliveryService {
         put(headers, MailpipeHeaders.DLQ_SOURCE_PARTITION, String.valueOf(d.source.partition()));
         put(headers, MailpipeHeaders.DLQ_SOURCE_OFFSET, String.valueOf(d.source.offset()));
         put(headers, MailpipeHeaders.DLQ_REQUEST_ID, d.requestId);
-        put(headers, MailpipeHeaders.DLQ_ERROR_CLASS, errorClass != null ? errorClass : "io.mailpipe.outcome." + code.name());
+        // the class of the exception, or of the component that decided (the retry policy for a late expiry)
+        put(headers, MailpipeHeaders.DLQ_ERROR_CLASS, errorClass != null ? errorClass : RetryPolicy.class.getName());
         put(headers, MailpipeHeaders.DLQ_REASON_CODE, code.code());
         put(headers, MailpipeHeaders.DLQ_REASON, reason);
         put(headers, MailpipeHeaders.DLQ_STATUS, status.name());
@@ -297,8 +306,7 @@ public final class DeliveryService {
         put(headers, MailpipeHeaders.ATTEMPT, String.valueOf(nextAttempt));
         put(headers, MailpipeHeaders.NOT_BEFORE, retryAt.toString());
         put(headers, MailpipeHeaders.FIRST_ATTEMPT_AT, d.firstAttemptAt.toString());
-        byte[] key = d.source.key() != null ? d.source.key() : d.requestId.getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topics.retry(), null, key, d.source.value(), headers);
+        return new ProducerRecord<>(topics.retry(), null, d.requestId.getBytes(StandardCharsets.UTF_8), d.source.value(), headers);
     }
 
     private static void put(Headers headers, String name, String value) {
@@ -311,6 +319,14 @@ public final class DeliveryService {
                 .map(a -> new AttachmentSpec(a.filename(), a.contentType(), a.content())).toList();
         return new MessageSpec(r.id(), r.from(), r.replyTo(), r.to(), r.cc(), r.bcc(), r.subject(), r.text(), r.html(),
                 r.headers(), attachments, r.campaign());
+    }
+
+    /** Gives back the send taken from the account's quota, once. */
+    private void releaseQuota(Delivery d) {
+        if (d.quotaHeld) {
+            selector.release(d.account);
+            d.quotaHeld = false;
+        }
     }
 
     private static Instant min(Instant a, Instant b) {
