@@ -36,4 +36,20 @@ class ExampleConfigTest {
                 Map.of("DEMO_SMTP_PORT", "2525")::get, "examples/demo.yaml");
         assertThat(config.accounts()).hasSize(3).allSatisfy(a -> assertThat(a.port()).isEqualTo(2525));
     }
+
+    @Test
+    void exampleRequestsAreValidExceptTheTwoDeliberatelyBadOnes() throws Exception {
+        io.mailpipe.request.RequestReader reader = new io.mailpipe.request.RequestReader(1 << 20);
+        java.util.List<String> rejected = new java.util.ArrayList<>();
+        java.util.List<String> lines = Files.readAllLines(Path.of("examples/requests.jsonl")).stream().filter(l -> !l.isBlank()).toList();
+        for (String line : lines) {
+            try {
+                reader.read(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (io.mailpipe.request.InvalidRequestException e) {
+                rejected.add(e.reasonCode().code());
+            }
+        }
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(rejected).containsExactlyInAnyOrder("header_injection", "malformed_json");
+    }
 }
