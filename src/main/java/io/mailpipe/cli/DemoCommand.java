@@ -7,23 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.LocalKafkaBroker;
@@ -55,8 +47,6 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = ".mailpipe/demo")
     Path dataDir;
 
-    private final ObjectMapper json = new ObjectMapper();
-
     @Override
     public Integer call() throws Exception {
         Instant started = Instant.now();
@@ -75,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             try (Worker worker = Worker.start(config)) {
                 say("worker started with accounts " + config.accounts().stream().map(a -> a.name()).toList()
                         + "; publishing " + lines.size() + " requests from examples/requests.jsonl");
-                List<String> ids = publish(broker.bootstrapServers(), config.kafka().topics().requests(), lines);
+                List<String> ids = RequestLines.publish(broker.bootstrapServers(), config.kafka().topics().requests(), lines);
                 Map<String, OutcomeEvent> terminal = watch(broker.bootstrapServers(), config.kafka().topics().outcomes(), ids);
                 Map<Status, Integer> counts = new TreeMap<>();
                 terminal.values().forEach(e -> counts.merge(e.status(), 1, Integer::sum));
@@ -93,35 +83,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         say("everything shut down");
         return 0;
-    }
-
-    private List<String> publish(String bootstrap, String topic, List<String> lines) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        List<String> ids = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            int n = 0;
-            for (String line : lines) {
-                n++;
-                String id = idOf(line, n);
-                ids.add(id);
-                producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), line.getBytes(StandardCharsets.UTF_8))).get();
-            }
-        }
-        return ids;
-    }
-
-    /** The request's id, or for a line that is not JSON the id a publisher would use as key: its line number. */
-    private String idOf(String line, int n) {
-        try {
-            JsonNode node = json.readTree(line);
-            if (node != null && node.hasNonNull("id")) {
-                return node.get("id").asText();
-            }
-        } catch (IOException e) {
-            // not JSON: the worker rejects it; the key still identifies it
-        }
-        return "line-" + n;
     }
 
     private Map<String, OutcomeEvent> watch(String bootstrap, String topic, List<String> ids) throws IOException {
