@@ -1,5 +1,6 @@
 package io.mailpipe.account;
 
+import io.mailpipe.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 

@@ -1,5 +1,6 @@
 package io.mailpipe.pipeline;
 
+import io.mailpipe.testing.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
