@@ -40,6 +40,11 @@ public final class RunningPipeline implements AutoCloseable {
         kafka.send(topics.requests(), key, json);
     }
 
+    /** The request's outcome events so far, in order. */
+    public List<OutcomeEvent> outcomesFor(String id) {
+        return outcomes.outcomesFor(id);
+    }
+
     /** Waits for the request's terminal outcome and returns all its outcome events in order. */
     public List<OutcomeEvent> awaitTerminal(String id) {
         await().atMost(Duration.ofSeconds(40)).until(() -> outcomes.outcomesFor(id).stream().anyMatch(e -> e.status().isTerminal()));

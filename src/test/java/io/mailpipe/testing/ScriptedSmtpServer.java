@@ -30,12 +30,26 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<MimeMessage> accepted = new CopyOnWriteArrayList<>();
 
     public ScriptedSmtpServer() {
+        this(0);
+    }
+
+    /** A server on the given port (0: a free one). */
+    public ScriptedSmtpServer(int port) {
         server = new SMTPServer.Builder()
                 .bindAddress(InetAddress.getLoopbackAddress())
-                .port(0)
+                .port(port)
                 .messageHandlerFactory(ctx -> new Handler())
                 .build();
         server.start();
+    }
+
+    /** A loopback port nothing listens on right now. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public int port() {

@@ -27,16 +27,19 @@ import io.mailpipe.testing.TestWorkers;
 class RetryIT {
 
     static ScriptedSmtpServer smtp;
+    static int laterPort;
     static RunningPipeline pipeline;
     static KafkaIO.Collector retries;
 
     @BeforeAll
     static void start() {
         smtp = new ScriptedSmtpServer();
+        laterPort = ScriptedSmtpServer.freePort();
         // the test configuration has retry.maxBackoff = 3 s
         pipeline = RunningPipeline.start("retry", List.of(
                 TestWorkers.account("one-per-hour", smtp.port(), "One <one@one.example>", false, new Limits(1, null)),
-                TestWorkers.account("free", smtp.port(), "Free <free@free.example>", false, null)));
+                TestWorkers.account("free", smtp.port(), "Free <free@free.example>", false, null),
+                TestWorkers.account("down-then-up", laterPort, "Later <later@later.example>", false, null)));
         retries = new KafkaIO.Collector(pipeline.topics.retry());
     }
 
@@ -84,6 +87,22 @@ class RetryIT {
         assertThat(header(requeued, MailpipeHeaders.ATTEMPT)).isEqualTo("2");
         assertThat(pipeline.outcomes.outcomesFor("later")).as("no outcome for an internal hop").isEmpty();
         assertThat(smtp.acceptedFor("later")).isZero();
+    }
+
+    @Test
+    void aServerThatIsDownDefersThenTheRetrySendsWhenItIsBack() throws Exception {
+        pipeline.send("down", "{\"id\":\"down\",\"account\":\"down-then-up\",\"to\":[\"r@example.org\"],\"subject\":\"s\",\"text\":\"t\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !pipeline.outcomesFor("down").isEmpty());
+        OutcomeEvent deferred = pipeline.outcomesFor("down").get(0);
+        assertThat(deferred.status()).isEqualTo(Status.DEFERRED);
+        assertThat(deferred.reasonCode()).isEqualTo("connection_failed");
+        assertThat(deferred.smtp()).isNull();
+        try (ScriptedSmtpServer back = new ScriptedSmtpServer(laterPort)) {
+            List<OutcomeEvent> events = pipeline.awaitTerminal("down");
+            assertThat(events.get(events.size() - 1).status()).isEqualTo(Status.SENT);
+            assertThat(events.subList(0, events.size() - 1)).allSatisfy(e -> assertThat(e.status()).isEqualTo(Status.DEFERRED));
+            assertThat(back.acceptedFor("down")).isEqualTo(1);
+        }
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> copiesOf(String key) {
