@@ -35,9 +35,22 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** A server on the given port (0: a free one). */
     public ScriptedSmtpServer(int port) {
-        server = new SMTPServer.Builder()
+        this(port, null);
+    }
+
+    /** A server that offers STARTTLS with the given server context (for example a self-signed certificate). */
+    public static ScriptedSmtpServer withStartTls(javax.net.ssl.SSLContext tls) {
+        return new ScriptedSmtpServer(0, tls);
+    }
+
+    private ScriptedSmtpServer(int port, javax.net.ssl.SSLContext tls) {
+        SMTPServer.Builder builder = new SMTPServer.Builder()
                 .bindAddress(InetAddress.getLoopbackAddress())
-                .port(port)
+                .port(port);
+        if (tls != null) {
+            builder.enableTLS().startTlsSocketFactory(tls);
+        }
+        server = builder
                 .messageHandlerFactory(ctx -> new Handler())
                 .build();
         server.start();
