@@ -35,20 +35,33 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** A server on the given port (0: a free one). */
     public ScriptedSmtpServer(int port) {
-        this(port, null);
+        this(port, null, null, null);
     }
 
     /** A server that offers STARTTLS with the given server context (for example a self-signed certificate). */
     public static ScriptedSmtpServer withStartTls(javax.net.ssl.SSLContext tls) {
-        return new ScriptedSmtpServer(0, tls);
+        return new ScriptedSmtpServer(0, tls, null, null);
     }
 
-    private ScriptedSmtpServer(int port, javax.net.ssl.SSLContext tls) {
+    /** A server that requires AUTH (PLAIN or LOGIN) with this user and password; others get 535. */
+    public static ScriptedSmtpServer withLogin(String user, String password) {
+        return new ScriptedSmtpServer(0, null, user, password);
+    }
+
+    private ScriptedSmtpServer(int port, javax.net.ssl.SSLContext tls, String user, String password) {
         SMTPServer.Builder builder = new SMTPServer.Builder()
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .port(port);
         if (tls != null) {
             builder.enableTLS().startTlsSocketFactory(tls);
+        }
+        if (user != null) {
+            builder.requireAuth().authenticationHandlerFactory(new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory(
+                    (u, p, ctx) -> {
+                        if (!user.equals(u) || !password.equals(p)) {
+                            throw new org.subethamail.smtp.auth.LoginFailedException("bad login");
+                        }
+                    }));
         }
         server = builder
                 .messageHandlerFactory(ctx -> new Handler())

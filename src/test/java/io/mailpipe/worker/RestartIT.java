@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +28,7 @@ import io.mailpipe.testing.KafkaIO;
 import io.mailpipe.testing.ScriptedSmtpServer;
 import io.mailpipe.testing.TestKafka;
 import io.mailpipe.testing.TestWorkers;
+import io.mailpipe.testing.WorkerProcess;
 
 /**
  * Workers as real separate processes ({@code mailpipe run}), stopped mid-stream and started again: every request
@@ -150,16 +150,6 @@ class RestartIT {
     }
 
     private Process startWorker(Path config, String logName) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.mailpipe.cli.MailpipeCli");
-        cmd.add("run");
-        cmd.add("--config");
-        cmd.add(config.toString());
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(logName + ".log").toFile()).start();
+        return WorkerProcess.start(config, dir.resolve(logName + ".log"), Map.of());
     }
 }

@@ -1,0 +1,28 @@
+package io.mailpipe.testing;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code mailpipe run --config FILE} as a real separate process with the test classpath, its output in a log file. */
+public final class WorkerProcess {
+    private WorkerProcess() {
+    }
+
+    public static Process start(Path config, Path log, Map<String, String> environment) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.mailpipe.cli.MailpipeCli");
+        cmd.add("run");
+        cmd.add("--config");
+        cmd.add(config.toString());
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+}
