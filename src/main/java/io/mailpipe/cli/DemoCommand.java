@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
             env.put("DEMO_SMTP_PORT", String.valueOf(sandbox.smtpPort()));
             MailpipeConfig config = MailpipeConfig.parse(resource("examples/demo.yaml"), env::get, "examples/demo.yaml");
             config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
-            TopicAdmin.ensureTopics(config.kafka());
+            TopicAdmin.ensureTopics(config.kafka(), config.worker().maxRequestBytes());
             try (Worker worker = Worker.start(config)) {
                 say("worker started with accounts " + config.accounts().stream().map(a -> a.name()).toList()
                         + "; publishing " + lines.size() + " requests from examples/requests.jsonl");

@@ -31,7 +31,11 @@ public final class RecordPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Duration timeout;
 
-    public RecordPublisher(String bootstrapServers, Duration timeout) {
+    /**
+     * @param maxRecordBytes largest record to write (a request of {@code worker.maxRequestBytes} copied to the retry
+     *                       or dead-letter topic, with headers)
+     */
+    public RecordPublisher(String bootstrapServers, Duration timeout, long maxRecordBytes) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -42,6 +46,8 @@ public final class RecordPublisher implements AutoCloseable {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout.toMillis(), 15_000)));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout.toMillis()));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "mailpipe-publisher");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Math.min(Integer.MAX_VALUE, maxRecordBytes)));
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(Math.max(32L * 1024 * 1024, 2 * maxRecordBytes)));
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.timeout = timeout;
     }

@@ -16,14 +16,28 @@ import org.slf4j.LoggerFactory;
 
 import io.mailpipe.config.KafkaSettings;
 
-/** Creates mailpipe's topics when they are missing (kafka.createTopics). */
+/**
+ * Creates mailpipe's topics when they are missing (kafka.createTopics). Their {@code max.message.bytes} allows a
+ * request of {@code worker.maxRequestBytes} plus headers, so that a large request can also be written to
+ * {@code mail.retry} and {@code mail.dlq}.
+ */
 public final class TopicAdmin {
+
+    /** Room for headers and record overhead on top of the largest request accepted. */
+    static final long RECORD_OVERHEAD = 1024 * 1024;
+
+    /** The largest record mailpipe writes for requests of at most {@code maxRequestBytes}. */
+    public static long maxRecordBytes(long maxRequestBytes) {
+        return maxRequestBytes + RECORD_OVERHEAD;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
     private TopicAdmin() {
     }
 
-    public static void ensureTopics(KafkaSettings kafka) {
+    public static void ensureTopics(KafkaSettings kafka, long maxRequestBytes) {
+        String maxMessageBytes = String.valueOf(maxRecordBytes(maxRequestBytes));
         KafkaSettings.Topics t = kafka.topics();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -33,7 +47,9 @@ public final class TopicAdmin {
                     NewTopic topic = new NewTopic(name, kafka.partitions(), kafka.replicationFactor());
                     if (name.equals(t.dlq())) {
                         // dead letters are kept until replayed or removed by an operator
-                        topic.configs(Map.of("retention.ms", "-1"));
+                        topic.configs(Map.of("retention.ms", "-1", "max.message.bytes", maxMessageBytes));
+                    } else {
+                        topic.configs(Map.of("max.message.bytes", maxMessageBytes));
                     }
                     missing.add(topic);
                 }

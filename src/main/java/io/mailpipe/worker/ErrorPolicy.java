@@ -24,10 +24,12 @@ public final class ErrorPolicy implements Processor {
 
     private final DeliveryService service;
     private final RecordPublisher publisher;
+    private final ShutdownSignal shutdown;
 
-    public ErrorPolicy(DeliveryService service, RecordPublisher publisher) {
+    public ErrorPolicy(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown) {
         this.service = service;
         this.publisher = publisher;
+        this.shutdown = shutdown;
     }
 
     /** True when the exchange's error is the request's problem and it should be dead-lettered. */
@@ -54,6 +56,6 @@ public final class ErrorPolicy implements Processor {
         Delivery delivery = service.internalError(ExchangeRecords.delivery(exchange), ExchangeRecords.inbound(exchange), error);
         LOG.warn("request={} record {} dead-lettered after an unexpected error", delivery.requestId(),
                 delivery.source().coordinates(), error);
-        PublishOutcomeProcessor.publish(service, publisher, delivery);
+        PublishOutcomeProcessor.publish(service, publisher, shutdown, delivery);
     }
 }

@@ -1,5 +1,6 @@
 package io.mailpipe.worker;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -20,21 +21,26 @@ import io.mailpipe.pipeline.DeliveryService;
 public final class PublishOutcomeProcessor implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(PublishOutcomeProcessor.class);
 
+    /** How long the consumer holds still after Kafka refused records, before the record is read again. */
+    static final Duration PAUSE_AFTER_PUBLISH_FAILURE = Duration.ofSeconds(1);
+
     private final DeliveryService service;
     private final RecordPublisher publisher;
+    private final ShutdownSignal shutdown;
 
-    public PublishOutcomeProcessor(DeliveryService service, RecordPublisher publisher) {
+    public PublishOutcomeProcessor(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown) {
         this.service = service;
         this.publisher = publisher;
+        this.shutdown = shutdown;
     }
 
     @Override
     public void process(Exchange exchange) {
-        publish(service, publisher, ExchangeRecords.delivery(exchange));
+        publish(service, publisher, shutdown, ExchangeRecords.delivery(exchange));
     }
 
     /** Concludes, publishes and releases the delivery's claim (also used by the error policy). */
-    static void publish(DeliveryService service, RecordPublisher publisher, Delivery delivery) {
+    static void publish(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown, Delivery delivery) {
         RequestLedger.Claim claim = delivery.claim();
         try {
             List<ProducerRecord<byte[], byte[]>> records = service.conclude(delivery);
@@ -45,7 +51,14 @@ public final class PublishOutcomeProcessor implements Processor {
             if (pending != null && claim != null) {
                 claim.sendHappened(pending);
             }
-            publisher.publish(records);
+            try {
+                publisher.publish(records);
+            } catch (RecordPublisher.PublishFailedException e) {
+                // the record is read again; without a pause a refusal that repeats (a broker that is down,
+                // a record too large for the topic) would turn into a busy loop
+                shutdown.pause(PAUSE_AFTER_PUBLISH_FAILURE);
+                throw e;
+            }
             if (claim != null) {
                 claim.published(delivery.isTerminal());
             }

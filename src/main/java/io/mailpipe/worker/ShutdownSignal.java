@@ -20,6 +20,15 @@ public final class ShutdownSignal {
         latch.countDown();
     }
 
+    /** Waits up to {@code duration}, less when the worker is stopping; never throws. */
+    public void pause(Duration duration) {
+        try {
+            latch.await(Math.max(0, duration.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Waits up to {@code duration}; throws when the worker is stopping. */
     public void await(Duration duration) {
         try {

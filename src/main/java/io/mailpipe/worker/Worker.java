@@ -62,10 +62,11 @@ public final class Worker implements AutoCloseable {
         }
         String bootstrap = config.kafka().bootstrapServers();
         if (config.kafka().createTopics()) {
-            TopicAdmin.ensureTopics(config.kafka());
+            TopicAdmin.ensureTopics(config.kafka(), config.worker().maxRequestBytes());
         }
         Clock clock = Clock.systemUTC();
-        RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30));
+        RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30),
+                TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
         OutcomeTail ledger = null;
         try {
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
@@ -84,9 +85,9 @@ public final class Worker implements AutoCloseable {
                         + account.host() + ":" + account.port() + "?javaMailSender=#" + bean);
             }
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service));
-            main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher));
+            main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown));
             main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));
-            main.bind("errorPolicy", new ErrorPolicy(service, publisher));
+            main.bind("errorPolicy", new ErrorPolicy(service, publisher, shutdown));
             main.setInitialProperties(properties(config));
             main.configure().withRoutesIncludePattern(config.worker().routes());
             main.configure().withName("mailpipe");

@@ -25,7 +25,7 @@ class PublishCommandIT {
     @Test
     void publishesEachLineKeyedByItsId(@TempDir Path dir) throws Exception {
         KafkaSettings.Topics topics = TestWorkers.topics("publish");
-        TopicAdmin.ensureTopics(KafkaSettings.defaults().withBootstrapServers(TestKafka.bootstrapServers()).withTopics(topics));
+        TopicAdmin.ensureTopics(KafkaSettings.defaults().withBootstrapServers(TestKafka.bootstrapServers()).withTopics(topics), 1 << 20);
         Path config = dir.resolve("mailpipe.yaml");
         Files.writeString(config, """
                 kafka:

@@ -39,7 +39,7 @@ public final class TestWorkers {
                 .withGroupId("g-" + topics.requests());
         RetrySettings retry = new RetrySettings(4, Duration.ofMillis(500), 2.0, Duration.ofSeconds(3), Duration.ofMinutes(10));
         MailpipeConfig config = new MailpipeConfig(kafka, WorkerSettings.defaults(), retry, accounts);
-        TopicAdmin.ensureTopics(kafka);
+        TopicAdmin.ensureTopics(kafka, config.worker().maxRequestBytes());
         return config;
     }
 }

@@ -58,6 +58,20 @@ class SmtpRepliesIT {
     }
 
     @Test
+    void aLargeRequestIsCopiedToTheRetryTopicAndSentOnRetry() {
+        // 3 MB is beyond Kafka's 1 MB defaults: topics and producer must allow worker.maxRequestBytes
+        byte[] pdf = new byte[3 * 1024 * 1024];
+        new java.util.Random(42).nextBytes(pdf);
+        String content = java.util.Base64.getEncoder().encodeToString(pdf);
+        smtp.nextDataReply(451, "4.3.0 Try again later");
+        pipeline.send("r-large", "{\"id\":\"r-large\",\"to\":[\"ok@example.org\"],\"subject\":\"large\",\"text\":\"see attachment\","
+                + "\"attachments\":[{\"filename\":\"report.pdf\",\"contentType\":\"application/pdf\",\"content\":\"" + content + "\"}]}");
+        List<OutcomeEvent> events = pipeline.awaitTerminal("r-large");
+        assertThat(events).extracting(OutcomeEvent::status).containsExactly(Status.DEFERRED, Status.SENT);
+        assertThat(smtp.acceptedFor("r-large")).isEqualTo(1);
+    }
+
+    @Test
     void unknownRecipientFailsWithCodeAndEnhancedCode() {
         pipeline.send("r-550", """
                 {"id":"r-550","to":["nobody@example.org"],"subject":"to nobody","text":"t"}""");
