@@ -44,6 +44,10 @@ public final class BounceParser {
     }
 
     private List<BounceRecord> parseOne(byte[] message, List<String> problems) {
+        return parseOne(message, problems, 0);
+    }
+
+    private List<BounceRecord> parseOne(byte[] message, List<String> problems, int depth) {
         MailView mail = MailReader.read(message, problems);
         for (Detector d : detectors) {
             if (!d.guard(mail)) {
@@ -60,7 +64,26 @@ public final class BounceParser {
             }
             return out;
         }
+        if (depth < MAX_NESTING && isNestedReport(mail)) {
+            // A gateway (e.g. a virus scanner relaying a Sendmail report) sent a report of its own
+            // with an empty address list and the real report attached as the "returned message".
+            List<byte[]> inner = RawMessages.split(mail.returnedMessage, problems);
+            return inner.isEmpty() ? List.of() : parseOne(inner.get(0), problems, depth + 1);
+        }
         return List.of();
+    }
+
+    /** How many reports inside reports are opened. */
+    private static final int MAX_NESTING = 2;
+
+    /** True when the returned message is itself a bounce: a report type or a mailer-daemon sender. */
+    private static boolean isNestedReport(MailView mail) {
+        if (mail.returnedMessage == null || mail.originalHeaders == null) {
+            return false;
+        }
+        String h = Texts.lower(mail.originalHeaders);
+        return h.contains("report-type=delivery-status") || h.contains("\nfrom: mail delivery")
+                || h.contains("\nfrom: mailer-daemon");
     }
 
     static BounceRecord toRecord(Finding f, String detector, OriginalMessage original) {

@@ -17,7 +17,8 @@ import java.util.List;
  * one line per record, or one {@code "kind": "none"} line for a file without records.
  *
  * <p>usage: {@code BounceScoreMain <corpusDir> <out.jsonl>}; reads {@code expected.jsonl} in the
- * corpus folder for the list of files. Prints the total time and the slowest file to stderr.
+ * corpus folder for the list of files. Prints the total time, the slowest file and how many files
+ * yielded the original message's Message-ID to stderr.
  */
 public final class BounceScoreMain {
     private BounceScoreMain() {
@@ -43,6 +44,7 @@ public final class BounceScoreMain {
         long slowest = -1;
         String slowestFile = null;
         int problemsFiles = 0;
+        int withMessageId = 0;
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             for (String file : files) {
                 byte[] raw = Files.readAllBytes(corpus.resolve(file));
@@ -57,6 +59,9 @@ public final class BounceScoreMain {
                 if (!result.problems().isEmpty()) {
                     problemsFiles++;
                 }
+                if (result.records().stream().anyMatch(r -> r.originalMessageId() != null)) {
+                    withMessageId++;
+                }
                 if (result.records().isEmpty()) {
                     ObjectNode n = json.createObjectNode();
                     n.put("file", file);
@@ -70,8 +75,10 @@ public final class BounceScoreMain {
                 }
             }
         }
-        System.err.printf("parsed %d files in %d ms (slowest %s: %.1f ms); %d files with problems%n",
-                files.size(), total / 1_000_000, slowestFile, slowest / 1e6, problemsFiles);
+        System.err.printf("parsed %d files in %d ms (slowest %s: %.1f ms); %d files with problems;"
+                        + " %d files (%.1f%%) with an originalMessageId%n",
+                files.size(), total / 1_000_000, slowestFile, slowest / 1e6, problemsFiles,
+                withMessageId, files.isEmpty() ? 0.0 : 100.0 * withMessageId / files.size());
     }
 
     static ObjectNode toJson(ObjectMapper json, String file, BounceRecord r) {

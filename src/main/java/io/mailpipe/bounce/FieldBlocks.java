@@ -75,8 +75,12 @@ final class FieldBlocks {
             }
             String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
             String value = line.substring(colon + 1).strip();
+            // Original-Recipient normally precedes Final-Recipient; after it, it starts the next
+            // recipient only once this one is complete (Status or Diagnostic-Code seen). Some MTAs
+            // write "Action, Final-Recipient, Original-Recipient, Diagnostic-Code, Status".
             if (name.equals("final-recipient") && current.has("final-recipient")
-                    || name.equals("original-recipient") && current.has("final-recipient") && current.has("action")) {
+                    || name.equals("original-recipient") && current.has("final-recipient")
+                    && (current.has("status") || current.has("diagnostic-code"))) {
                 blocks.add(current);
                 current = new Block();
             }

@@ -16,8 +16,11 @@ final class GoogleGroupsDetector implements Detector {
 
     @Override
     public boolean guard(MailView mail) {
-        return mail.headerContains("X-Failed-Recipients", "@googlegroups.com")
-                || mail.headerContains("X-Google-Smtp-Source", "") && mail.headerContains("X-Failed-Recipients", "groups");
+        // Groups' notices are plain text; Gmail's ordinary "Address not found" report to a group
+        // address is a multipart/report with a delivery-status part (GSuite's format)
+        return mail.deliveryStatus.isEmpty() && mail.headerContains("X-Failed-Recipients", "@googlegroups.com")
+                || mail.deliveryStatus.isEmpty() && mail.headerContains("X-Google-Smtp-Source", "")
+                && mail.headerContains("X-Failed-Recipients", "groups");
     }
 
     @Override

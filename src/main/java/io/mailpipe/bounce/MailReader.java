@@ -76,7 +76,8 @@ final class MailReader {
         if (c.texts.isEmpty() && !c.htmls.isEmpty()) {
             c.texts.addAll(c.htmls);
         }
-        return new MailView(topType, fields, c.texts, c.deliveryStatus, c.feedbackReport, c.originalHeaders);
+        return new MailView(topType, fields, c.texts, c.deliveryStatus, c.feedbackReport, c.originalHeaders,
+                c.returnedMessage);
     }
 
     /** Everything after the first blank line, decoded as best we can. */
@@ -94,6 +95,7 @@ final class MailReader {
         final List<String> deliveryStatus = new ArrayList<>();
         String feedbackReport;
         String originalHeaders;
+        byte[] returnedMessage;
         int parts;
 
         Collector(List<String> problems) {
@@ -131,7 +133,8 @@ final class MailReader {
             }
             switch (type) {
                 case "message/delivery-status", "message/global-delivery-status" ->
-                        deliveryStatus.add(decodeText(bytes(part, problems), "utf-8"));
+                        // no charset is declared as a rule; Japanese servers write ISO-2022-JP there
+                        deliveryStatus.add(decodeText(bytes(part, problems), charset(part)));
                 case "message/feedback-report" -> {
                     if (feedbackReport == null) {
                         feedbackReport = decodeText(bytes(part, problems), "utf-8");
@@ -140,7 +143,11 @@ final class MailReader {
                 case "message/rfc822", "message/global", "text/rfc822-headers", "message/rfc822-headers",
                      "text/rfc822-header", "message/partial" -> {
                     if (originalHeaders == null) {
-                        originalHeaders = headerSection(decodeText(bytes(part, problems), "utf-8"));
+                        byte[] content = bytes(part, problems);
+                        originalHeaders = headerSection(decodeText(content, "utf-8"));
+                        if (type.equals("message/rfc822") || type.equals("message/global")) {
+                            returnedMessage = content;
+                        }
                     }
                 }
                 default -> {

@@ -25,15 +25,21 @@ final class MailView {
     final String feedbackReport;
     /** Header section of the returned original message, if it is a MIME part; else null. */
     final String originalHeaders;
+    /**
+     * Raw content of the returned message/rfc822 part (capped), or null. Some gateways return the
+     * real report itself as the "original message" (see {@link BounceParser}).
+     */
+    final byte[] returnedMessage;
 
     MailView(String contentType, List<Field> headers, List<String> texts, List<String> deliveryStatus,
-             String feedbackReport, String originalHeaders) {
+             String feedbackReport, String originalHeaders, byte[] returnedMessage) {
         this.contentType = contentType;
         this.headers = List.copyOf(headers);
         this.texts = List.copyOf(texts);
         this.deliveryStatus = List.copyOf(deliveryStatus);
         this.feedbackReport = feedbackReport;
         this.originalHeaders = originalHeaders;
+        this.returnedMessage = returnedMessage;
     }
 
     /** First value of the header, or null. */

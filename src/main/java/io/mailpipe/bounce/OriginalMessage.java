@@ -15,6 +15,11 @@ record OriginalMessage(String messageId, String requestId) {
     private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^[ \\t>]{0,8}Message-I[Dd]:[ \\t]*\\r?\\n?[ \\t]*<?([^<>\\s]{1,250})>?");
     private static final Pattern MAILPIPE_ID = Pattern.compile("(?im)^[ \\t>]{0,8}" + MAILPIPE_ID_HEADER + ":[ \\t]*([^\\s]{1,200})");
     private static final int MAX_SCAN = 256 * 1024;
+    private static final int MAX_CANDIDATES = 20;
+    private static final int MAX_BLOCK_LINES = 40;
+    /** "From: Mail Delivery Subsystem &lt;MAILER-DAEMON&gt;": the header block is a report's own. */
+    private static final Pattern REPORT_SENDER = Pattern.compile(
+            "(?i)^from:.*(mailer-daemon|mail delivery|postmaster)");
 
     static OriginalMessage of(MailView mail) {
         String mid = null;
@@ -26,13 +31,48 @@ record OriginalMessage(String messageId, String requestId) {
         if (mid == null || rid == null) {
             String body = Texts.cap(mail.body(), MAX_SCAN);
             if (mid == null) {
-                mid = first(MESSAGE_ID, body);
+                mid = firstOfOriginal(body);
             }
             if (rid == null) {
                 rid = first(MAILPIPE_ID, body);
             }
         }
         return new OriginalMessage(mid, rid);
+    }
+
+    /**
+     * The first Message-ID line in the body text that is not in a quoted report's own header block
+     * (a bounce forwarded by a person quotes "From: Mail Delivery Subsystem ... Message-Id: ..."
+     * before the original's headers).
+     */
+    private static String firstOfOriginal(String body) {
+        Matcher m = MESSAGE_ID.matcher(body);
+        int tries = 0;
+        while (m.find() && tries++ < MAX_CANDIDATES) {
+            if (!inReportHeaders(body, m.start())) {
+                return m.group(1).strip();
+            }
+        }
+        return null;
+    }
+
+    /** True when the header block around {@code at} has a From: line of a mail delivery system. */
+    private static boolean inReportHeaders(String body, int at) {
+        int from = at;
+        int lines = 0;
+        while (from > 0 && lines < MAX_BLOCK_LINES) {
+            int prev = body.lastIndexOf('\n', from - 1);
+            String line = body.substring(prev + 1, from).replaceFirst("^[ \t>]+", "").strip();
+            if (line.isEmpty() && lines > 0) {
+                break; // the blank line that starts this header block
+            }
+            if (REPORT_SENDER.matcher(line).find()) {
+                return true;
+            }
+            lines++;
+            from = Math.max(prev, 0);
+        }
+        return false;
     }
 
     private static String first(Pattern p, String text) {

@@ -41,6 +41,9 @@ final class PhraseRules {
                     "storage quota", "disk quota", "mailbox has been full", "exceeded its quota", "quota violation",
                     "user has exceeded", "has exceeded its", "no space left", "is over its quota",
                     "maildir over quota", "exceeding storage", "mailbox zu voll", "boîte pleine")),
+            // 554 "|exec /usr/bin/procmail -f- || exit 75 #taro"... Service unavailable
+            // (the failed recipient is a pipe to a program: whatever it says, the program failed)
+            new Rule(Reason.MAILERERROR, List.of("\"|")),
             // 552 5.3.4 message size exceeds the fixed maximum message size of this host
             new Rule(Reason.MESGTOOBIG, List.of(
                     "message too large", "message too big", "message is too big", "message is too large",
@@ -101,8 +104,13 @@ final class PhraseRules {
             // 554 5.7.1 a virus was found in the message
             new Rule(Reason.VIRUSDETECTED, List.of(
                     "virus", "malware", "infected", "malicious content", "message contains malicious")),
+            // 552 5.7.0 this message was blocked because its content presents a potential security issue
+            // (an attachment type the receiving provider refuses: its policy, not the sending host)
+            new Rule(Reason.POLICYVIOLATION, List.of("its content presents a potential")),
             // 554 5.7.1 client host [192.0.2.1] blocked using a DNS blocklist (before the spam rule: "blocked for spamming" is about the IP)
             new Rule(Reason.BLOCKED, List.of(
+                    // 554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help) (BL)
+                    "ip=…(bl)",
                     "client host blocked", "blocked using", "blocklist", "blacklisted by", "dnsbl", "your ip",
                     "ip address blacklisted", "adresse ip", "please use the smtp server of your isp",
                     "invalid ip for sending", "my name was rejected", "not accepting connections")),
@@ -116,6 +124,8 @@ final class PhraseRules {
             // 550 5.1.8 <sender@example.org>: sender address rejected: domain not found
             new Rule(Reason.REJECTED, List.of(
                     "purported responsible address",
+                    // 550 5.2.0 <sender@example.org> From: Domain is invalid. Please provide a valid From:
+                    "provide a valid from", "from: domain is invalid",
                     "sender rejected", "sender address rejected", "sender denied", "sender refused",
                     "sender domain", "domain of sender address", "envelope sender", "invalid sender",
                     "sender verify failed", "sender verification", "bad sender", "from address rejected",

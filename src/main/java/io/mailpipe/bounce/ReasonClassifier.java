@@ -4,13 +4,19 @@ import java.util.Set;
 
 /**
  * Stage 4: decides the {@link Reason} of one finding. Order: a reason the detector is sure of;
- * a failed local delivery program (x-unix); a provider's documented error token; a decisive status code; the phrase rules over the diagnostic; the broad status code table;
+ * a rule of the receiving provider ({@link RemoteHostRules}); a failed local delivery program (x-unix); a provider's documented error token; a decisive status code; the phrase rules over the diagnostic; the broad status code table;
  * then fall-backs from the status class, the diagnostic type and the action.
  */
 final class ReasonClassifier {
     /** Phrases that override a decisive 5.1.1/5.1.0 user-unknown code. */
     private static final Set<Reason> OVERRIDES_USERUNKNOWN = Set.of(Reason.MAILBOXFULL, Reason.SUSPEND,
             Reason.HASMOVED, Reason.EXCEEDLIMIT);
+
+    /**
+     * The local delivery agent's own words ("mail.local: unknown user: taro"): the final host
+     * looked the user up itself, no content filter involved.
+     */
+    private static final String LOCAL_DELIVERY_AGENT = "mail.local:";
 
     private ReasonClassifier() {
     }
@@ -23,10 +29,16 @@ final class ReasonClassifier {
         if (status != null && status.startsWith("2.")) {
             return Reason.DELIVERED;
         }
-        if (f.diagnosticType != null && f.diagnosticType.startsWith("x-unix")) {
-            return Reason.MAILERERROR; // a local delivery program failed (pipe, procmail)
-        }
         String text = Texts.lower(f.diagnostic);
+        Reason byRemoteHost = RemoteHostRules.match(f, text);
+        if (byRemoteHost != null) {
+            return byRemoteHost;
+        }
+        if (f.diagnosticType != null && f.diagnosticType.startsWith("x-unix")) {
+            // a local delivery program failed (pipe, procmail), unless it says the mailbox is full:
+            // "x-unix; Quota exceeded message delivery failed to /var/mail/taro"
+            return PhraseRules.matches(Reason.MAILBOXFULL, text) ? Reason.MAILBOXFULL : Reason.MAILERERROR;
+        }
         Reason byProvider = ProviderRules.match(text);
         if (byProvider != null) {
             return byProvider;
@@ -44,7 +56,8 @@ final class ReasonClassifier {
                 || byText == null && byCode == Reason.USERUNKNOWN)) {
             return Reason.REJECTED; // the sender address was refused, not the recipient
         }
-        if (byText == Reason.USERUNKNOWN && byCode != Reason.USERUNKNOWN && !"RCPT".equals(f.command)) {
+        if (byText == Reason.USERUNKNOWN && byCode != Reason.USERUNKNOWN && !"RCPT".equals(f.command)
+                && !text.contains(LOCAL_DELIVERY_AGENT)) {
             // "User unknown" after DATA, with a 5.2.x code, or without saying which command it
             // answered: a content filter may say so too; only the RCPT reply proves the directory
             return Reason.FILTERED;

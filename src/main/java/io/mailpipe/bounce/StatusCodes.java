@@ -10,9 +10,13 @@ import java.util.Set;
  */
 final class StatusCodes {
     private static final Map<String, Reason> TABLE = new HashMap<>();
-    /** Codes whose reason is decided by the code alone, before any phrase. */
+    /**
+     * Codes whose reason is decided by the code alone, before any phrase. X.2.3 is RFC 3463's
+     * "message length exceeds administrative limit" of one mailbox (exceedlimit), even when the
+     * text speaks of the message length.
+     */
     private static final Set<String> DECISIVE = Set.of(
-            "5.1.1", "5.1.2", "5.1.6", "4.1.6", "5.1.7", "5.1.8", "5.2.2", "4.2.2", "5.3.4", "5.7.13",
+            "5.1.1", "5.1.2", "5.1.6", "4.1.6", "5.1.7", "5.1.8", "5.2.2", "4.2.2", "5.2.3", "4.2.3", "5.3.4", "5.7.13",
             "5.7.17", "5.7.18", "5.7.20", "5.7.21", "5.7.22", "5.7.23", "5.7.24", "4.7.24", "5.7.25", "4.7.25",
             "5.7.26", "4.7.26", "5.7.27", "5.7.28", "5.7.29");
 

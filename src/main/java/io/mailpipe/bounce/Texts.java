@@ -61,13 +61,25 @@ final class Texts {
         return s == null || s.isBlank();
     }
 
+    /**
+     * An address whose local part must be quoted (RFC 5321 quoted-string: consecutive dots,
+     * spaces): {@code "taro..jiro"@example.com}. The quotes belong to the address.
+     */
+    static final Pattern QUOTED_EMAIL = Pattern.compile(
+            "\"[^\"\\\\\\r\\n]{1,64}+\"@[A-Za-z0-9\\-]{1,63}+(?:\\.[A-Za-z0-9\\-]{1,63}+){0,10}+");
+
     /** First address in the text, without angle brackets, or null. */
     static String firstAddress(String s) {
         if (s == null) {
             return null;
         }
+        Matcher q = QUOTED_EMAIL.matcher(s);
         Matcher m = EMAIL.matcher(s);
-        return m.find() ? cleanAddress(m.group()) : null;
+        boolean plain = m.find();
+        if (q.find() && (!plain || q.start() <= m.start())) {
+            return q.group();
+        }
+        return plain ? cleanAddress(m.group()) : null;
     }
 
     static String cleanAddress(String a) {
@@ -75,6 +87,11 @@ final class Texts {
             return null;
         }
         String t = a.strip();
+        Matcher quoted = QUOTED_EMAIL.matcher(t);
+        if (quoted.find() && t.substring(0, quoted.start()).matches("[<\\s]*")
+                && t.substring(quoted.end()).matches("[>.,;:\\s]*")) {
+            return quoted.group(); // "taro..jiro"@example.com keeps its quotes
+        }
         while (t.startsWith("<") || t.startsWith("\"") || t.startsWith("'")) {
             t = t.substring(1);
         }
