@@ -1,5 +1,6 @@
 package io.mailpipe.compose;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -17,6 +18,7 @@ public class MailpipeMimeMessage extends MimeMessage {
 
     private final String messageId;
     private volatile String serverReply;
+    private volatile Address[] envelope;
 
     /**
      * @param session   the mail session (its {@code mail.mime.*} properties apply)
@@ -36,6 +38,20 @@ public class MailpipeMimeMessage extends MimeMessage {
     @Override
     protected void updateMessageID() throws MessagingException {
         setHeader("Message-ID", messageId);
+    }
+
+    /**
+     * Sends to these recipients only (RCPT TO), while the headers keep every recipient: a retry that goes only to
+     * the recipients an earlier attempt did not reach. Null (the default) means every To, Cc and Bcc recipient.
+     */
+    public void restrictEnvelope(Address[] recipients) {
+        this.envelope = recipients == null ? null : recipients.clone();
+    }
+
+    /** The recipients to send to: the restricted envelope, or every recipient of the message. */
+    public Address[] envelopeRecipients() throws MessagingException {
+        Address[] restricted = envelope;
+        return restricted != null ? restricted.clone() : getAllRecipients();
     }
 
     /** The server's final reply to the DATA of a successful send (e.g. {@code "250 2.0.0 Ok: queued as 4AbC"}), or null before. */

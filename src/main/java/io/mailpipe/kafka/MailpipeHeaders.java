@@ -15,6 +15,14 @@ public final class MailpipeHeaders {
     /** On {@code mail.retry}: ISO-8601 instant of the first attempt (for {@code retry.maxAge}). */
     public static final String FIRST_ATTEMPT_AT = "mailpipe.firstAttemptAt";
 
+    /**
+     * On {@code mail.retry}: recipients (bare addresses, comma-separated) that accepted the message in an earlier
+     * attempt; later attempts do not send to them again.
+     */
+    public static final String RECIPIENTS_ACCEPTED = "mailpipe.recipients.accepted";
+    /** On {@code mail.retry}: recipients permanently (5xx) refused in an earlier attempt; not tried again. */
+    public static final String RECIPIENTS_REFUSED = "mailpipe.recipients.refused";
+
     /** On {@code mail.dlq}: topic the original record was read from. */
     public static final String DLQ_SOURCE_TOPIC = "mailpipe.dlq.source.topic";
     /** On {@code mail.dlq}: its partition. */

@@ -64,7 +64,12 @@ public enum ReasonCode {
     /** TLS could not be established or the certificate was not trusted. */
     TLS_FAILED(Status.DEFERRED),
     /** Every eligible account has reached its limits; the request waits. */
-    ACCOUNTS_AT_LIMIT(Status.DEFERRED);
+    ACCOUNTS_AT_LIMIT(Status.DEFERRED),
+    /**
+     * Accepted for some recipients, temporarily (4xx) refused for others: the next attempt goes to those others
+     * only (see {@code rejectedRecipients}).
+     */
+    PARTIALLY_DEFERRED(Status.DEFERRED);
 
     private final Status status;
 

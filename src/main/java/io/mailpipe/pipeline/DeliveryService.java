@@ -34,6 +34,7 @@ import io.mailpipe.request.InvalidRequestException;
 import io.mailpipe.request.MailRequest;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
+import io.mailpipe.smtp.RecipientFailure;
 import io.mailpipe.smtp.SendFailure;
 import io.mailpipe.smtp.SmtpFailureClassifier;
 import io.mailpipe.smtp.SmtpReply;
@@ -154,7 +155,48 @@ public final class DeliveryService {
             releaseQuota(d);
             d.composed = null;
             d.result = Result.invalid(e.reason(), e.getMessage(), e.getClass());
+            return;
         }
+        restrictToRemainingRecipients(d);
+    }
+
+    /** A retry goes only to the recipients that earlier attempts did not reach or refuse for good. */
+    private void restrictToRemainingRecipients(Delivery d) {
+        List<String> all = d.composed.envelopeRecipients();
+        if (d.acceptedBefore.isEmpty() && d.refusedBefore.isEmpty()) {
+            d.envelope = all;
+            return;
+        }
+        List<String> remaining = all.stream()
+                .filter(a -> !d.acceptedBefore.contains(lower(a)) && !d.refusedBefore.contains(lower(a))).toList();
+        if (remaining.isEmpty()) {
+            releaseQuota(d);
+            d.result = d.acceptedBefore.isEmpty()
+                    ? new Result(ReasonCode.RECIPIENT_REJECTED, "every recipient was refused in earlier attempts", null,
+                            earlierRefusals(d), null, true, null)
+                    : new Result(ReasonCode.ACCEPTED, "every recipient accepted the message in earlier attempts", null,
+                            earlierRefusals(d), null, true, null);
+            return;
+        }
+        try {
+            jakarta.mail.Address[] addresses = new jakarta.mail.Address[remaining.size()];
+            for (int i = 0; i < addresses.length; i++) {
+                addresses[i] = new jakarta.mail.internet.InternetAddress(remaining.get(i), false);
+            }
+            d.composed.message().restrictEnvelope(addresses);
+        } catch (jakarta.mail.internet.AddressException e) {
+            throw new IllegalStateException("a composed recipient no longer parses", e);
+        }
+        d.envelope = remaining;
+    }
+
+    private static List<OutcomeEvent.RejectedRecipient> earlierRefusals(Delivery d) {
+        return d.refusedBefore.isEmpty() ? null
+                : d.refusedBefore.stream().map(a -> new OutcomeEvent.RejectedRecipient(a, null)).toList();
+    }
+
+    private static String lower(String address) {
+        return address.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */
@@ -175,22 +217,56 @@ public final class DeliveryService {
         return true;
     }
 
-    /** The server accepted the message. */
+    /** The server accepted the message for every recipient of this attempt. */
     public void sent(Delivery d, String serverReply) {
         d.sendAttempted = true;
+        d.envelope.forEach(a -> d.acceptedNow.add(lower(a)));
         SmtpReply reply = SmtpReply.parse(serverReply);
-        d.result = new Result(ReasonCode.ACCEPTED, "accepted by " + d.account.host(), smtp(reply), null, null, true, null);
+        List<OutcomeEvent.RejectedRecipient> earlier = earlierRefusals(d);
+        d.result = new Result(earlier == null ? ReasonCode.ACCEPTED : ReasonCode.PARTIALLY_ACCEPTED,
+                "accepted by " + d.account.host(), smtp(reply), earlier, null, true, null);
     }
 
-    /** Sending failed; the classifier decides what that means. */
+    /**
+     * Sending failed; the classifier decides what that means. When some recipients accepted the message (in this
+     * attempt or an earlier one), the request is SENT for them; recipients refused with 4xx get another attempt
+     * (PARTIALLY_DEFERRED), those refused with 5xx are reported.
+     */
     public void failed(Delivery d, Throwable error) {
         d.sendAttempted = true;
         SendFailure failure = SmtpFailureClassifier.classify(error);
-        List<OutcomeEvent.RejectedRecipient> rejected = failure.rejectedRecipients() == null ? null
-                : failure.rejectedRecipients().stream()
-                        .map(r -> new OutcomeEvent.RejectedRecipient(r.address(), smtp(r.reply()))).toList();
-        d.result = new Result(failure.reason(), failure.detail(), smtp(failure.reply()),
-                rejected == null || rejected.isEmpty() ? null : rejected, null, true, null);
+        List<RecipientFailure> refused = failure.rejectedRecipients() == null ? List.of() : failure.rejectedRecipients();
+        List<OutcomeEvent.RejectedRecipient> rejected = new ArrayList<>();
+        refused.forEach(r -> rejected.add(new OutcomeEvent.RejectedRecipient(r.address(), smtp(r.reply()))));
+        ReasonCode code = failure.reason();
+        if (code == ReasonCode.PARTIALLY_ACCEPTED) {
+            java.util.Set<String> refusedNow = new java.util.HashSet<>();
+            boolean someTemporary = false;
+            for (RecipientFailure r : refused) {
+                refusedNow.add(lower(r.address()));
+                if (r.reply() != null && r.reply().isTransient()) {
+                    someTemporary = true;
+                } else {
+                    d.refusedNow.add(lower(r.address()));
+                }
+            }
+            d.envelope.stream().map(DeliveryService::lower).filter(a -> !refusedNow.contains(a)).forEach(d.acceptedNow::add);
+            if (someTemporary) {
+                code = ReasonCode.PARTIALLY_DEFERRED;
+            }
+        } else if (code.status() == Status.DEFERRED) {
+            // recipients refused for good are not tried again
+            refused.stream().filter(r -> r.reply() != null && r.reply().isPermanent())
+                    .forEach(r -> d.refusedNow.add(lower(r.address())));
+        } else if (code.status() == Status.FAILED && code != ReasonCode.MESSAGE_REJECTED && !d.acceptedBefore.isEmpty()) {
+            // the recipients left are refused for good; earlier ones already have the message
+            refused.forEach(r -> d.refusedNow.add(lower(r.address())));
+            code = ReasonCode.PARTIALLY_ACCEPTED;
+        }
+        if (code.status() == Status.SENT && earlierRefusals(d) != null) {
+            rejected.addAll(earlierRefusals(d));
+        }
+        d.result = new Result(code, failure.detail(), smtp(failure.reply()), rejected.isEmpty() ? null : rejected, null, true, null);
     }
 
     /**
@@ -245,6 +321,10 @@ public final class DeliveryService {
             if (next.expired()) {
                 reason = reason + "; " + next.detail();
                 code = next.expiredReason();
+                int accepted = d.acceptedBefore.size() + d.acceptedNow.size();
+                if (accepted > 0) {
+                    reason = reason + "; " + accepted + " recipient(s) had accepted the message";
+                }
             } else {
                 retryAt = next.at();
                 nextAttempt = r.countsAsAttempt() ? d.attempt + 1 : d.attempt;
@@ -306,7 +386,17 @@ public final class DeliveryService {
         put(headers, MailpipeHeaders.ATTEMPT, String.valueOf(nextAttempt));
         put(headers, MailpipeHeaders.NOT_BEFORE, retryAt.toString());
         put(headers, MailpipeHeaders.FIRST_ATTEMPT_AT, d.firstAttemptAt.toString());
+        putAddresses(headers, MailpipeHeaders.RECIPIENTS_ACCEPTED, d.acceptedBefore, d.acceptedNow);
+        putAddresses(headers, MailpipeHeaders.RECIPIENTS_REFUSED, d.refusedBefore, d.refusedNow);
         return new ProducerRecord<>(topics.retry(), null, d.requestId.getBytes(StandardCharsets.UTF_8), d.source.value(), headers);
+    }
+
+    private static void putAddresses(Headers headers, String name, java.util.Set<String> before, java.util.Set<String> now) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(before);
+        all.addAll(now);
+        if (!all.isEmpty()) {
+            put(headers, name, String.join(",", all));
+        }
     }
 
     private static void put(Headers headers, String name, String value) {

@@ -45,6 +45,20 @@ public record InboundRecord(String topic, int partition, long offset, byte[] key
         return instantHeader(MailpipeHeaders.NOT_BEFORE);
     }
 
+    /** Bare, lower-case addresses of a comma-separated address-list header (empty when absent). */
+    public java.util.Set<String> addressSet(String name) {
+        String value = header(name);
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        if (value != null) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    set.add(part.trim().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return set;
+    }
+
     /** The last value of a header as UTF-8 text, or null. */
     public String header(String name) {
         Header h = headers.lastHeader(name);

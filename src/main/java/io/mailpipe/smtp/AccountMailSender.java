@@ -2,6 +2,7 @@ package io.mailpipe.smtp;
 
 import java.util.Properties;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
@@ -61,7 +62,9 @@ public final class AccountMailSender extends DefaultJavaMailSender {
         Transport transport = getTransport(getSession());
         transport.connect(getHost(), getPort(), getUsername(), getPassword());
         try {
-            transport.sendMessage(message, message.getAllRecipients());
+            Address[] recipients = message instanceof MailpipeMimeMessage tracked
+                    ? tracked.envelopeRecipients() : message.getAllRecipients();
+            transport.sendMessage(message, recipients);
             if (message instanceof MailpipeMimeMessage tracked && transport instanceof SMTPTransport smtp) {
                 tracked.recordServerReply(smtp.getLastServerResponse());
             }

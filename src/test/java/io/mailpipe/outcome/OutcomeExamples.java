@@ -68,7 +68,7 @@ final class OutcomeExamples {
             case ACCEPTED, PARTIALLY_ACCEPTED -> ok;
             case RECIPIENT_REJECTED -> unknownUser;
             case MESSAGE_REJECTED -> new Smtp(554, "5.7.1", "Message rejected as spam");
-            case TEMPORARY_FAILURE, ATTEMPTS_EXHAUSTED, MAX_AGE_EXCEEDED, NOT_AFTER_PASSED ->
+            case TEMPORARY_FAILURE, ATTEMPTS_EXHAUSTED, MAX_AGE_EXCEEDED, NOT_AFTER_PASSED, PARTIALLY_DEFERRED ->
                     new Smtp(451, "4.7.1", "Greylisted, try again later");
             case AUTHENTICATION_FAILED -> new Smtp(535, "5.7.8", "Authentication credentials invalid");
             case TLS_FAILED -> new Smtp(454, null, "TLS not available due to temporary reason");
@@ -77,7 +77,8 @@ final class OutcomeExamples {
         boolean noAccount = code.status() == Status.REJECTED && code != ReasonCode.MESSAGE_TOO_LARGE
                 && code != ReasonCode.TOO_MANY_RECIPIENTS || code == ReasonCode.ACCOUNTS_AT_LIMIT;
         boolean composed = !noAccount && code != ReasonCode.TOO_MANY_RECIPIENTS;
-        boolean someRejected = code == ReasonCode.PARTIALLY_ACCEPTED || code == ReasonCode.RECIPIENT_REJECTED;
+        boolean someRejected = code == ReasonCode.PARTIALLY_ACCEPTED || code == ReasonCode.RECIPIENT_REJECTED
+                || code == ReasonCode.PARTIALLY_DEFERRED;
         return new OutcomeEvent("order-4711-shipped", code.status(), code.code(), "reason for " + code.code(), noAccount
                 ? null : account, code.status() == Status.REJECTED ? 1 : 4, smtp, composed ? messageId : null, "spring-sale",
                 someRejected ? rejected : null, code.status() == Status.DEFERRED ? AT.plus(Duration.ofMinutes(4)) : null,

@@ -26,6 +26,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     private final SMTPServer server;
     private final Map<String, RejectException> recipientReplies = new ConcurrentHashMap<>();
+    private final Map<String, RejectException> recipientRepliesOnce = new ConcurrentHashMap<>();
+    private final Map<MimeMessage, List<String>> envelopes = new ConcurrentHashMap<>();
     private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
     private final List<MimeMessage> accepted = new CopyOnWriteArrayList<>();
 
@@ -88,6 +90,28 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** The next RCPT TO for this address gets the reply; later ones are accepted. */
+    public ScriptedSmtpServer refuseRecipientOnce(String address, int code, String text) {
+        recipientRepliesOnce.put(address.toLowerCase(), new RejectException(code, text));
+        return this;
+    }
+
+    /** The recipients (RCPT TO) an accepted message was sent to. */
+    public List<String> envelopeOf(MimeMessage message) {
+        return envelopes.getOrDefault(message, List.of());
+    }
+
+    /** Accepted messages of one request, in the order they arrived. */
+    public List<MimeMessage> acceptedMessagesFor(String requestId) {
+        return accepted.stream().filter(m -> {
+            try {
+                return requestId.equals(m.getHeader("X-Mailpipe-Id", null));
+            } catch (Exception e) {
+                return false;
+            }
+        }).toList();
+    }
+
     /** The next DATA command gets this reply instead of 250. */
     public ScriptedSmtpServer nextDataReply(int code, String text) {
         dataReplies.add(new RejectException(code, text));
@@ -115,6 +139,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private final class Handler implements MessageHandler {
+        private final List<String> rcpts = new java.util.ArrayList<>();
+
         @Override
         public void from(String from) {
         }
@@ -125,6 +151,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             if (reply != null) {
                 throw reply;
             }
+            RejectException once = recipientRepliesOnce.remove(recipient.toLowerCase());
+            if (once != null) {
+                throw once;
+            }
+            rcpts.add(recipient.toLowerCase());
         }
 
         @Override
@@ -135,7 +166,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 throw reply;
             }
             try {
-                accepted.add(new MimeMessage(Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(bytes)));
+                MimeMessage message = new MimeMessage(Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(bytes));
+                envelopes.put(message, List.copyOf(rcpts));
+                accepted.add(message);
             } catch (jakarta.mail.MessagingException e) {
                 throw new IOException(e);
             }

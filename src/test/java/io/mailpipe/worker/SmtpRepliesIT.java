@@ -72,6 +72,28 @@ class SmtpRepliesIT {
     }
 
     @Test
+    void recipientsRefusedWith4xxGetAnotherAttemptWithoutResendingToTheOthers() {
+        smtp.refuseRecipientOnce("busy@example.org", 450, "4.2.1 Mailbox busy, try again later");
+        pipeline.send("r-busy", """
+                {"id":"r-busy","to":["ok2@example.org","busy@example.org","nobody@example.org"],"subject":"s","text":"t"}""");
+        List<OutcomeEvent> events = pipeline.awaitTerminal("r-busy");
+        assertThat(events).extracting(OutcomeEvent::status).containsExactly(Status.DEFERRED, Status.SENT);
+        OutcomeEvent deferred = events.get(0);
+        assertThat(deferred.reasonCode()).isEqualTo("partially_deferred");
+        assertThat(deferred.rejectedRecipients()).extracting(r -> r.address() + " " + r.smtp().code())
+                .containsExactlyInAnyOrder("busy@example.org 450", "nobody@example.org 550");
+        OutcomeEvent sent = events.get(1);
+        assertThat(sent.reasonCode()).isEqualTo("partially_accepted");
+        assertThat(sent.attempt()).isEqualTo(2);
+        assertThat(sent.rejectedRecipients()).extracting(r -> r.address()).containsExactly("nobody@example.org");
+        var messages = smtp.acceptedMessagesFor("r-busy");
+        assertThat(messages).hasSize(2);
+        assertThat(smtp.envelopeOf(messages.get(0))).containsExactly("ok2@example.org");
+        assertThat(smtp.envelopeOf(messages.get(1))).as("the retry goes only to the deferred recipient")
+                .containsExactly("busy@example.org");
+    }
+
+    @Test
     void unknownRecipientFailsWithCodeAndEnhancedCode() {
         pipeline.send("r-550", """
                 {"id":"r-550","to":["nobody@example.org"],"subject":"to nobody","text":"t"}""");
