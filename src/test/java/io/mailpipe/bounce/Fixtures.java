@@ -52,4 +52,17 @@ final class Fixtures {
             Message-ID: <original-1@example.org>
             X-Mailpipe-Id: req-42
             """;
+
+    /** Asserts the message parses to exactly one record with these fields (the table tests of the detectors). */
+    static void assertSingleRecord(BounceParser parser, String detector, String message, String recipient, String status,
+                                   Reason reason, boolean hard) {
+        ParseResult r = parser.parse(bytes(message));
+        org.assertj.core.api.Assertions.assertThat(r.records()).as("records of %s", detector).hasSize(1);
+        BounceRecord b = r.records().get(0);
+        org.assertj.core.api.Assertions.assertThat(b.detector()).isEqualTo(detector);
+        org.assertj.core.api.Assertions.assertThat(b.recipient()).isEqualTo(recipient);
+        org.assertj.core.api.Assertions.assertThat(b.status()).isEqualTo(status);
+        org.assertj.core.api.Assertions.assertThat(b.reason()).isEqualTo(reason);
+        org.assertj.core.api.Assertions.assertThat(b.hard()).isEqualTo(hard);
+    }
 }

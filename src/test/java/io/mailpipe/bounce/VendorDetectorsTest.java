@@ -175,13 +175,6 @@ class VendorDetectorsTest {
     @ParameterizedTest(name = "{0}: {4}")
     @MethodSource("samples")
     void extracts(String detector, String message, String recipient, String status, Reason reason, boolean hard) {
-        ParseResult r = parser.parse(Fixtures.bytes(message));
-        assertThat(r.records()).as("records of %s", detector).hasSize(1);
-        BounceRecord b = r.records().get(0);
-        assertThat(b.detector()).isEqualTo(detector);
-        assertThat(b.recipient()).isEqualTo(recipient);
-        assertThat(b.status()).isEqualTo(status);
-        assertThat(b.reason()).isEqualTo(reason);
-        assertThat(b.hard()).isEqualTo(hard);
+        Fixtures.assertSingleRecord(parser, detector, message, recipient, status, reason, hard);
     }
 }
