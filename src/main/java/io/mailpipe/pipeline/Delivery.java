@@ -38,21 +38,12 @@ public final class Delivery {
     /** Set by {@code conclude}: whether the concluded records end the request. */
     boolean terminal;
 
-    /** Recipients (bare, lower case) that accepted the message in earlier attempts of this request. */
-    final java.util.Set<String> acceptedBefore;
-    /** Recipients permanently refused in earlier attempts. */
-    final java.util.Set<String> refusedBefore;
-    /** Recipients this attempt sends to (RCPT TO). */
-    List<String> envelope = List.of();
-    /** Recipients that accepted the message in this attempt. */
-    final java.util.Set<String> acceptedNow = new java.util.LinkedHashSet<>();
-    /** Recipients permanently refused in this attempt. */
-    final java.util.Set<String> refusedNow = new java.util.LinkedHashSet<>();
+    /** Which recipients earlier attempts and this one reached. */
+    final RecipientProgress recipients;
 
     Delivery(InboundRecord source, Instant now) {
         this.source = source;
-        this.acceptedBefore = source.addressSet(io.mailpipe.kafka.MailpipeHeaders.RECIPIENTS_ACCEPTED);
-        this.refusedBefore = source.addressSet(io.mailpipe.kafka.MailpipeHeaders.RECIPIENTS_REFUSED);
+        this.recipients = new RecipientProgress(source);
         this.startedAt = now;
         this.attempt = source.attempt();
         Instant first = source.firstAttemptAt();

@@ -163,19 +163,16 @@ public final class DeliveryService {
     /** A retry goes only to the recipients that earlier attempts did not reach or refuse for good. */
     private void restrictToRemainingRecipients(Delivery d) {
         List<String> all = d.composed.envelopeRecipients();
-        if (d.acceptedBefore.isEmpty() && d.refusedBefore.isEmpty()) {
-            d.envelope = all;
+        if (d.recipients.isFresh()) {
+            d.recipients.planEnvelope(all);
             return;
         }
-        List<String> remaining = all.stream()
-                .filter(a -> !d.acceptedBefore.contains(lower(a)) && !d.refusedBefore.contains(lower(a))).toList();
+        List<String> remaining = d.recipients.planEnvelope(all);
         if (remaining.isEmpty()) {
             releaseQuota(d);
-            d.result = d.acceptedBefore.isEmpty()
-                    ? new Result(ReasonCode.RECIPIENT_REJECTED, "every recipient was refused in earlier attempts", null,
-                            earlierRefusals(d), null, true, null)
-                    : new Result(ReasonCode.ACCEPTED, "every recipient accepted the message in earlier attempts", null,
-                            earlierRefusals(d), null, true, null);
+            d.result = new Result(d.recipients.someAcceptedBefore() ? ReasonCode.ACCEPTED : ReasonCode.RECIPIENT_REJECTED,
+                    "every recipient was reached or refused in earlier attempts", null, orNull(d.recipients.earlierRefusals()),
+                    null, true, null);
             return;
         }
         try {
@@ -187,16 +184,6 @@ public final class DeliveryService {
         } catch (jakarta.mail.internet.AddressException e) {
             throw new IllegalStateException("a composed recipient no longer parses", e);
         }
-        d.envelope = remaining;
-    }
-
-    private static List<OutcomeEvent.RejectedRecipient> earlierRefusals(Delivery d) {
-        return d.refusedBefore.isEmpty() ? null
-                : d.refusedBefore.stream().map(a -> new OutcomeEvent.RejectedRecipient(a, null)).toList();
-    }
-
-    private static String lower(String address) {
-        return address.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */
@@ -220,11 +207,9 @@ public final class DeliveryService {
     /** The server accepted the message for every recipient of this attempt. */
     public void sent(Delivery d, String serverReply) {
         d.sendAttempted = true;
-        d.envelope.forEach(a -> d.acceptedNow.add(lower(a)));
-        SmtpReply reply = SmtpReply.parse(serverReply);
-        List<OutcomeEvent.RejectedRecipient> earlier = earlierRefusals(d);
-        d.result = new Result(earlier == null ? ReasonCode.ACCEPTED : ReasonCode.PARTIALLY_ACCEPTED,
-                "accepted by " + d.account.host(), smtp(reply), earlier, null, true, null);
+        ReasonCode code = d.recipients.allAccepted();
+        d.result = new Result(code, "accepted by " + d.account.host(), smtp(SmtpReply.parse(serverReply)),
+                orNull(d.recipients.earlierRefusals()), null, true, null);
     }
 
     /**
@@ -236,37 +221,17 @@ public final class DeliveryService {
         d.sendAttempted = true;
         SendFailure failure = SmtpFailureClassifier.classify(error);
         List<RecipientFailure> refused = failure.rejectedRecipients() == null ? List.of() : failure.rejectedRecipients();
+        ReasonCode code = d.recipients.afterFailure(failure.reason(), refused);
         List<OutcomeEvent.RejectedRecipient> rejected = new ArrayList<>();
         refused.forEach(r -> rejected.add(new OutcomeEvent.RejectedRecipient(r.address(), smtp(r.reply()))));
-        ReasonCode code = failure.reason();
-        if (code == ReasonCode.PARTIALLY_ACCEPTED) {
-            java.util.Set<String> refusedNow = new java.util.HashSet<>();
-            boolean someTemporary = false;
-            for (RecipientFailure r : refused) {
-                refusedNow.add(lower(r.address()));
-                if (r.reply() != null && r.reply().isTransient()) {
-                    someTemporary = true;
-                } else {
-                    d.refusedNow.add(lower(r.address()));
-                }
-            }
-            d.envelope.stream().map(DeliveryService::lower).filter(a -> !refusedNow.contains(a)).forEach(d.acceptedNow::add);
-            if (someTemporary) {
-                code = ReasonCode.PARTIALLY_DEFERRED;
-            }
-        } else if (code.status() == Status.DEFERRED) {
-            // recipients refused for good are not tried again
-            refused.stream().filter(r -> r.reply() != null && r.reply().isPermanent())
-                    .forEach(r -> d.refusedNow.add(lower(r.address())));
-        } else if (code.status() == Status.FAILED && code != ReasonCode.MESSAGE_REJECTED && !d.acceptedBefore.isEmpty()) {
-            // the recipients left are refused for good; earlier ones already have the message
-            refused.forEach(r -> d.refusedNow.add(lower(r.address())));
-            code = ReasonCode.PARTIALLY_ACCEPTED;
+        if (code.status() == Status.SENT) {
+            rejected.addAll(d.recipients.earlierRefusals());
         }
-        if (code.status() == Status.SENT && earlierRefusals(d) != null) {
-            rejected.addAll(earlierRefusals(d));
-        }
-        d.result = new Result(code, failure.detail(), smtp(failure.reply()), rejected.isEmpty() ? null : rejected, null, true, null);
+        d.result = new Result(code, failure.detail(), smtp(failure.reply()), orNull(rejected), null, true, null);
+    }
+
+    private static <T> List<T> orNull(List<T> list) {
+        return list == null || list.isEmpty() ? null : list;
     }
 
     /**
@@ -321,7 +286,7 @@ public final class DeliveryService {
             if (next.expired()) {
                 reason = reason + "; " + next.detail();
                 code = next.expiredReason();
-                int accepted = d.acceptedBefore.size() + d.acceptedNow.size();
+                int accepted = d.recipients.acceptedCount();
                 if (accepted > 0) {
                     reason = reason + "; " + accepted + " recipient(s) had accepted the message";
                 }
@@ -386,17 +351,8 @@ public final class DeliveryService {
         put(headers, MailpipeHeaders.ATTEMPT, String.valueOf(nextAttempt));
         put(headers, MailpipeHeaders.NOT_BEFORE, retryAt.toString());
         put(headers, MailpipeHeaders.FIRST_ATTEMPT_AT, d.firstAttemptAt.toString());
-        putAddresses(headers, MailpipeHeaders.RECIPIENTS_ACCEPTED, d.acceptedBefore, d.acceptedNow);
-        putAddresses(headers, MailpipeHeaders.RECIPIENTS_REFUSED, d.refusedBefore, d.refusedNow);
+        d.recipients.writeTo(headers);
         return new ProducerRecord<>(topics.retry(), null, d.requestId.getBytes(StandardCharsets.UTF_8), d.source.value(), headers);
-    }
-
-    private static void putAddresses(Headers headers, String name, java.util.Set<String> before, java.util.Set<String> now) {
-        java.util.Set<String> all = new java.util.LinkedHashSet<>(before);
-        all.addAll(now);
-        if (!all.isEmpty()) {
-            put(headers, name, String.join(",", all));
-        }
     }
 
     private static void put(Headers headers, String name, String value) {

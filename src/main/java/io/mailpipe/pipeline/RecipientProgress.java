@@ -1,0 +1,124 @@
+package io.mailpipe.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.kafka.common.header.Headers;
+
+import io.mailpipe.kafka.MailpipeHeaders;
+import io.mailpipe.outcome.OutcomeEvent;
+import io.mailpipe.outcome.ReasonCode;
+import io.mailpipe.outcome.Status;
+import io.mailpipe.smtp.RecipientFailure;
+
+/**
+ * Which recipients of a request have been reached, across attempts. When some recipients accept the message and
+ * others get a temporary (4xx) refusal, the next attempt goes to those others only. The lists travel on the retry
+ * record ({@code mailpipe.recipients.accepted}, {@code mailpipe.recipients.refused}). Addresses are kept bare and
+ * in lower case.
+ */
+final class RecipientProgress {
+
+    private final Set<String> acceptedBefore;
+    private final Set<String> refusedBefore;
+    private final Set<String> acceptedNow = new LinkedHashSet<>();
+    private final Set<String> refusedNow = new LinkedHashSet<>();
+    private List<String> envelope = List.of();
+
+    RecipientProgress(InboundRecord source) {
+        this.acceptedBefore = source.addressSet(MailpipeHeaders.RECIPIENTS_ACCEPTED);
+        this.refusedBefore = source.addressSet(MailpipeHeaders.RECIPIENTS_REFUSED);
+    }
+
+    /** True when no earlier attempt reached or refused any recipient. */
+    boolean isFresh() {
+        return acceptedBefore.isEmpty() && refusedBefore.isEmpty();
+    }
+
+    /** Chooses this attempt's envelope: the recipients earlier attempts did not reach or refuse for good. */
+    List<String> planEnvelope(List<String> allRecipients) {
+        envelope = allRecipients.stream().filter(a -> !acceptedBefore.contains(lower(a)) && !refusedBefore.contains(lower(a)))
+                .toList();
+        return envelope;
+    }
+
+    /** Earlier attempts reached someone (the request is at least partly delivered). */
+    boolean someAcceptedBefore() {
+        return !acceptedBefore.isEmpty();
+    }
+
+    /** Number of recipients that accepted the message, in this attempt or before. */
+    int acceptedCount() {
+        return acceptedBefore.size() + acceptedNow.size();
+    }
+
+    /** The whole envelope of this attempt accepted the message; the reason code for the outcome. */
+    ReasonCode allAccepted() {
+        envelope.forEach(a -> acceptedNow.add(lower(a)));
+        return refusedBefore.isEmpty() ? ReasonCode.ACCEPTED : ReasonCode.PARTIALLY_ACCEPTED;
+    }
+
+    /**
+     * Records what a failed attempt did to the recipients, and adjusts its reason code: accepted for some and 4xx
+     * for others is PARTIALLY_DEFERRED; the last recipients refused for good after earlier ones accepted is
+     * PARTIALLY_ACCEPTED (the request is SENT for those).
+     */
+    ReasonCode afterFailure(ReasonCode code, List<RecipientFailure> refused) {
+        if (code == ReasonCode.PARTIALLY_ACCEPTED) {
+            Set<String> refusedAddresses = new HashSet<>();
+            boolean someTemporary = false;
+            for (RecipientFailure r : refused) {
+                refusedAddresses.add(lower(r.address()));
+                if (r.reply() != null && r.reply().isTransient()) {
+                    someTemporary = true;
+                } else {
+                    refusedNow.add(lower(r.address()));
+                }
+            }
+            envelope.stream().map(RecipientProgress::lower).filter(a -> !refusedAddresses.contains(a)).forEach(acceptedNow::add);
+            return someTemporary ? ReasonCode.PARTIALLY_DEFERRED : code;
+        }
+        if (code.status() == Status.DEFERRED) {
+            // recipients refused for good are not tried again
+            refused.stream().filter(r -> r.reply() != null && r.reply().isPermanent())
+                    .forEach(r -> refusedNow.add(lower(r.address())));
+            return code;
+        }
+        if (code.status() == Status.FAILED && code != ReasonCode.MESSAGE_REJECTED && someAcceptedBefore()) {
+            refused.forEach(r -> refusedNow.add(lower(r.address())));
+            return ReasonCode.PARTIALLY_ACCEPTED;
+        }
+        return code;
+    }
+
+    /** Recipients refused in earlier attempts, for the outcome's {@code rejectedRecipients} (their replies are in earlier events). */
+    List<OutcomeEvent.RejectedRecipient> earlierRefusals() {
+        List<OutcomeEvent.RejectedRecipient> list = new ArrayList<>();
+        refusedBefore.forEach(a -> list.add(new OutcomeEvent.RejectedRecipient(a, null)));
+        return list;
+    }
+
+    /** Writes the lists onto a retry record's headers. */
+    void writeTo(Headers headers) {
+        write(headers, MailpipeHeaders.RECIPIENTS_ACCEPTED, acceptedBefore, acceptedNow);
+        write(headers, MailpipeHeaders.RECIPIENTS_REFUSED, refusedBefore, refusedNow);
+    }
+
+    private static void write(Headers headers, String name, Set<String> before, Set<String> now) {
+        Set<String> all = new LinkedHashSet<>(before);
+        all.addAll(now);
+        headers.remove(name);
+        if (!all.isEmpty()) {
+            headers.add(name, String.join(",", all).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String lower(String address) {
+        return address.toLowerCase(Locale.ROOT);
+    }
+}
