@@ -25,7 +25,8 @@ import io.mailpipe.account.Account;
 /**
  * The whole configuration of a worker: one YAML file (see {@code mailpipe.example.yaml}, every knob documented
  * there and on the records) with {@code ${ENV_VAR}} and {@code ${ENV_VAR:-default}} references resolved from the
- * environment. Unknown keys are errors, so a typo cannot silently fall back to a default.
+ * environment, and single keys overridden by {@code MAILPIPE_...} variables ({@link EnvOverrides}). Unknown keys
+ * are errors, so a typo cannot silently fall back to a default.
  */
 public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<Account> accounts) {
 
@@ -74,6 +75,7 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
             throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, accounts:)");
         }
         JsonNode resolved = substitute(tree, env, source, "");
+        EnvOverrides.apply((ObjectNode) resolved, env);
         FileShape shape;
         try {
             shape = YAML.treeToValue(resolved, FileShape.class);

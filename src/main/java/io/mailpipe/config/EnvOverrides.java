@@ -1,0 +1,100 @@
+package io.mailpipe.config;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Environment overrides of single configuration keys, for deployments that set environment variables rather than
+ * edit the file: {@code MAILPIPE_} followed by the key's path in upper case, with an underscore between levels and
+ * before each inner capital letter. Examples: {@code MAILPIPE_KAFKA_GROUP_ID} for {@code kafka.groupId},
+ * {@code MAILPIPE_RETRY_MAX_ATTEMPTS}, {@code MAILPIPE_ACCOUNTS_0_LIMITS_PER_HOUR} for the first account's
+ * {@code limits.perHour}. An override wins over the file. Accounts are addressed by their index in the file and
+ * must exist there. Variables that name no key are ignored (Kubernetes, for one, sets {@code MAILPIPE_PORT}
+ * and the like for a service named mailpipe).
+ */
+final class EnvOverrides {
+    static final String PREFIX = "MAILPIPE_";
+
+    private EnvOverrides() {
+    }
+
+    /** Applies every override found in {@code env} to the configuration tree. */
+    static void apply(ObjectNode root, Function<String, String> env) {
+        walk(MailpipeConfig.FileShape.class, root, PREFIX, env);
+    }
+
+    /** The names of every variable that overrides a key, given how many accounts the file has (for documentation and tests). */
+    static List<String> names(int accounts) {
+        List<String> names = new ArrayList<>();
+        collect(MailpipeConfig.FileShape.class, PREFIX, accounts, names);
+        return names;
+    }
+
+    private static void walk(Class<?> type, ObjectNode node, String prefix, Function<String, String> env) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            String name = prefix + envName(c.getName());
+            Class<?> t = c.getType();
+            if (t.isRecord()) {
+                JsonNode child = node.get(c.getName());
+                ObjectNode object = child instanceof ObjectNode o ? o : null;
+                ObjectNode target = object != null ? object : node.objectNode();
+                walk(t, target, name + "_", env);
+                if (object == null && !target.isEmpty()) {
+                    node.set(c.getName(), target);
+                }
+            } else if (List.class.isAssignableFrom(t)) {
+                Class<?> element = elementType(c.getGenericType());
+                JsonNode child = node.get(c.getName());
+                if (element != null && element.isRecord() && child instanceof ArrayNode array) {
+                    for (int i = 0; i < array.size(); i++) {
+                        if (array.get(i) instanceof ObjectNode item) {
+                            walk(element, item, name + "_" + i + "_", env);
+                        }
+                    }
+                }
+            } else {
+                String value = env.apply(name);
+                if (value != null) {
+                    node.put(c.getName(), value);
+                }
+            }
+        }
+    }
+
+    private static void collect(Class<?> type, String prefix, int accounts, List<String> out) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            String name = prefix + envName(c.getName());
+            if (c.getType().isRecord()) {
+                collect(c.getType(), name + "_", accounts, out);
+            } else if (List.class.isAssignableFrom(c.getType())) {
+                Class<?> element = elementType(c.getGenericType());
+                for (int i = 0; element != null && element.isRecord() && i < accounts; i++) {
+                    collect(element, name + "_" + i + "_", accounts, out);
+                }
+            } else {
+                out.add(name);
+            }
+        }
+    }
+
+    private static Class<?> elementType(Type type) {
+        if (type instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> c) {
+            return c;
+        }
+        return null;
+    }
+
+    /** {@code groupId} becomes {@code GROUP_ID}. */
+    static String envName(String key) {
+        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+}
