@@ -136,10 +136,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    public Path dataDir() {
-        return dataDir;
-    }
-
     private void awaitReady() {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         String host = bootstrapServers.substring(0, bootstrapServers.indexOf(':'));

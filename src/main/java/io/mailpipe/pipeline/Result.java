@@ -31,10 +31,6 @@ record Result(ReasonCode reasonCode, String reason, OutcomeEvent.Smtp smtp, List
         return new Result(ReasonCode.TEMPORARY_FAILURE, "not due before " + notBefore, null, null, notBefore, false, null, true);
     }
 
-    static Result of(ReasonCode code, String reason) {
-        return new Result(code, reason, null, null, null, true, null);
-    }
-
     static Result invalid(ReasonCode code, String reason, Class<?> errorClass) {
         return new Result(code, reason, null, null, null, true, errorClass.getName());
     }

@@ -21,10 +21,7 @@ import io.mailpipe.compose.MailpipeMimeMessage;
  */
 public final class AccountMailSender extends DefaultJavaMailSender {
 
-    private final Account account;
-
     public AccountMailSender(Account account) {
-        this.account = account;
         String protocol = account.security() == Security.SSL ? "smtps" : "smtp";
         setProtocol(protocol);
         setHost(account.host());
@@ -75,9 +72,5 @@ public final class AccountMailSender extends DefaultJavaMailSender {
                 // the message was handed over; a failed QUIT does not change that
             }
         }
-    }
-
-    public Account account() {
-        return account;
     }
 }

@@ -100,18 +100,12 @@ public final class Worker implements AutoCloseable {
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
             return new Worker(main, publisher, ledger, shutdown, config.worker().shutdownTimeout());
-        } catch (RuntimeException e) {
-            if (ledger != null) {
-                ledger.close();
-            }
-            publisher.close();
-            throw e;
         } catch (Exception e) {
             if (ledger != null) {
                 ledger.close();
             }
             publisher.close();
-            throw new IllegalStateException("Could not start the worker: " + e.getMessage(), e);
+            throw e instanceof RuntimeException re ? re : new IllegalStateException("Could not start the worker: " + e.getMessage(), e);
         }
     }
 

@@ -306,31 +306,16 @@ class LocalQuotaSelectorTest {
         int attemptsPerThread = 200;
         Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
         AtomicInteger waits = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < attemptsPerThread; i++) {
-                        Selection s = selector.acquire(List.of(a, b, c));
-                        if (s.found()) {
-                            counts.computeIfAbsent(s.account().name(), n -> new AtomicInteger()).incrementAndGet();
-                        } else {
-                            waits.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
+        runConcurrently(threads, () -> {
+            for (int i = 0; i < attemptsPerThread; i++) {
+                Selection s = selector.acquire(List.of(a, b, c));
+                if (s.found()) {
+                    counts.computeIfAbsent(s.account().name(), n -> new AtomicInteger()).incrementAndGet();
+                } else {
+                    waits.incrementAndGet();
+                }
             }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
 
         assertThat(counts).containsOnlyKeys("a", "b", "c");
         assertThat(counts.get("a")).hasValue(40);
@@ -347,6 +332,19 @@ class LocalQuotaSelectorTest {
         Account a = account("a", 10, null);
         LocalQuotaSelector selector = selector(a);
         int threads = 8;
+        runConcurrently(threads, () -> {
+            for (int i = 0; i < 500; i++) {
+                if (selector.acquire(List.of(a)).found()) {
+                    selector.release(a);
+                }
+            }
+        });
+
+        assertThat(selector.used(a)).containsExactly(0, 0);
+    }
+
+    /** Runs {@code work} on {@code threads} threads that all start at once, and waits for them. */
+    private static void runConcurrently(int threads, Runnable work) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -354,11 +352,7 @@ class LocalQuotaSelectorTest {
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
                     start.await();
-                    for (int i = 0; i < 500; i++) {
-                        if (selector.acquire(List.of(a)).found()) {
-                            selector.release(a);
-                        }
-                    }
+                    work.run();
                     return null;
                 }));
             }
@@ -369,7 +363,5 @@ class LocalQuotaSelectorTest {
         } finally {
             pool.shutdownNow();
         }
-
-        assertThat(selector.used(a)).containsExactly(0, 0);
     }
 }

@@ -4,9 +4,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import io.mailpipe.account.Account;
 import io.mailpipe.config.KafkaSettings;
+import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.worker.Worker;
 
@@ -31,8 +33,13 @@ public final class RunningPipeline implements AutoCloseable {
     }
 
     public static RunningPipeline start(String name, List<Account> accounts) {
+        return start(name, accounts, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(String, List)}, with the test configuration adjusted first (e.g. other routes). */
+    public static RunningPipeline start(String name, List<Account> accounts, UnaryOperator<MailpipeConfig> adjust) {
         KafkaSettings.Topics topics = TestWorkers.topics(name);
-        return new RunningPipeline(topics, Worker.start(TestWorkers.config(topics, accounts)));
+        return new RunningPipeline(topics, Worker.start(adjust.apply(TestWorkers.config(topics, accounts))));
     }
 
     /** Publishes a JSON request with the given key. */

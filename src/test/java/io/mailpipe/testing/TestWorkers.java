@@ -42,4 +42,15 @@ public final class TestWorkers {
         TopicAdmin.ensureTopics(kafka, config.worker().maxRequestBytes());
         return config;
     }
+
+    /** The {@code kafka:} section of a mailpipe.yaml for a worker process on the test broker with these topics. */
+    public static String kafkaYaml(KafkaSettings.Topics topics) {
+        return """
+                kafka:
+                  bootstrapServers: %s
+                  groupId: g-%s
+                  topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s}
+                """.formatted(TestKafka.bootstrapServers(), topics.requests(), topics.requests(), topics.outcomes(),
+                topics.dlq(), topics.retry());
+    }
 }

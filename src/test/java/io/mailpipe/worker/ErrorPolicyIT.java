@@ -19,6 +19,7 @@ import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.testing.FaultInjector;
 import io.mailpipe.testing.KafkaIO;
+import io.mailpipe.testing.RunningPipeline;
 import io.mailpipe.testing.ScriptedSmtpServer;
 import io.mailpipe.testing.TestWorkers;
 
@@ -30,8 +31,8 @@ import io.mailpipe.testing.TestWorkers;
 class ErrorPolicyIT {
 
     static ScriptedSmtpServer smtp;
+    static RunningPipeline pipeline;
     static KafkaSettings.Topics topics;
-    static Worker worker;
     static KafkaIO kafka;
     static KafkaIO.Collector outcomes;
     static KafkaIO.Collector deadLetters;
@@ -39,19 +40,18 @@ class ErrorPolicyIT {
     @BeforeAll
     static void start() {
         smtp = new ScriptedSmtpServer();
-        topics = TestWorkers.topics("errors");
-        var config = TestWorkers.config(topics, List.of(TestWorkers.account("a", smtp.port(), "A <a@a.example>", false, null)));
-        config = config.withWorker(new WorkerSettings(null, null,
-                "classpath:test-routes/faulty-pipeline.yaml,classpath:routes/error-policy.yaml", null));
-        worker = Worker.start(config);
-        kafka = new KafkaIO();
-        outcomes = new KafkaIO.Collector(topics.outcomes());
-        deadLetters = new KafkaIO.Collector(topics.dlq());
+        pipeline = RunningPipeline.start("errors", List.of(TestWorkers.account("a", smtp.port(), "A <a@a.example>", false, null)),
+                config -> config.withWorker(new WorkerSettings(null, null,
+                        "classpath:test-routes/faulty-pipeline.yaml,classpath:routes/error-policy.yaml", null)));
+        topics = pipeline.topics;
+        kafka = pipeline.kafka;
+        outcomes = pipeline.outcomes;
+        deadLetters = pipeline.deadLetters;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {deadLetters, outcomes, kafka, worker, smtp}) {
+        for (AutoCloseable c : new AutoCloseable[] {pipeline, smtp}) {
             if (c != null) {
                 c.close();
             }

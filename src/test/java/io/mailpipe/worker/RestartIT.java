@@ -26,7 +26,6 @@ import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.testing.KafkaIO;
 import io.mailpipe.testing.ScriptedSmtpServer;
-import io.mailpipe.testing.TestKafka;
 import io.mailpipe.testing.TestWorkers;
 import io.mailpipe.testing.WorkerProcess;
 
@@ -131,11 +130,7 @@ class RestartIT {
 
     private Path writeConfig(String name, KafkaSettings.Topics topics) throws IOException {
         Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, """
-                kafka:
-                  bootstrapServers: %s
-                  groupId: %s
-                  topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s}
+        Files.writeString(file, TestWorkers.kafkaYaml(topics) + """
                 retry: {initialBackoff: PT0.5S, maxBackoff: PT2S}
                 worker: {shutdownTimeout: PT30S}
                 accounts:
@@ -144,8 +139,7 @@ class RestartIT {
                     port: %d
                     security: none
                     from: "A <a@a.example>"
-                """.formatted(TestKafka.bootstrapServers(), "g-" + topics.requests(), topics.requests(), topics.outcomes(),
-                topics.dlq(), topics.retry(), smtp.port()));
+                """.formatted(smtp.port()));
         return file;
     }
 

@@ -17,7 +17,6 @@ import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.testing.KafkaIO;
 import io.mailpipe.testing.ScriptedSmtpServer;
-import io.mailpipe.testing.TestKafka;
 import io.mailpipe.testing.TestWorkers;
 import io.mailpipe.testing.WorkerProcess;
 
@@ -39,17 +38,12 @@ class SecretsIT {
              KafkaIO kafka = new KafkaIO()) {
             TestWorkers.config(topics, java.util.List.of(TestWorkers.account("x", smtp.port(), "x@x.example", false, null)));
             Path config = dir.resolve("mailpipe.yaml");
-            Files.writeString(config, """
-                    kafka:
-                      bootstrapServers: %s
-                      groupId: g-%s
-                      topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s}
+            Files.writeString(config, TestWorkers.kafkaYaml(topics) + """
                     retry: {maxAttempts: 3, initialBackoff: PT10M, maxBackoff: PT20M}
                     accounts:
                       - {name: good, host: 127.0.0.1, port: %d, security: none, username: shop, password: "${GOOD_PW}", from: shop@shop.example}
                       - {name: bad, host: 127.0.0.1, port: %d, security: none, username: shop, password: "${BAD_PW}", from: shop@shop.example}
-                    """.formatted(TestKafka.bootstrapServers(), topics.requests(), topics.requests(), topics.outcomes(),
-                    topics.dlq(), topics.retry(), smtp.port(), smtp.port()));
+                    """.formatted(smtp.port(), smtp.port()));
             Path log = dir.resolve("worker.log");
             try (KafkaIO.Collector outcomes = new KafkaIO.Collector(topics.outcomes())) {
                 Process worker = WorkerProcess.start(config, log, Map.of("GOOD_PW", GOOD, "BAD_PW", BAD));
