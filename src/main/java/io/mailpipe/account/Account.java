@@ -1,6 +1,7 @@
 package io.mailpipe.account;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One SMTP mailbox account mailpipe sends through, fully resolved (preset applied, secrets read).
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param maxRecipients       most recipients (to+cc+bcc) per message, or null for no limit
  * @param maxMessageBytes     largest message accepted, in bytes, or null for no limit
  * @param timeout             connect and read timeout
+ * @param pools               named pools the account belongs to (a request may name a pool instead of an account)
  */
 public record Account(
         String name,
@@ -30,7 +32,31 @@ public record Account(
         Limits limits,
         Integer maxRecipients,
         Long maxMessageBytes,
-        Duration timeout) {
+        Duration timeout,
+        List<String> pools) {
+
+    public Account {
+        pools = pools == null ? List.of() : List.copyOf(pools);
+    }
+
+    /** An account in no pool. */
+    public Account(String name, String host, int port, Security security, String username, String password, String from,
+                   boolean allowSenderOverride, Limits limits, Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
+        this(name, host, port, security, username, password, from, allowSenderOverride, limits, maxRecipients,
+                maxMessageBytes, timeout, List.of());
+    }
+
+    /** The same account with other limits (tests and the demo scale them). */
+    public Account withLimits(Limits newLimits) {
+        return new Account(name, host, port, security, username, password, from, allowSenderOverride, newLimits,
+                maxRecipients, maxMessageBytes, timeout, pools);
+    }
+
+    /** The same account in these pools. */
+    public Account withPools(List<String> newPools) {
+        return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
+                maxRecipients, maxMessageBytes, timeout, newPools);
+    }
 
     @Override
     public String toString() {

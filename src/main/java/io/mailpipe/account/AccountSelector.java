@@ -1,37 +1,68 @@
 package io.mailpipe.account;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.mailpipe.smtp.SendFailure;
+
 /**
- * Chooses the account a message goes out through and accounts for its quota. This is the seam where the
- * cluster-wide quota router plugs in; {@link LocalQuotaSelector} counts the sends of this worker only.
+ * Chooses the account a message goes out through and accounts for its quota and health. The worker's
+ * implementation is the cluster-wide {@code io.mailpipe.quota.QuotaRouter}.
  */
 public interface AccountSelector {
 
     /**
-     * Takes one send of quota from the first eligible account in order.
+     * Takes one send from the first account in order that is healthy and has quota left.
      *
      * @param candidates eligible accounts in preference order (one, when the request is pinned)
-     * @return the account that will send, or when every candidate is at its limit, the earliest time one frees up
+     * @param maxWait    how long to wait for room when there is none now (zero: answer at once)
+     * @return a ticket for the send, or when no candidate can send, the earliest time one may
      */
-    Selection acquire(List<Account> candidates);
+    Selection acquire(List<Account> candidates, Duration maxWait);
 
-    /** Gives back a send taken by {@link #acquire} that did not happen (the message was refused before sending). */
-    void release(Account account);
+    /** True when one of the candidates could send now (nothing is reserved). */
+    boolean hasRoom(List<Account> candidates);
 
-    /** The result of {@link #acquire}: exactly one of {@code account} and {@code retryAt} is set. */
-    record Selection(Account account, Instant retryAt) {
-        public static Selection of(Account account) {
-            return new Selection(account, null);
+    /** One send taken from an account's quota: give it back, or report how the send went. Each at most once. */
+    interface Ticket {
+        Account account();
+
+        /** The send did not happen (the message was refused before SMTP): the quota is handed back. */
+        void giveBack();
+
+        /**
+         * The SMTP transaction happened (it counts against the quota whatever its result).
+         *
+         * @param failure null when the server accepted the message, else what went wrong (its scope decides whether
+         *                the account cools down)
+         */
+        void sent(SendFailure failure);
+    }
+
+    /**
+     * The result of {@link #acquire}: a ticket, or why there is none and when to look again.
+     *
+     * @param ticket  the send taken, or null
+     * @param retryAt when no ticket: the earliest time a candidate may have room, or null when every candidate is
+     *                disabled (only a configuration change helps)
+     * @param why     when no ticket: a short reason ("at its send limit", "cooling down", "disabled")
+     */
+    record Selection(Ticket ticket, Instant retryAt, String why) {
+        public static Selection of(Ticket ticket) {
+            return new Selection(ticket, null, null);
         }
 
-        public static Selection waitUntil(Instant retryAt) {
-            return new Selection(null, retryAt);
+        public static Selection waitUntil(Instant retryAt, String why) {
+            return new Selection(null, retryAt, why);
         }
 
         public boolean found() {
-            return account != null;
+            return ticket != null;
+        }
+
+        public Account account() {
+            return ticket == null ? null : ticket.account();
         }
     }
 }

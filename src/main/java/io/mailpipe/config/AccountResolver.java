@@ -93,6 +93,19 @@ public final class AccountResolver {
         if ((limits.perHour() != null && limits.perHour() < 0) || (limits.perDay() != null && limits.perDay() < 0)) {
             throw new ConfigException(where + ": field 'limits' must not be negative");
         }
+        if (limits.perSecond() != null && !(limits.perSecond() > 0)) {
+            throw new ConfigException(where + ": field 'limits.perSecond' must be greater than 0 (leave it out for no rate limit)");
+        }
+        if (limits.concurrency() != null && limits.concurrency() < 1) {
+            throw new ConfigException(where + ": field 'limits.concurrency' must be at least 1 (leave it out for no limit)");
+        }
+        List<String> pools = s.pools() == null ? List.of() : s.pools();
+        for (String pool : pools) {
+            if (isBlank(pool) || !pool.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new ConfigException(where + ": field 'pools': '" + pool + "' is not a valid pool name"
+                        + " (letters, digits, '.', '_', '-'; at most 64)");
+            }
+        }
         Integer maxRecipients = s.maxRecipients() != null ? s.maxRecipients() : preset != null ? preset.maxRecipients : null;
         if (maxRecipients != null && maxRecipients < 1) {
             throw new ConfigException(where + ": field 'maxRecipients' must be at least 1");
@@ -103,7 +116,7 @@ public final class AccountResolver {
         }
         Duration timeout = s.timeout() != null ? s.timeout() : DEFAULT_TIMEOUT;
         return new Account(s.name(), host, port, security, blankToNull(s.username()), password, fromAddress.toUnicodeString(),
-                override, limits, maxRecipients, maxBytes, timeout);
+                override, limits, maxRecipients, maxBytes, timeout, pools);
     }
 
     private static Security security(AccountSettings s, String where, Preset preset, int port) {

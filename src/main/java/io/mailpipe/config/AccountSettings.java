@@ -18,10 +18,11 @@ import io.mailpipe.account.Limits;
  * @param passwordFile        file holding the password (a mounted Kubernetes secret), instead of password
  * @param from                the account's own address, display name allowed (default: username)
  * @param allowSenderOverride use the request's From (default false; rambler: always false)
- * @param limits              perHour and perDay send limits (default: none)
+ * @param limits              perHour, perDay, perSecond and concurrency limits, cluster-wide (default: none)
  * @param maxRecipients       recipients per message (default from preset)
  * @param maxMessageBytes     largest message in bytes (default from preset)
  * @param timeout             connect/read timeout (default 30 s)
+ * @param pools               named pools the account belongs to; a request's {@code pool} picks among them (default: none)
  */
 public record AccountSettings(
         String name,
@@ -37,7 +38,8 @@ public record AccountSettings(
         Limits limits,
         Integer maxRecipients,
         Long maxMessageBytes,
-        Duration timeout) {
+        Duration timeout,
+        java.util.List<String> pools) {
 
     @Override
     public String toString() {

@@ -1,5 +1,6 @@
 package io.mailpipe.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ public final class TopicAdmin {
         return maxRequestBytes + RECORD_OVERHEAD;
     }
 
+    /** How long the quota ledger keeps reservations: well beyond the longest window (a day) they count in. */
+    public static final Duration QUOTA_RETENTION = Duration.ofDays(3);
+
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
     private TopicAdmin() {
@@ -53,6 +57,13 @@ public final class TopicAdmin {
                     }
                     missing.add(topic);
                 }
+            }
+            if (!existing.contains(t.quota())) {
+                // one partition: the ledger's order is the order in which reservations are decided
+                missing.add(new NewTopic(t.quota(), 1, kafka.replicationFactor()).configs(Map.of(
+                        "message.timestamp.type", "LogAppendTime",
+                        "retention.ms", String.valueOf(QUOTA_RETENTION.toMillis()),
+                        "segment.ms", String.valueOf(Duration.ofHours(1).toMillis()))));
             }
             if (missing.isEmpty()) {
                 return;

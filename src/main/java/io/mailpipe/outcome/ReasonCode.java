@@ -33,6 +33,8 @@ public enum ReasonCode {
     INVALID_ATTACHMENT(Status.REJECTED),
     /** {@code account} names no configured account. */
     UNKNOWN_ACCOUNT(Status.REJECTED),
+    /** {@code pool} names a pool no configured account belongs to. */
+    UNKNOWN_POOL(Status.REJECTED),
     /** The composed message is larger than the account's {@code maxMessageBytes}, or the request larger than the worker accepts. */
     MESSAGE_TOO_LARGE(Status.REJECTED),
     /** More recipients than the account's {@code maxRecipients}. */
@@ -65,6 +67,8 @@ public enum ReasonCode {
     TLS_FAILED(Status.DEFERRED),
     /** Every eligible account has reached its limits; the request waits. */
     ACCOUNTS_AT_LIMIT(Status.DEFERRED),
+    /** Every eligible account is cooling down or disabled after account-level failures; the request waits. */
+    ACCOUNTS_UNAVAILABLE(Status.DEFERRED),
     /**
      * Accepted for some recipients, temporarily (4xx) refused for others: the next attempt goes to those others
      * only (see {@code rejectedRecipients}).

@@ -23,8 +23,14 @@ public final class Delivery {
     String requestId;
     MailRequest request;
     Account account;
-    /** Whether a send of {@link #account}'s quota is taken for this delivery and not given back. */
-    boolean quotaHeld;
+    /** The send taken from {@link #account}'s quota, until it is given back or reported. */
+    io.mailpipe.account.AccountSelector.Ticket ticket;
+    /** Accounts that failed at account level in this attempt (the message moved on from them). */
+    final java.util.Set<String> tried = new java.util.LinkedHashSet<>();
+    /** Set when no account can send now and consumption should pause until then; the record is read again. */
+    Instant pauseUntil;
+    String pauseReason;
+    List<io.mailpipe.account.Account> pauseCandidates;
     ComposedMessage composed;
     RequestLedger.Claim claim;
     Result result;
@@ -52,7 +58,21 @@ public final class Delivery {
 
     /** True when the message is composed and an account is chosen: the SMTP step should send it. */
     public boolean readyToSend() {
-        return result == null && !duplicate && republish == null && composed != null && account != null;
+        return result == null && pauseUntil == null && !duplicate && republish == null && composed != null && account != null;
+    }
+
+    /** When consumption should resume, if this record must wait for quota with consumption paused; else null. */
+    public Instant pauseUntil() {
+        return pauseUntil;
+    }
+
+    public String pauseReason() {
+        return pauseReason;
+    }
+
+    /** The accounts whose room ends the pause early. */
+    public List<io.mailpipe.account.Account> pauseCandidates() {
+        return pauseCandidates;
     }
 
     public ComposedMessage composed() {

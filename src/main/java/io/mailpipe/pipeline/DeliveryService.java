@@ -58,13 +58,14 @@ public final class DeliveryService {
     private final RetryPolicy retryPolicy;
     private final RequestLedger ledger;
     private final Clock clock;
+    private final Duration maxInlineWait;
     private final List<Account> accounts;
     private final Map<String, Account> accountsByName;
     private final OffsetContinuity continuity = new OffsetContinuity();
 
     public DeliveryService(KafkaSettings.Topics topics, RequestReader reader, MessageComposer composer,
                            jakarta.mail.Session composeSession, List<Account> accounts, AccountSelector selector,
-                           RetryPolicy retryPolicy, RequestLedger ledger, Clock clock) {
+                           RetryPolicy retryPolicy, RequestLedger ledger, Clock clock, Duration maxInlineWait) {
         this.topics = topics;
         this.reader = reader;
         this.composer = composer;
@@ -75,6 +76,7 @@ public final class DeliveryService {
         this.retryPolicy = retryPolicy;
         this.ledger = ledger;
         this.clock = clock;
+        this.maxInlineWait = maxInlineWait;
     }
 
     /** Starts a delivery for a record (cheap; keep it where error handling can find it, then {@link #prepare}). */
@@ -118,30 +120,74 @@ public final class DeliveryService {
                     + ", longer ago than retry.maxAge", DeliveryService.class);
             return;
         }
-        List<Account> candidates;
+        List<Account> candidates = candidates(d, request);
+        if (candidates == null) {
+            return;
+        }
+        boolean pinned = request.account() != null;
+        // pinned mail waits only for its account (on the retry topic); other mail waits in place, then pauses
+        AccountSelector.Selection selection = selector.acquire(candidates, pinned ? Duration.ZERO : maxInlineWait);
+        if (!selection.found()) {
+            noAccount(d, selection, pinned);
+            return;
+        }
+        useAccount(d, selection.ticket());
+    }
+
+    /** The accounts a request may go through, in order; null (with the result set) when it names none that exists. */
+    private List<Account> candidates(Delivery d, MailRequest request) {
         if (request.account() != null) {
             Account pinned = accountsByName.get(request.account());
             if (pinned == null) {
                 d.result = Result.invalid(ReasonCode.UNKNOWN_ACCOUNT, "field 'account': no account named '" + request.account()
                         + "' is configured; known accounts: " + accountsByName.keySet().stream().sorted().toList(),
                         DeliveryService.class);
-                return;
+                return null;
             }
-            candidates = List.of(pinned);
-        } else {
-            candidates = accounts;
+            return List.of(pinned);
         }
-        AccountSelector.Selection selection = selector.acquire(candidates);
-        if (!selection.found()) {
-            String which = request.account() != null ? "account '" + request.account() + "' has" : "every account has";
-            d.result = new Result(ReasonCode.ACCOUNTS_AT_LIMIT, which + " reached its send limit; next room at "
-                    + selection.retryAt(), null, null, selection.retryAt(), false, null);
+        if (request.pool() != null) {
+            List<Account> pool = accounts.stream().filter(a -> a.pools().contains(request.pool())).toList();
+            if (pool.isEmpty()) {
+                d.result = Result.invalid(ReasonCode.UNKNOWN_POOL, "field 'pool': no account belongs to pool '" + request.pool()
+                        + "'; known pools: " + accounts.stream().flatMap(a -> a.pools().stream()).distinct().sorted().toList(),
+                        DeliveryService.class);
+                return null;
+            }
+            return pool;
+        }
+        return accounts;
+    }
+
+    /** No candidate can send now: pinned mail is deferred to its account's next room, other mail pauses consumption. */
+    private void noAccount(Delivery d, AccountSelector.Selection selection, boolean pinned) {
+        String which = pinned ? "account '" + d.request.account() + "' is" : d.request.pool() != null
+                ? "every account of pool '" + d.request.pool() + "' is" : "every account is";
+        boolean limit = selection.why() != null && selection.why().contains("limit");
+        ReasonCode code = limit ? ReasonCode.ACCOUNTS_AT_LIMIT : ReasonCode.ACCOUNTS_UNAVAILABLE;
+        Instant retryAt = selection.retryAt();
+        String reason = which + " " + selection.why() + (retryAt != null ? "; next room at " + retryAt : "");
+        if (pinned || !d.tried.isEmpty()) {
+            Instant at = retryAt != null ? retryAt : clock.instant().plus(retryPolicy.maxBackoff());
+            d.result = new Result(code, reason, null, null, at, false, null);
             return;
         }
-        d.account = selection.account();
-        d.quotaHeld = true;
+        d.pauseUntil = retryAt != null ? retryAt : clock.instant().plus(retryPolicy.maxBackoff());
+        d.pauseReason = reason;
+        d.pauseCandidates = candidatesOrAll(d.request);
+    }
+
+    private List<Account> candidatesOrAll(MailRequest request) {
+        return request.pool() == null ? accounts
+                : accounts.stream().filter(a -> a.pools().contains(request.pool())).toList();
+    }
+
+    /** Composes the message for the account of the ticket and checks the account's limits. */
+    private void useAccount(Delivery d, AccountSelector.Ticket ticket) {
+        d.ticket = ticket;
+        d.account = ticket.account();
         try {
-            d.composed = composer.compose(spec(request), d.account, composeSession);
+            d.composed = composer.compose(spec(d.request), d.account, composeSession);
             int recipients = d.composed.envelopeRecipients().size();
             if (d.account.maxRecipients() != null && recipients > d.account.maxRecipients()) {
                 throw new CompositionException("to", recipients + " distinct recipients; account '" + d.account.name()
@@ -207,6 +253,7 @@ public final class DeliveryService {
     /** The server accepted the message for every recipient of this attempt. */
     public void sent(Delivery d, String serverReply) {
         d.sendAttempted = true;
+        finishTicket(d, null);
         ReasonCode code = d.recipients.allAccepted();
         d.result = new Result(code, "accepted by " + d.account.host(), smtp(SmtpReply.parse(serverReply)),
                 orNull(d.recipients.earlierRefusals()), null, true, null);
@@ -220,6 +267,10 @@ public final class DeliveryService {
     public void failed(Delivery d, Throwable error) {
         d.sendAttempted = true;
         SendFailure failure = SmtpFailureClassifier.classify(error);
+        finishTicket(d, failure);
+        if (failure.scope() == SendFailure.Scope.ACCOUNT && failover(d, failure)) {
+            return;
+        }
         List<RecipientFailure> refused = failure.rejectedRecipients() == null ? List.of() : failure.rejectedRecipients();
         ReasonCode code = d.recipients.afterFailure(failure.reason(), refused);
         List<OutcomeEvent.RejectedRecipient> rejected = new ArrayList<>();
@@ -228,6 +279,53 @@ public final class DeliveryService {
             rejected.addAll(d.recipients.earlierRefusals());
         }
         d.result = new Result(code, failure.detail(), smtp(failure.reply()), orNull(rejected), null, true, null);
+    }
+
+    /**
+     * An account-level failure (throttled, blocked, login refused, TLS, connection): nothing was delivered in this
+     * try, and it does not count against the request. The message moves to the next account that can send now.
+     *
+     * @return true when another account takes it (the delivery is ready to send again)
+     */
+    private boolean failover(Delivery d, SendFailure failure) {
+        Account failedAccount = d.account;
+        d.tried.add(failedAccount.name());
+        List<Account> rest = candidatesOrAll(d.request).stream().filter(a -> !d.tried.contains(a.name())).toList();
+        if (d.request.account() != null) {
+            rest = List.of();
+        }
+        AccountSelector.Selection next = rest.isEmpty() ? AccountSelector.Selection.waitUntil(null, "tried")
+                : selector.acquire(rest, Duration.ZERO);
+        if (next.found()) {
+            LOG.warn("request={} account={} failed at account level ({}: {}); moving to account {}", d.requestId,
+                    failedAccount.name(), failure.reason().code(), failure.detail(), next.account().name());
+            d.composed = null;
+            useAccount(d, next.ticket());
+            return true;
+        }
+        // no other account can take it now: wait (not an attempt) until one can, on the retry topic
+        AccountSelector.Selection any = selector.acquire(d.request.account() != null ? List.of(failedAccount)
+                : candidatesOrAll(d.request), Duration.ZERO);
+        Instant retryAt;
+        if (any.found()) {
+            // the failed account's cool-down is over already, or another freed up: give the send back, try later
+            any.ticket().giveBack();
+            retryAt = clock.instant().plus(retryPolicy.initialBackoff());
+        } else {
+            retryAt = any.retryAt() != null ? any.retryAt() : clock.instant().plus(retryPolicy.maxBackoff());
+        }
+        LOG.warn("request={} account={} failed at account level ({}: {}); no other account can send now, waiting until {}",
+                d.requestId, failedAccount.name(), failure.reason().code(), failure.detail(), retryAt);
+        d.result = new Result(failure.reason(), failure.detail() + "; no other account can send now", smtp(failure.reply()),
+                null, retryAt, false, null);
+        return true;
+    }
+
+    private void finishTicket(Delivery d, SendFailure failure) {
+        if (d.ticket != null) {
+            d.ticket.sent(failure);
+            d.ticket = null;
+        }
     }
 
     private static <T> List<T> orNull(List<T> list) {
@@ -369,9 +467,9 @@ public final class DeliveryService {
 
     /** Gives back the send taken from the account's quota, once. */
     private void releaseQuota(Delivery d) {
-        if (d.quotaHeld) {
-            selector.release(d.account);
-            d.quotaHeld = false;
+        if (d.ticket != null) {
+            d.ticket.giveBack();
+            d.ticket = null;
         }
     }
 

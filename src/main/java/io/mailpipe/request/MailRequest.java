@@ -27,6 +27,7 @@ import java.util.Objects;
  *                    one of {@link HeaderRules#RESERVED_HEADERS} or starts with {@link HeaderRules#RESERVED_PREFIX}
  * @param attachments attached files, in request order; empty when the request has none
  * @param account     name of the one account to send through, or null to let mailpipe choose
+ * @param pool        name of the account pool to choose from, or null for every account (not with account)
  * @param campaign    the producer's campaign label for grouping outcomes, or null
  * @param notAfter    the instant after which the mail must not be sent any more, or null for no limit
  */
@@ -43,6 +44,7 @@ public record MailRequest(
         Map<String, String> headers,
         List<Attachment> attachments,
         String account,
+        String pool,
         String campaign,
         Instant notAfter) {
 

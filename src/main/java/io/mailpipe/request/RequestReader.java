@@ -53,10 +53,11 @@ public final class RequestReader {
     private static final String HEADERS = "headers";
     private static final String ATTACHMENTS = "attachments";
     private static final String ACCOUNT = "account";
+    private static final String POOL = "pool";
     private static final String CAMPAIGN = "campaign";
     private static final String NOT_AFTER = "notAfter";
     private static final List<String> FIELDS = List.of(ID, FROM, REPLY_TO, TO, CC, BCC, SUBJECT, TEXT, HTML,
-            HEADERS, ATTACHMENTS, ACCOUNT, CAMPAIGN, NOT_AFTER);
+            HEADERS, ATTACHMENTS, ACCOUNT, POOL, CAMPAIGN, NOT_AFTER);
 
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
@@ -119,11 +120,16 @@ public final class RequestReader {
         Map<String, String> headers = headers(fields);
         List<Attachment> attachments = Attachments.read(fields.get(ATTACHMENTS), fields.path(ATTACHMENTS));
         String account = optionalName(fields, ACCOUNT, "leave it out to let mailpipe choose the account");
+        String pool = optionalName(fields, POOL, "leave it out to choose among all accounts");
+        if (account != null && pool != null) {
+            throw new InvalidRequestException(ReasonCode.INVALID_FIELD, fields.path(POOL),
+                    "give either account (one account) or pool (a group of accounts), not both");
+        }
         String campaign = optionalName(fields, CAMPAIGN, "leave it out if the mail belongs to no campaign");
         Instant notAfter = notAfter(fields);
 
         return new MailRequest(id, from, replyTo, to, cc, bcc, subject, text, html, headers, attachments,
-                account, campaign, notAfter);
+                account, pool, campaign, notAfter);
     }
 
     private ObjectNode parse(byte[] value) throws InvalidRequestException {

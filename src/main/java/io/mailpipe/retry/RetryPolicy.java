@@ -56,6 +56,11 @@ public final class RetryPolicy {
     }
 
     /** Longest a retry record may wait in the retry consumer. */
+    /** The wait before the first retry. */
+    public Duration initialBackoff() {
+        return settings.initialBackoff();
+    }
+
     public Duration maxBackoff() {
         return settings.maxBackoff();
     }

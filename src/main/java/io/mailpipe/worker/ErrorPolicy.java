@@ -42,6 +42,8 @@ public final class ErrorPolicy implements Processor {
             if (t instanceof RecordPublisher.PublishFailedException
                     || t instanceof RequestLedger.LedgerUnavailableException
                     || t instanceof ShutdownSignal.ShuttingDownException
+                    || t instanceof io.mailpipe.quota.QuotaPauseException
+                    || t instanceof io.mailpipe.quota.QuotaLedger.QuotaUnavailableException
                     || t instanceof org.apache.kafka.common.KafkaException
                     || t instanceof InterruptedException) {
                 return true;

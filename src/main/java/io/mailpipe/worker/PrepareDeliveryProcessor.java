@@ -1,5 +1,6 @@
 package io.mailpipe.worker;
 
+import io.mailpipe.quota.QuotaPauseException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -14,9 +15,11 @@ import io.mailpipe.pipeline.DeliveryService;
  */
 public final class PrepareDeliveryProcessor implements Processor {
     private final DeliveryService service;
+    private final ConsumptionGate gate;
 
-    public PrepareDeliveryProcessor(DeliveryService service) {
+    public PrepareDeliveryProcessor(DeliveryService service, ConsumptionGate gate) {
         this.service = service;
+        this.gate = gate;
     }
 
     @Override
@@ -32,5 +35,10 @@ public final class PrepareDeliveryProcessor implements Processor {
             }
         });
         service.prepare(delivery);
+        if (delivery.pauseUntil() != null) {
+            gate.pause(exchange.getFromRouteId(), delivery.pauseUntil(), delivery.pauseCandidates(), delivery.pauseReason());
+            // unhandled on purpose: camel-kafka does not commit this record and reads it again after the pause
+            throw new QuotaPauseException(delivery.pauseReason(), delivery.pauseUntil());
+        }
     }
 }

@@ -30,16 +30,19 @@ public final class SendMailProcessor implements Processor {
     @Override
     public void process(Exchange exchange) {
         Delivery delivery = ExchangeRecords.delivery(exchange);
-        if (delivery == null || !delivery.readyToSend()) {
+        if (delivery == null) {
             return;
         }
-        Exchange mail = new DefaultExchange(context);
-        mail.getMessage().setBody(delivery.composed().message());
-        template().send(endpointByAccount.get(delivery.account().name()), mail);
-        if (mail.getException() != null) {
-            service.failed(delivery, mail.getException());
-        } else {
-            service.sent(delivery, delivery.composed().message().serverReply());
+        // an account-level failure moves the message to the next account: it is then ready to send again
+        while (delivery.readyToSend()) {
+            Exchange mail = new DefaultExchange(context);
+            mail.getMessage().setBody(delivery.composed().message());
+            template().send(endpointByAccount.get(delivery.account().name()), mail);
+            if (mail.getException() != null) {
+                service.failed(delivery, mail.getException());
+            } else {
+                service.sent(delivery, delivery.composed().message().serverReply());
+            }
         }
     }
 

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailpipe.account.Account;
-import io.mailpipe.account.LocalQuotaSelector;
+import io.mailpipe.account.AccountHealth;
 import io.mailpipe.account.Security;
 import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.ConfigException;
@@ -23,6 +23,9 @@ import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
 import io.mailpipe.pipeline.DeliveryService;
+import io.mailpipe.quota.KafkaQuotaLedger;
+import io.mailpipe.quota.QuotaBook;
+import io.mailpipe.quota.QuotaRouter;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
 import io.mailpipe.smtp.AccountMailSender;
@@ -44,15 +47,40 @@ public final class Worker implements AutoCloseable {
     private final Main main;
     private final RecordPublisher publisher;
     private final OutcomeTail ledger;
+    private final Quota quota;
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
 
-    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout) {
+    /** The quota ledger, router and gate of a worker, closed in reverse order. */
+    private record Quota(KafkaQuotaLedger ledger, QuotaRouter router, ConsumptionGate gate) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (gate != null) {
+                gate.close();
+            }
+            if (router != null) {
+                router.close();
+            }
+            if (ledger != null) {
+                ledger.close();
+            }
+        }
+    }
+
+    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, Quota quota, ShutdownSignal shutdown,
+                   Duration shutdownTimeout) {
         this.main = main;
         this.publisher = publisher;
         this.ledger = ledger;
+        this.quota = quota;
         this.shutdown = shutdown;
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** Id of this worker process in the quota ledger. */
+    private static String workerId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "worker");
+        return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Starts a worker; the configuration must name a Kafka broker. */
@@ -68,13 +96,15 @@ public final class Worker implements AutoCloseable {
         RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30),
                 TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
         OutcomeTail ledger = null;
+        Quota quota = null;
         try {
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
+            quota = startQuota(config, clock);
             ShutdownSignal shutdown = new ShutdownSignal();
             DeliveryService service = new DeliveryService(config.kafka().topics(),
                     new RequestReader(config.worker().maxRequestBytes()), new MessageComposer(clock),
-                    Session.getInstance(new Properties()), config.accounts(),
-                    new LocalQuotaSelector(config.accounts(), clock), new RetryPolicy(config.retry()), ledger.ledger(), clock);
+                    Session.getInstance(new Properties()), config.accounts(), quota.router(),
+                    new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait());
 
             Main main = new Main();
             Map<String, String> endpoints = new HashMap<>();
@@ -84,7 +114,7 @@ public final class Worker implements AutoCloseable {
                 endpoints.put(account.name(), (account.security() == Security.SSL ? "smtps" : "smtp") + "://"
                         + account.host() + ":" + account.port() + "?javaMailSender=#" + bean);
             }
-            main.bind("prepareDelivery", new PrepareDeliveryProcessor(service));
+            main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));
             main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown));
             main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));
             main.bind("errorPolicy", new ErrorPolicy(service, publisher, shutdown));
@@ -96,16 +126,49 @@ public final class Worker implements AutoCloseable {
             main.init();
             CamelContext context = main.getCamelContext();
             main.bind("sendMail", new SendMailProcessor(service, endpoints, context));
+            quota.gate().bind(context);
             main.start();
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, shutdown, config.worker().shutdownTimeout());
+            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout());
         } catch (Exception e) {
+            if (quota != null) {
+                quota.close();
+            }
             if (ledger != null) {
                 ledger.close();
             }
             publisher.close();
             throw e instanceof RuntimeException re ? re : new IllegalStateException("Could not start the worker: " + e.getMessage(), e);
+        }
+    }
+
+    private static Quota startQuota(MailpipeConfig config, Clock clock) {
+        var q = config.quota();
+        String worker = workerId();
+        Map<String, io.mailpipe.account.Limits> limits = new HashMap<>();
+        Duration longestHold = Duration.ZERO;
+        for (Account account : config.accounts()) {
+            limits.put(account.name(), account.limits());
+            Duration hold = q.leaseTtl().plus(q.sendGraceFor(account.timeout()));
+            if (hold.compareTo(longestHold) > 0) {
+                longestHold = hold;
+            }
+        }
+        Duration longestWindow = q.dayWindow().compareTo(q.hourWindow()) > 0 ? q.dayWindow() : q.hourWindow();
+        QuotaBook book = new QuotaBook(worker, q.hourWindow(), q.dayWindow(), limits);
+        KafkaQuotaLedger quotaLedger = new KafkaQuotaLedger(config.kafka().bootstrapServers(), config.kafka().topics().quota(),
+                book, longestWindow.plus(longestHold).plusMinutes(5), clock);
+        QuotaRouter router = null;
+        try {
+            quotaLedger.start(Duration.ofMinutes(2));
+            // every consumer thread of mail.requests plus the retry consumer may send at once
+            router = new QuotaRouter(quotaLedger, new AccountHealth(q.coolDown(), q.maxCoolDown(), clock), q, worker,
+                    config.kafka().consumers() + 1, clock);
+            return new Quota(quotaLedger, router, new ConsumptionGate(router, clock));
+        } catch (RuntimeException e) {
+            new Quota(quotaLedger, router, null).close();
+            throw e;
         }
     }
 
@@ -138,6 +201,7 @@ public final class Worker implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.toString());
         } finally {
+            quota.close();
             ledger.close();
             publisher.close();
         }

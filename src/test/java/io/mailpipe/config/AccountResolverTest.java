@@ -352,20 +352,21 @@ class AccountResolverTest {
     @Test
     void resolveWorksOnSettingsRecordsToo() {
         AccountSettings settings = new AccountSettings("shop", "mailru", null, 587, null, "shop@mail.ru", "pw", null,
-                null, null, new Limits(10, null), null, null, null);
+                null, null, new Limits(10, null), null, null, null, List.of("bulk"));
 
         Account a = AccountResolver.resolve(List.of(settings)).get(0);
 
         assertThat(a.host()).isEqualTo("smtp.mail.ru");
         assertThat(a.security()).isEqualTo(Security.STARTTLS);
         assertThat(a.limits()).isEqualTo(new Limits(10, null));
+        assertThat(a.pools()).containsExactly("bulk");
         assertThat(settings.toString()).doesNotContain("pw");
     }
 
     @Test
     void resolveRejectsANullEntryByIndex() {
         AccountSettings good = new AccountSettings("a", null, "mx.example", null, null, null, null, null, "a@x.example",
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         java.util.List<AccountSettings> list = new java.util.ArrayList<>();
         list.add(good);
         list.add(null);

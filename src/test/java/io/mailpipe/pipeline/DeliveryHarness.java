@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailpipe.account.Account;
 import io.mailpipe.account.AccountSelector;
 import io.mailpipe.account.Limits;
-import io.mailpipe.account.LocalQuotaSelector;
 import io.mailpipe.account.Security;
 import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.KafkaSettings;
@@ -78,9 +77,9 @@ final class DeliveryHarness {
     DeliveryHarness(RetrySettings retry, Session composeSession, Account... accounts) {
         this.accounts = List.of(accounts);
         this.retry = retry;
-        this.selector = new CountingSelector(new LocalQuotaSelector(this.accounts, clock));
+        this.selector = new CountingSelector(router(this.accounts, clock));
         this.service = new DeliveryService(TOPICS, new RequestReader(1_000_000), new MessageComposer(clock),
-                composeSession, this.accounts, selector, new RetryPolicy(retry), ledger, clock);
+                composeSession, this.accounts, selector, new RetryPolicy(retry), ledger, clock, Duration.ZERO);
     }
 
     // ---------------------------------------------------------------- accounts and requests
@@ -258,34 +257,67 @@ final class DeliveryHarness {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Counts quota handed out and given back, on top of the real per-worker quota. */
+    /** The real quota router over an in-memory ledger, with the harness' clock. */
+    static io.mailpipe.quota.QuotaRouter router(List<Account> accounts, java.time.Clock clock) {
+        java.util.Map<String, Limits> limits = new java.util.HashMap<>();
+        accounts.forEach(a -> limits.put(a.name(), a.limits()));
+        var settings = io.mailpipe.config.QuotaSettings.defaults();
+        var book = new io.mailpipe.quota.QuotaBook("harness", settings.hourWindow(), settings.dayWindow(), limits);
+        return new io.mailpipe.quota.QuotaRouter(new io.mailpipe.quota.InMemoryQuotaLedger(book, clock),
+                new io.mailpipe.account.AccountHealth(settings.coolDown(), settings.maxCoolDown(), clock), settings, "harness",
+                1, clock, false);
+    }
+
+    /** Counts sends handed out, given back and sent per account, on top of the real quota router. */
     static final class CountingSelector implements AccountSelector {
-        final LocalQuotaSelector quota;
+        final io.mailpipe.quota.QuotaRouter quota;
         final AtomicInteger acquired = new AtomicInteger();
         final AtomicInteger released = new AtomicInteger();
+        final java.util.Map<String, AtomicInteger> held = new java.util.concurrent.ConcurrentHashMap<>();
 
-        CountingSelector(LocalQuotaSelector quota) {
+        CountingSelector(io.mailpipe.quota.QuotaRouter quota) {
             this.quota = quota;
         }
 
         @Override
-        public Selection acquire(List<Account> candidates) {
-            Selection s = quota.acquire(candidates);
-            if (s.found()) {
-                acquired.incrementAndGet();
+        public Selection acquire(List<Account> candidates, Duration maxWait) {
+            Selection s = quota.acquire(candidates, maxWait);
+            if (!s.found()) {
+                return s;
             }
-            return s;
+            acquired.incrementAndGet();
+            Ticket inner = s.ticket();
+            AtomicInteger perAccount = held.computeIfAbsent(inner.account().name(), n -> new AtomicInteger());
+            perAccount.incrementAndGet();
+            return Selection.of(new Ticket() {
+                @Override
+                public Account account() {
+                    return inner.account();
+                }
+
+                @Override
+                public void giveBack() {
+                    released.incrementAndGet();
+                    perAccount.decrementAndGet();
+                    inner.giveBack();
+                }
+
+                @Override
+                public void sent(io.mailpipe.smtp.SendFailure failure) {
+                    inner.sent(failure);
+                }
+            });
         }
 
         @Override
-        public void release(Account account) {
-            released.incrementAndGet();
-            quota.release(account);
+        public boolean hasRoom(List<Account> candidates) {
+            return quota.hasRoom(candidates);
         }
 
-        /** Sends counted for the account in the last hour. */
+        /** Sends taken from the account and not given back. */
         int usedThisHour(Account account) {
-            return quota.used(account)[0];
+            AtomicInteger n = held.get(account.name());
+            return n == null ? 0 : n.get();
         }
     }
 }

@@ -151,77 +151,50 @@ class DeliveryServiceRetryTest {
 
     // ---------------------------------------------------------------- every account at its limit
 
-    /** retry.maxBackoff, and when the full request is checked again (accounts free up at T0 + 1 h). */
-    static Stream<Arguments> fullAccounts() {
-        Instant now = T0.plus(Duration.ofMinutes(1));
-        return Stream.of(
-                arguments(Duration.ofMinutes(10), now.plus(Duration.ofMinutes(10))),
-                arguments(Duration.ofMinutes(59), now.plus(Duration.ofMinutes(59))),
-                arguments(Duration.ofMinutes(60), T0.plus(Duration.ofHours(1))),
-                arguments(Duration.ofHours(2), T0.plus(Duration.ofHours(1))));
-    }
-
-    @ParameterizedTest(name = "maxBackoff {0}: retry at {1}")
-    @MethodSource("fullAccounts")
-    void everyAccountFullDefersWithoutCountingAnAttempt(Duration maxBackoff, Instant expectedRetryAt) {
+    @Test
+    void everyAccountFullPausesUntilTheWindowFreesUpWithoutAnOutcome() {
         Account one = account("one", 1, null, null);
         Account two = account("two", 1, null, null);
-        DeliveryHarness full = new DeliveryHarness(new RetrySettings(3, Duration.ofSeconds(30), 2.0, maxBackoff,
-                Duration.ofHours(24)), one, two);
+        DeliveryHarness full = new DeliveryHarness(one, two);
         full.publish(full.attempt(full.onRequests("f-1", request("f-1")), full.accepts()));
         full.publish(full.attempt(full.onRequests("f-2", request("f-2")), full.accepts()));
         full.clock.advance(Duration.ofMinutes(1));
-        InboundRecord in = full.onRequests("f-3", request("f-3"));
 
-        Delivery d = full.prepare(in);
-        List<ProducerRecord<byte[], byte[]>> records = full.service.conclude(d);
+        Delivery d = full.prepare(full.onRequests("f-3", request("f-3")));
 
         assertThat(d.readyToSend()).isFalse();
         assertThat(d.account()).isNull();
-        assertThat(topics(records)).containsExactly(OUTCOMES, RETRY);
-        JsonNode outcome = outcomeJson(records);
-        assertThat(outcome.path("status").asText()).isEqualTo("DEFERRED");
-        assertThat(outcome.path("reasonCode").asText()).isEqualTo("accounts_at_limit");
-        assertThat(outcome.path("attempt").asInt()).isEqualTo(1);
-        assertThat(outcome.has("account")).isFalse();
-        assertThat(outcome.has("smtp")).isFalse();
-        assertThat(Instant.parse(outcome.path("retryAt").asText())).isEqualTo(expectedRetryAt);
-        ProducerRecord<byte[], byte[]> retry = single(RETRY, records);
-        assertThat(text(retry.key())).isEqualTo("f-3");
-        assertThat(retry.value()).isEqualTo(in.value());
-        assertThat(header(retry, MailpipeHeaders.ATTEMPT)).as("the wait is not an attempt").isEqualTo("1");
-        assertThat(header(retry, MailpipeHeaders.NOT_BEFORE)).isEqualTo(expectedRetryAt.toString());
-        assertThat(header(retry, MailpipeHeaders.FIRST_ATTEMPT_AT)).isEqualTo(T0.plus(Duration.ofMinutes(1)).toString());
-        assertThat(d.isTerminal()).isFalse();
-        assertThat(d.sendToRemember(records)).isNull();
+        assertThat(d.pauseUntil()).as("the first send left the hour window at T0 + 1 h").isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(d.pauseReason()).startsWith("every account is at its send limit");
+        assertThat(d.pauseCandidates()).containsExactly(one, two);
+        assertThat(full.selector.acquired.get()).as("no quota taken while waiting").isEqualTo(2);
     }
 
     @Test
-    void fullAccountsDoNotUseUpTheLastAttempt() {
+    void aRetryRecordFindingNoRoomPausesToo() {
         Account one = account("one", 1, null, null);
         DeliveryHarness full = new DeliveryHarness(one);
         full.publish(full.attempt(full.onRequests("g-1", request("g-1")), full.accepts()));
-        InboundRecord last = full.onRetry("g-2", request("g-2"), 3, T0, FIRST);
 
-        Delivery d = full.prepare(last);
-        List<ProducerRecord<byte[], byte[]>> records = full.service.conclude(d);
+        Delivery d = full.prepare(full.onRetry("g-2", request("g-2"), 3, T0, FIRST));
 
-        assertThat(d.outcome().reasonCode()).as("attempt 3 of 3 was never tried").isEqualTo("accounts_at_limit");
-        assertThat(d.outcome().attempt()).isEqualTo(3);
-        ProducerRecord<byte[], byte[]> retry = single(RETRY, records);
-        assertThat(header(retry, MailpipeHeaders.ATTEMPT)).isEqualTo("3");
-        assertThat(header(retry, MailpipeHeaders.FIRST_ATTEMPT_AT)).isEqualTo(FIRST.toString());
-        assertThat(retry.headers().headers(MailpipeHeaders.NOT_BEFORE)).hasSize(1);
+        assertThat(d.pauseUntil()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(d.readyToSend()).isFalse();
     }
 
     @Test
-    void fullAccountsPastMaxAgeExpire() {
+    void aRequestThatWaitedPastMaxAgeExpiresWhenReadAgain() {
         Account one = account("one", 1, null, null);
         DeliveryHarness full = new DeliveryHarness(one);
         full.publish(full.attempt(full.onRequests("h-1", request("h-1")), full.accepts()));
         Instant first = T0.minus(Duration.ofHours(24)).plusSeconds(60);
+        InboundRecord retry = full.onRetry("h-2", request("h-2"), 2, T0, first);
+        Delivery paused = full.prepare(retry);
+        assertThat(paused.pauseUntil()).isNotNull();
+        paused.claim().close(); // as the route does when the exchange ends
 
-        Delivery d = full.prepare(full.onRetry("h-2", request("h-2"), 2, T0, first));
+        full.clock.advance(Duration.ofMinutes(2));
+        Delivery d = full.prepare(retry);
         List<ProducerRecord<byte[], byte[]>> records = full.service.conclude(d);
 
         assertThat(topics(records)).containsExactly(OUTCOMES, DLQ);
@@ -239,7 +212,7 @@ class DeliveryServiceRetryTest {
         pinned.service.conclude(d);
 
         assertThat(d.outcome().reasonCode()).isEqualTo("accounts_at_limit");
-        assertThat(d.outcome().reason()).startsWith("account 'one' has reached its send limit");
+        assertThat(d.outcome().reason()).startsWith("account 'one' is at its send limit; next room at " + T0.plus(Duration.ofHours(1)));
         assertThat(d.outcome().retryAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
     }
 }

@@ -74,7 +74,21 @@ class MailRequestSchemaTest {
                 .containsExactlyElementsOf(componentNames(MailRequest.class));
         assertThat(fieldNames(schemaJson.at("/$defs/attachment/properties")))
                 .containsExactlyElementsOf(componentNames(Attachment.class));
-        assertThat(fieldNames(full())).containsExactlyElementsOf(componentNames(MailRequest.class));
+        // the full example pins an account, so it cannot name a pool as well
+        assertThat(fieldNames(full())).containsExactlyElementsOf(componentNames(MailRequest.class).stream()
+                .filter(n -> !n.equals("pool")).toList());
+    }
+
+    @Test
+    void rejectsAccountTogetherWithPool() {
+        ObjectNode both = change(full(), r -> r.put("pool", "bulk"));
+        ObjectNode poolOnly = change(full(), r -> {
+            r.remove("account");
+            r.put("pool", "bulk");
+        });
+
+        assertThat(schema.validate(both)).isNotEmpty();
+        assertThat(schema.validate(poolOnly)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

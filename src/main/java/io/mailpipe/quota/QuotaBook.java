@@ -1,0 +1,403 @@
+package io.mailpipe.quota;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.mailpipe.account.Limits;
+
+/**
+ * One worker's reading of the quota ledger: every lease of every account that can still count against a limit,
+ * built by applying the ledger's records in log order. Pure and single-threaded ({@link QuotaLedger} guards it).
+ *
+ * <h2>How a lease counts</h2>
+ * A lease reserved at log time {@code t} (the record's log-append time) may start sends until {@code t + sendFor}
+ * and a send started in time may run until {@code t + hold}. Its sends therefore all happen within
+ * {@code [t, end]}, where {@code end = t + hold}, or the release time when it was released earlier. For a window of
+ * length {@code W} (an hour, a day) the lease counts until {@code end + W}: with {@code used} sends once released,
+ * with what was granted once confirmed, and with everything asked for before that.
+ *
+ * <h2>Why no limit is exceeded</h2>
+ * Take any window {@code (x, x+W]} and the leases whose sends fall in it; let {@code L} be the one reserved last, at
+ * {@code t* <= x+W}. Every other such lease was reserved at or before {@code t*} and ends after {@code x}, so it still
+ * counted at {@code t*} (its {@code end + W > x + W >= t*}), with at least as many sends as it made. {@code L}'s
+ * requester granted itself only what fitted next to them, so the window holds at most the limit. This needs no
+ * agreement between workers on anything but the log: each requester decides for itself from its own reading, and
+ * counting others' unconfirmed requests in full only ever over-counts.
+ *
+ * <p>Concurrency counts the sessions of leases that are neither released nor past {@code t + hold}. A per-second
+ * rate gives each lease a run of send slots {@code 1/rate} apart, starting after the slots of every earlier lease
+ * (an unconfirmed lease of another worker is assumed to use its whole {@code [t, t + sendFor)}).
+ */
+public final class QuotaBook {
+
+    /** A lease as this book knows it. */
+    public static final class Lease {
+        final String id;
+        final String account;
+        final String worker;
+        final Instant at;
+        final int requested;
+        final int sessions;
+        final Duration sendFor;
+        final Duration hold;
+        int granted;
+        boolean confirmed;
+        Instant slotStart;
+        Double rate;
+        Instant releasedAt;
+        Integer used;
+
+        Lease(QuotaRecord.Reserve r, Instant at) {
+            this.id = r.lease();
+            this.account = r.account();
+            this.worker = r.worker();
+            this.at = at;
+            this.requested = r.sends();
+            this.sessions = r.sessions();
+            this.sendFor = r.sendFor();
+            this.hold = r.hold();
+            this.granted = r.sends();
+        }
+
+        /** When its last send is over at the latest. */
+        Instant end() {
+            Instant holdEnd = at.plus(hold);
+            return releasedAt != null && releasedAt.isBefore(holdEnd) ? releasedAt : holdEnd;
+        }
+
+        /** Sends it counts for. */
+        int count() {
+            return used != null ? used : granted;
+        }
+
+        boolean activeAt(Instant t) {
+            return releasedAt == null && at.plus(hold).isAfter(t);
+        }
+
+        /** The end of its per-second slots. */
+        Instant slotEnd() {
+            if (!confirmed || slotStart == null || rate == null) {
+                return at.plus(sendFor);
+            }
+            Instant end = slotStart.plus(slots(granted, rate));
+            if (used != null && releasedAt != null) {
+                Instant lastUsed = slotStart.plus(slots(used, rate));
+                Instant shortened = releasedAt.isAfter(lastUsed) ? releasedAt : lastUsed;
+                if (shortened.isBefore(end)) {
+                    end = shortened;
+                }
+            }
+            return end;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public int granted() {
+            return granted;
+        }
+
+        public Instant at() {
+            return at;
+        }
+
+        public Instant slotStart() {
+            return slotStart;
+        }
+    }
+
+    /** What a worker granted itself for one of its reservations. */
+    public record Grant(String lease, String account, Instant at, int requested, int granted, Instant slotStart, Double rate) {
+        /** Whether others need a confirmation record to count it right. */
+        public boolean needsConfirm() {
+            return granted < requested || slotStart != null;
+        }
+    }
+
+    /** Use of one account as this book sees it at a time. */
+    public record Usage(String account, int hour, int day, int sessions, Instant nextRoom) {
+    }
+
+    private final String worker;
+    private final Duration hourWindow;
+    private final Duration dayWindow;
+    private final Map<String, Limits> limits;
+    private final Map<String, Map<String, Lease>> byAccount = new HashMap<>();
+    private final Map<String, Lease> byId = new HashMap<>();
+    private Instant clock = Instant.EPOCH;
+    private long changes;
+
+    /**
+     * @param worker     this worker's id: its own reservations are decided when applied
+     * @param hourWindow length of the per-hour window
+     * @param dayWindow  length of the per-day window
+     * @param limits     limits by account name, used to decide this worker's own reservations
+     */
+    public QuotaBook(String worker, Duration hourWindow, Duration dayWindow, Map<String, Limits> limits) {
+        this.worker = worker;
+        this.hourWindow = hourWindow;
+        this.dayWindow = dayWindow;
+        this.limits = Map.copyOf(limits);
+    }
+
+    /**
+     * Applies the next record of the ledger.
+     *
+     * @param record    the record
+     * @param timestamp its log-append time
+     * @return the decision when the record is one of this worker's reservations, else null
+     */
+    public Grant apply(QuotaRecord record, Instant timestamp) {
+        // log-append times can step back a little when the broker's clock does; never let time run backwards
+        Instant t = timestamp.isAfter(clock) ? timestamp : clock;
+        clock = t;
+        changes++;
+        prune(t);
+        if (record instanceof QuotaRecord.Reserve r) {
+            if (byId.containsKey(r.lease())) {
+                return null; // a producer retry wrote it twice: the first one counts
+            }
+            Lease lease = new Lease(r, t);
+            if (worker.equals(r.worker())) {
+                Grant grant = decide(lease, t);
+                if (grant.granted() > 0) {
+                    add(lease);
+                }
+                return grant;
+            }
+            add(lease);
+            return null;
+    }
+    if (record instanceof QuotaRecord.Confirm c) {
+            Lease lease = byId.get(c.lease());
+            if (lease != null && !lease.worker.equals(worker)) {
+                if (c.granted() == 0) {
+                    remove(lease);
+                } else {
+                    lease.granted = Math.min(lease.requested, c.granted());
+                    lease.confirmed = true;
+                    lease.slotStart = c.slotStart();
+                    lease.rate = c.rate();
+                }
+            }
+            return null;
+    }
+    if (record instanceof QuotaRecord.Release r) {
+            Lease lease = byId.get(r.lease());
+            if (lease != null && lease.releasedAt == null) {
+                lease.releasedAt = t;
+                lease.used = Math.min(r.used(), lease.granted);
+            }
+    }
+        return null;
+    }
+
+    private Grant decide(Lease lease, Instant t) {
+        Limits l = limits.getOrDefault(lease.account, Limits.NONE);
+        int room = lease.requested;
+        if (l.perHour() != null) {
+            room = Math.min(room, l.perHour() - counted(lease.account, hourWindow, t));
+        }
+        if (l.perDay() != null) {
+            room = Math.min(room, l.perDay() - counted(lease.account, dayWindow, t));
+        }
+        if (l.concurrency() != null && sessions(lease.account, t) + lease.sessions > l.concurrency()) {
+            room = 0;
+        }
+        Instant slotStart = null;
+        if (l.perSecond() != null && room > 0) {
+            Instant frontier = slotFrontier(lease.account);
+            slotStart = frontier.isAfter(t) ? frontier : t;
+            long nanos = Duration.between(slotStart, t.plus(lease.sendFor)).toNanos();
+            // a slot i is usable when it begins before the lease's sendFor ends: i < nanos * rate
+            long fit = nanos <= 0 ? 0 : (long) Math.ceil(nanos / 1e9 * l.perSecond());
+            room = (int) Math.min(room, fit);
+        }
+        int granted = Math.max(0, room);
+        lease.granted = granted;
+        lease.confirmed = true;
+        lease.slotStart = granted > 0 ? slotStart : null;
+        lease.rate = l.perSecond();
+        return new Grant(lease.id, lease.account, t, lease.requested, granted, lease.slotStart, l.perSecond());
+    }
+
+    /** Sends counted in a window of length {@code window} at {@code t}. */
+    int counted(String account, Duration window, Instant t) {
+        int sum = 0;
+        for (Lease lease : leases(account)) {
+            if (lease.end().plus(window).isAfter(t)) {
+                sum += lease.count();
+            }
+        }
+        return sum;
+    }
+
+    int sessions(String account, Instant t) {
+        int sum = 0;
+        for (Lease lease : leases(account)) {
+            if (lease.activeAt(t)) {
+                sum += lease.sessions;
+            }
+        }
+        return sum;
+    }
+
+    private Instant slotFrontier(String account) {
+        Instant frontier = Instant.EPOCH;
+        for (Lease lease : leases(account)) {
+            Instant end = lease.slotEnd();
+            if (end.isAfter(frontier)) {
+                frontier = end;
+            }
+        }
+        return frontier;
+    }
+
+    /**
+     * The earliest time, not before {@code now}, at which a reservation of one send for the account would be
+     * granted if nothing else happened in the meantime. Leases handed back early bring it forward.
+     *
+     * @param sendFor the sendFor the reservation would ask for (matters for per-second rates only)
+     */
+    public Instant nextRoom(String account, Instant now, Duration sendFor) {
+        Limits l = limits.getOrDefault(account, Limits.NONE);
+        Instant at = now;
+        if (l.perHour() != null) {
+            at = later(at, windowRoom(account, hourWindow, l.perHour(), now));
+        }
+        if (l.perDay() != null) {
+            at = later(at, windowRoom(account, dayWindow, l.perDay(), now));
+        }
+        if (l.concurrency() != null) {
+            at = later(at, sessionRoom(account, l.concurrency(), now));
+        }
+        if (l.perSecond() != null) {
+            Instant frontier = slotFrontier(account);
+            at = later(at, frontier.minus(sendFor).plusNanos(1));
+        }
+        return at;
+    }
+
+    /** Sends that would be granted right now (ignoring concurrency and rate), or {@code Integer.MAX_VALUE}. */
+    public int room(String account, Instant now) {
+        Limits l = limits.getOrDefault(account, Limits.NONE);
+        int room = Integer.MAX_VALUE;
+        if (l.perHour() != null) {
+            room = Math.min(room, l.perHour() - counted(account, hourWindow, now));
+        }
+        if (l.perDay() != null) {
+            room = Math.min(room, l.perDay() - counted(account, dayWindow, now));
+        }
+        return Math.max(0, room);
+    }
+
+    private Instant windowRoom(String account, Duration window, int limit, Instant now) {
+        List<Lease> counting = new ArrayList<>();
+        int sum = 0;
+        for (Lease lease : leases(account)) {
+            if (lease.end().plus(window).isAfter(now)) {
+                counting.add(lease);
+                sum += lease.count();
+            }
+        }
+        if (sum < limit) {
+            return now;
+        }
+        counting.sort(Comparator.comparing(Lease::end));
+        for (Lease lease : counting) {
+            sum -= lease.count();
+            if (sum < limit) {
+                return lease.end().plus(window);
+            }
+        }
+        return now; // limit 0 with nothing counting cannot happen: sum >= limit > sum
+    }
+
+    private Instant sessionRoom(String account, int concurrency, Instant now) {
+        List<Lease> active = new ArrayList<>();
+        int sum = 0;
+        for (Lease lease : leases(account)) {
+            if (lease.activeAt(now)) {
+                active.add(lease);
+                sum += lease.sessions;
+            }
+        }
+        if (sum < concurrency) {
+            return now;
+        }
+        active.sort(Comparator.comparing(lease -> lease.at.plus(lease.hold)));
+        for (Lease lease : active) {
+            sum -= lease.sessions;
+            if (sum < concurrency) {
+                return lease.at.plus(lease.hold);
+            }
+        }
+        return now;
+    }
+
+    /** Use of an account at {@code now}. */
+    public Usage usage(String account, Instant now, Duration sendFor) {
+        return new Usage(account, counted(account, hourWindow, now), counted(account, dayWindow, now),
+                sessions(account, now), nextRoom(account, now, sendFor));
+    }
+
+    /** Leases of an account in reservation order (for tests and diagnostics). */
+    public List<Lease> leases(String account) {
+        Map<String, Lease> m = byAccount.get(account);
+        return m == null ? List.of() : List.copyOf(m.values());
+    }
+
+    /** Log time of the last record applied. */
+    public Instant clock() {
+        return clock;
+    }
+
+    /** Grows with every record applied (waiters use it to notice a change). */
+    public long changes() {
+        return changes;
+    }
+
+    private void add(Lease lease) {
+        byId.put(lease.id, lease);
+        byAccount.computeIfAbsent(lease.account, a -> new LinkedHashMap<>()).put(lease.id, lease);
+    }
+
+    private void remove(Lease lease) {
+        byId.remove(lease.id);
+        Map<String, Lease> m = byAccount.get(lease.account);
+        if (m != null) {
+            m.remove(lease.id);
+        }
+    }
+
+    /** Forgets leases that can no longer count for anything. */
+    private void prune(Instant t) {
+        Duration longest = hourWindow.compareTo(dayWindow) > 0 ? hourWindow : dayWindow;
+        for (Map<String, Lease> m : byAccount.values()) {
+            Iterator<Lease> it = m.values().iterator();
+            while (it.hasNext()) {
+                Lease lease = it.next();
+                if (!lease.end().plus(longest).isAfter(t) && !lease.activeAt(t) && !lease.slotEnd().isAfter(t)) {
+                    it.remove();
+                    byId.remove(lease.id);
+                }
+            }
+        }
+    }
+
+    private static Duration slots(int n, double rate) {
+        return Duration.ofNanos((long) Math.ceil(n * 1e9 / rate));
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return b.isAfter(a) ? b : a;
+    }
+}

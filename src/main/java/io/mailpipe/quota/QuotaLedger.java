@@ -1,0 +1,45 @@
+package io.mailpipe.quota;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * Where workers reserve and hand back sends: the {@code mail.quota} topic in production ({@link KafkaQuotaLedger}).
+ * Every implementation feeds a {@link QuotaBook} in one order and decides a reservation from everything before it.
+ */
+public interface QuotaLedger extends AutoCloseable {
+
+    /** The ledger could not be written or read: an infrastructure problem, the request record is read again later. */
+    final class QuotaUnavailableException extends RuntimeException {
+        public QuotaUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Writes a reservation and returns what this worker granted itself when it was read back in order.
+     *
+     * @throws QuotaUnavailableException when the ledger cannot be written or read in time
+     */
+    QuotaBook.Grant reserve(QuotaRecord.Reserve request);
+
+    /** Hands a lease back, stating how many sends it used. */
+    void release(QuotaRecord.Release release);
+
+    /** Reads something from the book, under its lock. */
+    <T> T read(Function<QuotaBook, T> query);
+
+    /** The book's change counter; pass it to {@link #awaitChange}. */
+    long changes();
+
+    /**
+     * Waits until the book changed since {@code seen} or {@code deadline} passed.
+     *
+     * @return true when it changed
+     */
+    boolean awaitChange(long seen, Instant deadline, Clock clock) throws InterruptedException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,56 @@
+package io.mailpipe.quota;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One record of the quota ledger topic ({@code mail.quota}, key = account name, JSON value). Three kinds:
+ * <ul>
+ *   <li>{@link Reserve}: a worker asks for {@code sends} sends (and {@code sessions} concurrent SMTP sessions) of an
+ *   account. Its log position and log-append time decide it: the requester grants itself what fits next to every
+ *   reservation before it in the log, counting each unconfirmed reservation of another worker in full.</li>
+ *   <li>{@link Confirm}: the requester states what it granted itself when that is less than it asked for, or when
+ *   the account has a per-second rate (then with the first send slot). Until the confirmation is read, others count
+ *   the whole request.</li>
+ *   <li>{@link Release}: the requester is done with the lease and states how many sends it used.</li>
+ * </ul>
+ */
+public sealed interface QuotaRecord permits QuotaRecord.Reserve, QuotaRecord.Confirm, QuotaRecord.Release {
+
+    String lease();
+
+    String account();
+
+    /**
+     * A reservation request.
+     *
+     * @param lease    unique lease id
+     * @param account  account name
+     * @param worker   id of the requesting worker process
+     * @param sends    sends asked for (at least 1)
+     * @param sessions SMTP sessions the requester may open at once under this lease
+     * @param sendFor  sends may start only within this long after the reservation's log time
+     * @param hold     a send started in time may run until this long after the reservation's log time
+     */
+    record Reserve(String lease, String account, String worker, int sends, int sessions, Duration sendFor, Duration hold)
+            implements QuotaRecord {
+    }
+
+    /**
+     * What the requester granted itself.
+     *
+     * @param granted   sends granted (0: nothing; the reservation counts no more)
+     * @param slotStart for an account with a per-second rate: when the lease's first send slot begins, else null
+     * @param rate      that rate (sends per second), else null
+     */
+    record Confirm(String lease, String account, int granted, Instant slotStart, Double rate) implements QuotaRecord {
+    }
+
+    /**
+     * The end of a lease.
+     *
+     * @param used sends started under the lease (each counts, whatever its result)
+     */
+    record Release(String lease, String account, int used) implements QuotaRecord {
+    }
+}

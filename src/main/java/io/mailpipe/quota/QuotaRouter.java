@@ -1,0 +1,468 @@
+package io.mailpipe.quota;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailpipe.account.Account;
+import io.mailpipe.account.AccountHealth;
+import io.mailpipe.account.AccountSelector;
+import io.mailpipe.config.QuotaSettings;
+import io.mailpipe.smtp.SendFailure;
+
+/**
+ * The cluster-wide quota router: picks the first account in order that is healthy and has quota, taking sends
+ * from leases reserved on the quota ledger ({@link QuotaLedger}). Each worker holds at most one current lease per
+ * account; a lease is handed back (with the number of sends it used) when it is used up, expires, or has been idle
+ * for {@code quota.idleRelease}, so other workers can have the rest. Thread-safe.
+ */
+public final class QuotaRouter implements AccountSelector, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuotaRouter.class);
+    /** While waiting for room, look again at least this often (local hand-backs do not show in the ledger). */
+    private static final Duration RECHECK = Duration.ofMillis(100);
+
+    private final QuotaLedger ledger;
+    private final AccountHealth health;
+    private final QuotaSettings settings;
+    private final String worker;
+    private final int sessions;
+    private final Clock clock;
+    private final Map<String, Holder> holders = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService janitor;
+
+    /**
+     * @param ledger   the quota ledger (started)
+     * @param health   account health of this worker
+     * @param settings lease sizes and times
+     * @param worker   this worker's id (as in the ledger's book)
+     * @param sessions SMTP sessions this worker may open at once per account (its sending threads)
+     * @param clock    the clock
+     */
+    public QuotaRouter(QuotaLedger ledger, AccountHealth health, QuotaSettings settings, String worker, int sessions, Clock clock) {
+        this(ledger, health, settings, worker, sessions, clock, true);
+    }
+
+    /**
+     * @param background whether idle leases are handed back by a background thread (tests call
+     *                   {@link #handBackIdle()} themselves)
+     */
+    public QuotaRouter(QuotaLedger ledger, AccountHealth health, QuotaSettings settings, String worker, int sessions, Clock clock,
+                       boolean background) {
+        this.ledger = ledger;
+        this.health = health;
+        this.settings = settings;
+        this.worker = worker;
+        this.sessions = Math.max(1, sessions);
+        this.clock = clock;
+        this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mailpipe-quota-janitor");
+            t.setDaemon(true);
+            return t;
+        });
+        if (background) {
+            long every = Math.max(50, Math.min(250, settings.idleRelease().toMillis() / 2));
+            janitor.scheduleWithFixedDelay(this::handBackIdle, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public Selection acquire(List<Account> candidates, Duration maxWait) {
+        Instant deadline = clock.instant().plus(maxWait);
+        while (true) {
+            long seen = ledger.changes();
+            Selection s = tryOnce(candidates);
+            if (s.found()) {
+                try {
+                    pace(s.ticket());
+                } catch (InterruptedException e) {
+                    s.ticket().giveBack();
+                    Thread.currentThread().interrupt();
+                    throw new QuotaLedger.QuotaUnavailableException("Interrupted while pacing a send", e);
+                }
+                return s;
+            }
+            Instant now = clock.instant();
+            if (!now.isBefore(deadline) || s.retryAt() == null) {
+                return s;
+            }
+            Instant until = min(deadline, now.plus(RECHECK));
+            if (s.retryAt().isAfter(now)) {
+                until = min(until, s.retryAt());
+            }
+            try {
+                ledger.awaitChange(seen, until, clock);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return s;
+            }
+        }
+    }
+
+    @Override
+    public boolean hasRoom(List<Account> candidates) {
+        Instant now = clock.instant();
+        for (Account account : candidates) {
+            if (!health.available(account.name())) {
+                continue;
+            }
+            if (account.limits().unlimited()) {
+                return true;
+            }
+            Holder h = holder(account);
+            synchronized (h) {
+                if (h.current != null && h.current.usable(now)) {
+                    return true;
+                }
+            }
+            Instant room = ledger.read(book -> book.nextRoom(account.name(), now, settings.leaseTtl()));
+            if (!room.isAfter(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Selection tryOnce(List<Account> candidates) {
+        Instant earliest = null;
+        boolean anyEnabled = false;
+        String why = "disabled";
+        for (Account account : candidates) {
+            String name = account.name();
+            if (!health.available(name)) {
+                Instant at = health.availableAt(name);
+                if (at != null) {
+                    anyEnabled = true;
+                    earliest = min(earliest, at);
+                    if (!"at its send limit".equals(why)) {
+                        why = "cooling down after account-level failures";
+                    }
+                }
+                continue;
+            }
+            anyEnabled = true;
+            if (account.limits().unlimited()) {
+                return Selection.of(new FreeTicket(account));
+            }
+            Holder h = holder(account);
+            synchronized (h) {
+                Instant now = clock.instant();
+                Ticket t = h.take(now);
+                if (t == null) {
+                    t = reserve(h, now);
+                }
+                if (t != null) {
+                    return Selection.of(t);
+                }
+            }
+            Instant now = clock.instant();
+            Instant room = ledger.read(book -> book.nextRoom(name, now, settings.leaseTtl()));
+            earliest = min(earliest, room);
+            why = "at its send limit";
+        }
+        if (!anyEnabled) {
+            return Selection.waitUntil(null, "disabled (authentication failed)");
+        }
+        return Selection.waitUntil(earliest == null ? clock.instant() : earliest, why);
+    }
+
+    /** Reserves a new lease for the holder's account, or returns null when there is no room. Holds h's lock. */
+    private Ticket reserve(Holder h, Instant now) {
+        Account account = h.account;
+        var limits = account.limits();
+        int room = ledger.read(book -> book.nextRoom(account.name(), now, settings.leaseTtl()).isAfter(now) ? 0
+                : book.room(account.name(), now));
+        if (room <= 0) {
+            return null;
+        }
+        int want = Math.min(settings.leaseSize(), room);
+        if (limits.perSecond() != null) {
+            long perTtl = (long) Math.ceil(limits.perSecond() * settings.leaseTtl().toNanos() / 1e9);
+            want = (int) Math.max(1, Math.min(want, perTtl));
+        }
+        int leaseSessions = limits.concurrency() == null ? sessions : Math.min(sessions, limits.concurrency());
+        Duration hold = settings.leaseTtl().plus(settings.sendGraceFor(account.timeout()));
+        QuotaRecord.Reserve request = new QuotaRecord.Reserve(UUID.randomUUID().toString(), account.name(), worker, want,
+                leaseSessions, settings.leaseTtl(), hold);
+        // the local deadline is taken before the reservation is written, so it is never later than the broker's
+        Instant localDeadline = clock.instant().plus(settings.leaseTtl());
+        long started = System.nanoTime();
+        QuotaBook.Grant grant = ledger.reserve(request);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("account={} lease {}: asked {} got {} in {} us", account.name(), grant.lease(), want, grant.granted(),
+                    (System.nanoTime() - started) / 1000);
+        }
+        if (grant.granted() == 0) {
+            return null;
+        }
+        h.current = new Lease(h, grant, localDeadline, clock.instant());
+        return h.take(clock.instant());
+    }
+
+    /** Hands back leases that are used up, expired or idle and have no send in flight. */
+    public void handBackIdle() {
+        try {
+            Instant now = clock.instant();
+            for (Holder h : holders.values()) {
+                List<Lease> done = new ArrayList<>();
+                synchronized (h) {
+                    Lease l = h.current;
+                    if (l != null && (!l.usable(now)
+                            || l.inFlight == 0 && !now.isBefore(l.lastUse.plus(settings.idleRelease())))) {
+                        h.current = null;
+                        l.retired = true;
+                    }
+                    h.retiring.removeIf(r -> {
+                        if (r.inFlight == 0) {
+                            done.add(r);
+                            return true;
+                        }
+                        return false;
+                    });
+                    if (l != null && l.retired && l.inFlight == 0) {
+                        done.add(l);
+                    } else if (l != null && l.retired) {
+                        h.retiring.add(l);
+                    }
+                }
+                for (Lease l : done) {
+                    releaseQuietly(l);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Handing back idle leases failed: {}", e.toString());
+        }
+    }
+
+    private void releaseQuietly(Lease l) {
+        try {
+            ledger.release(new QuotaRecord.Release(l.grant.lease(), l.grant.account(), l.taken));
+        } catch (RuntimeException e) {
+            // the lease keeps counting in full until it ages out: conservative, never an over-send
+            LOG.warn("Could not hand back lease {} of account {}: {}", l.grant.lease(), l.grant.account(), e.toString());
+        }
+    }
+
+    /** Sends this worker has taken and not yet handed back, per account (for metrics and the quota command). */
+    public Map<String, Integer> held() {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        for (Holder h : holders.values()) {
+            synchronized (h) {
+                int n = h.current == null ? 0 : h.current.grant.granted() - h.current.taken;
+                m.put(h.account.name(), n);
+            }
+        }
+        return m;
+    }
+
+    private Holder holder(Account account) {
+        return holders.computeIfAbsent(account.name(), n -> new Holder(account));
+    }
+
+    /** Hands back every lease (the worker stops; nothing is in flight any more). */
+    @Override
+    public void close() {
+        janitor.shutdownNow();
+        for (Holder h : holders.values()) {
+            List<Lease> all = new ArrayList<>();
+            synchronized (h) {
+                if (h.current != null) {
+                    all.add(h.current);
+                    h.current = null;
+                }
+                all.addAll(h.retiring);
+                h.retiring.clear();
+            }
+            all.forEach(this::releaseQuietly);
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** The leases of one account in this worker. Guarded by its own monitor. */
+    private final class Holder {
+        final Account account;
+        Lease current;
+        final List<Lease> retiring = new ArrayList<>();
+
+        Holder(Account account) {
+            this.account = account;
+        }
+
+        /** Takes a send from the current lease, or returns null (retiring the lease when it is spent). */
+        Ticket take(Instant now) {
+            Lease l = current;
+            if (l == null) {
+                return null;
+            }
+            if (!l.usable(now)) {
+                current = null;
+                l.retired = true;
+                retiring.add(l);
+                return null;
+            }
+            Instant slot = l.slot(l.taken);
+            l.taken++;
+            l.inFlight++;
+            l.lastUse = now;
+            return new LeaseTicket(l, slot);
+        }
+    }
+
+    /** A lease held by this worker. */
+    private static final class Lease {
+        final Holder holder;
+        final QuotaBook.Grant grant;
+        final Instant localDeadline;
+        int taken;
+        int inFlight;
+        Instant lastUse;
+        boolean retired;
+
+        Lease(Holder holder, QuotaBook.Grant grant, Instant localDeadline, Instant now) {
+            this.holder = holder;
+            this.grant = grant;
+            this.localDeadline = localDeadline;
+            this.lastUse = now;
+        }
+
+        /** When send number i may start (per-second rates), else null. */
+        Instant slot(int i) {
+            if (grant.slotStart() == null || grant.rate() == null) {
+                return null;
+            }
+            return grant.slotStart().plusNanos((long) Math.ceil(i * 1e9 / grant.rate()));
+        }
+
+        boolean usable(Instant now) {
+            if (retired || taken >= grant.granted() || !now.isBefore(localDeadline)) {
+                return false;
+            }
+            Instant slot = slot(taken);
+            return slot == null || slot.isBefore(localDeadline);
+        }
+    }
+
+    /** One send taken from a lease. */
+    private final class LeaseTicket implements Ticket {
+        private final Lease lease;
+        private final Instant slot;
+        private boolean done;
+
+        LeaseTicket(Lease lease, Instant slot) {
+            this.lease = lease;
+            this.slot = slot;
+        }
+
+        @Override
+        public Account account() {
+            return lease.holder.account;
+        }
+
+        /** Waits for the send's slot when the account has a per-second rate. */
+        void pace() throws InterruptedException {
+            if (slot != null) {
+                long ms = Duration.between(clock.instant(), slot).toMillis();
+                if (ms > 0) {
+                    Thread.sleep(ms);
+                }
+            }
+        }
+
+        @Override
+        public void giveBack() {
+            finish(true);
+        }
+
+        @Override
+        public void sent(SendFailure failure) {
+            finish(false);
+            if (failure == null) {
+                health.succeeded(lease.holder.account.name());
+            } else {
+                health.failed(lease.holder.account.name(), failure);
+            }
+        }
+
+        private void finish(boolean unused) {
+            Lease release = null;
+            synchronized (lease.holder) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                lease.inFlight--;
+                if (unused) {
+                    lease.taken--;
+                }
+                lease.lastUse = clock.instant();
+                if (lease.retired && lease.inFlight == 0 && lease.holder.retiring.remove(lease)) {
+                    release = lease;
+                } else if (!lease.retired && lease.inFlight == 0 && lease.taken >= lease.grant.granted()) {
+                    // used up: hand it back at once, so its window ends as early as possible
+                    lease.retired = true;
+                    if (lease.holder.current == lease) {
+                        lease.holder.current = null;
+                    }
+                    release = lease;
+                }
+            }
+            if (release != null) {
+                releaseQuietly(release);
+            }
+        }
+    }
+
+    /** A send through an account without limits: nothing to count. */
+    private final class FreeTicket implements Ticket {
+        private final Account account;
+
+        FreeTicket(Account account) {
+            this.account = account;
+        }
+
+        @Override
+        public Account account() {
+            return account;
+        }
+
+        @Override
+        public void giveBack() {
+        }
+
+        @Override
+        public void sent(SendFailure failure) {
+            if (failure == null) {
+                health.succeeded(account.name());
+            } else {
+                health.failed(account.name(), failure);
+            }
+        }
+    }
+
+    /** Waits until a ticket's send may start (per-second pacing); a no-op for other tickets. */
+    public static void pace(Ticket ticket) throws InterruptedException {
+        if (ticket instanceof LeaseTicket t) {
+            t.pace();
+        }
+    }
+}
