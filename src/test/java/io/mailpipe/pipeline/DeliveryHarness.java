@@ -263,7 +263,7 @@ final class DeliveryHarness {
         accounts.forEach(a -> limits.put(a.name(), a.limits()));
         var settings = io.mailpipe.config.QuotaSettings.defaults();
         var book = new io.mailpipe.quota.QuotaBook("harness", settings.hourWindow(), settings.dayWindow(), limits);
-        return new io.mailpipe.quota.QuotaRouter(new io.mailpipe.quota.InMemoryQuotaLedger(book, clock),
+        return new io.mailpipe.quota.QuotaRouter(io.mailpipe.quota.InMemoryQuotaLedger.alone(book, clock),
                 new io.mailpipe.account.AccountHealth(settings.coolDown(), settings.maxCoolDown(), clock), settings, "harness",
                 1, clock, false);
     }

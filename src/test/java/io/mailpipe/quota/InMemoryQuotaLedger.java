@@ -7,62 +7,78 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A quota ledger in memory for unit tests: records are "appended" with the test clock's time and applied at once,
- * to this worker's book and to the books of any simulated peers.
+ * A quota ledger in memory for unit tests. A {@link Log} plays the topic: records are appended with the test
+ * clock's time and applied at once, in order, to the book of every worker that joined it.
  */
 public final class InMemoryQuotaLedger implements QuotaLedger {
 
-    private final Clock clock;
-    private final QuotaBook book;
-    private final List<QuotaBook> peers = new ArrayList<>();
-    private final List<QuotaRecord> log = new ArrayList<>();
+    /** The shared topic. */
+    public static final class Log {
+        private final Clock clock;
+        private final List<QuotaBook> books = new ArrayList<>();
+        private final List<QuotaRecord> records = new ArrayList<>();
 
-    public InMemoryQuotaLedger(QuotaBook book, Clock clock) {
-        this.book = book;
-        this.clock = clock;
-    }
-
-    /** Another worker reading the same log (its own reservations are decided in its own book). */
-    public synchronized InMemoryQuotaLedger withPeer(QuotaBook peer) {
-        peers.add(peer);
-        return this;
-    }
-
-    /** Appends a record as another worker would. */
-    public synchronized QuotaBook.Grant append(QuotaRecord r) {
-        Instant t = clock.instant();
-        log.add(r);
-        QuotaBook.Grant mine;
-        synchronized (book) {
-            mine = book.apply(r, t);
-            book.notifyAll();
+        public Log(Clock clock) {
+            this.clock = clock;
         }
-        QuotaBook.Grant theirs = null;
-        for (QuotaBook peer : peers) {
-            QuotaBook.Grant g = peer.apply(r, t);
-            if (g != null) {
-                theirs = g;
+
+        /** A worker whose book reads this log. */
+        public synchronized InMemoryQuotaLedger join(QuotaBook book) {
+            books.add(book);
+            return new InMemoryQuotaLedger(this, book);
+        }
+
+        /** Appends a record; returns the decision of the book that owns it, if it is a reservation. */
+        public synchronized QuotaBook.Grant append(QuotaRecord r) {
+            Instant t = clock.instant();
+            records.add(r);
+            QuotaBook.Grant grant = null;
+            for (QuotaBook book : books) {
+                synchronized (book) {
+                    QuotaBook.Grant g = book.apply(r, t);
+                    if (g != null) {
+                        grant = g;
+                    }
+                    book.notifyAll();
+                }
             }
+            return grant;
         }
-        return mine != null ? mine : theirs;
+
+        public synchronized List<QuotaRecord> records() {
+            return List.copyOf(records);
+        }
     }
 
-    public synchronized List<QuotaRecord> log() {
-        return List.copyOf(log);
+    private final Log log;
+    private final QuotaBook book;
+
+    private InMemoryQuotaLedger(Log log, QuotaBook book) {
+        this.log = log;
+        this.book = book;
+    }
+
+    /** A ledger with a log of its own. */
+    public static InMemoryQuotaLedger alone(QuotaBook book, Clock clock) {
+        return new Log(clock).join(book);
+    }
+
+    public Log log() {
+        return log;
     }
 
     @Override
     public QuotaBook.Grant reserve(QuotaRecord.Reserve request) {
-        QuotaBook.Grant grant = append(request);
+        QuotaBook.Grant grant = log.append(request);
         if (grant.needsConfirm()) {
-            append(new QuotaRecord.Confirm(grant.lease(), grant.account(), grant.granted(), grant.slotStart(), grant.rate()));
+            log.append(new QuotaRecord.Confirm(grant.lease(), grant.account(), grant.granted(), grant.slotStart(), grant.rate()));
         }
         return grant;
     }
 
     @Override
     public void release(QuotaRecord.Release release) {
-        append(release);
+        log.append(release);
     }
 
     @Override
@@ -80,8 +96,8 @@ public final class InMemoryQuotaLedger implements QuotaLedger {
     }
 
     @Override
-    public boolean awaitChange(long seen, Instant deadline, Clock waitClock) throws InterruptedException {
-        // the test clock does not move by itself: report "no change" at once
+    public boolean awaitChange(long seen, Instant deadline, Clock waitClock) {
+        // the test clock does not move by itself: answer at once
         synchronized (book) {
             return book.changes() != seen;
         }

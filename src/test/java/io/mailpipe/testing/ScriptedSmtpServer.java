@@ -30,6 +30,19 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<MimeMessage, List<String>> envelopes = new ConcurrentHashMap<>();
     private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
     private final List<MimeMessage> accepted = new CopyOnWriteArrayList<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    /** A message the server accepted: its MAIL FROM, when its DATA ended, and the message. */
+    public record Received(String mailFrom, java.time.Instant at, MimeMessage message) {
+        /** The request id mailpipe put in X-Mailpipe-Id. */
+        public String requestId() {
+            try {
+                return message.getHeader("X-Mailpipe-Id", null);
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 
     public ScriptedSmtpServer() {
         this(0);
@@ -118,6 +131,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Every accepted message with its MAIL FROM and time, in the order received. */
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
     public List<MimeMessage> accepted() {
         return List.copyOf(accepted);
     }
@@ -140,9 +158,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     private final class Handler implements MessageHandler {
         private final List<String> rcpts = new java.util.ArrayList<>();
+        private String mailFrom;
 
         @Override
         public void from(String from) {
+            this.mailFrom = from;
         }
 
         @Override
@@ -169,6 +189,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 MimeMessage message = new MimeMessage(Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(bytes));
                 envelopes.put(message, List.copyOf(rcpts));
                 accepted.add(message);
+                received.add(new Received(mailFrom, java.time.Instant.now(), message));
             } catch (jakarta.mail.MessagingException e) {
                 throw new IOException(e);
             }
