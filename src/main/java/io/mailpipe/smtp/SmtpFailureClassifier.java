@@ -107,8 +107,8 @@ public final class SmtpFailureClassifier {
      * DKIM, DMARC): the message's sender is to blame, not the account being throttled, and another account would
      * have the same problem with this From. Postfix delays such rejections to RCPT TO by default.
      */
-    private static final String SENDER_POLICY = "sender address rejected|not owned by|not local sender|send(?:ing)? as"
-            + "|sendasdenied|dmarc|\\bspf\\b|\\bdkim\\b|unauthenticated (?:e-?)?mail|sender is unauthenticated";
+    private static final String SENDER_POLICY = "sender address rejected|not owned by|not local sender"
+            + "|(?:allowed|permissions?) to send as|sendasdenied|dmarc|\\bspf\\b|\\bdkim\\b|unauthenticated (?:e-?)?mail|sender is unauthenticated";
     /** The message itself: its size, an attachment, a virus, or a tenant's forwarding policy. */
     private static final String CONTENT = "message size|size exceed|too (?:big|large)|virus|malware|attachment"
             + "|security issue|content presents|external forwarding";
@@ -150,7 +150,7 @@ public final class SmtpFailureClassifier {
      * 421 4.7.0 Try again later, closing connection. (Gmail)                         -> RATE_LIMITED / ACCOUNT
      * 451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (Exchange)   -> RATE_LIMITED / ACCOUNT
      * 554 5.7.1 [2] Message rejected under suspicion of SPAM (DATA, Yandex)          -> ACCOUNT_BLOCKED / ACCOUNT
-     * 550 spam message rejected. Please visit http://help.mail.ru/notspam-support/...-> ACCOUNT_BLOCKED / ACCOUNT
+     * 550 spam message rejected. Please visit http://help.mail.ru/notspam-support/... -> ACCOUNT_BLOCKED / ACCOUNT
      * 550 5.7.708 Access denied, traffic not accepted from this IP. (Exchange)       -> ACCOUNT_BLOCKED / ACCOUNT
      * 421 4.7.0 mx.example.com Service not available, closing transmission channel   -> TEMPORARY_FAILURE / ACCOUNT
      * 554 5.7.1 (greeting, code only)                                                -> CONNECTION_FAILED / ACCOUNT

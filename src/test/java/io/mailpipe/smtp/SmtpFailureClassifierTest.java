@@ -291,6 +291,26 @@ class SmtpFailureClassifierTest {
     }
 
     @Test
+    void aMailboxCodeWinsOverAnAccountPhrase() throws Exception {
+        // constructed replies: the enhanced code names the recipient's mailbox, the text names a rate or a quota
+        InternetAddress busy = address("busy@example.com");
+        SendFailure atRcpt = SmtpFailureClassifier.classify(new SendFailedException("Invalid Addresses",
+                rcpt(busy, "450 4.2.1 <busy@example.com>: mailbox is rate limited, try again later\n"), null, arr(busy), arr()));
+        SendFailure afterData = SmtpFailureClassifier.classify(new SMTPSendFailedException(".", 552,
+                "552 5.2.2 Mailbox full: daily quota exceeded\n", null, arr(busy), null, null));
+
+        assertThat(atRcpt.reason()).isEqualTo(ReasonCode.TEMPORARY_FAILURE);
+        assertThat(atRcpt.scope()).isEqualTo(Scope.RECIPIENT);
+        assertThat(afterData.reason()).isEqualTo(ReasonCode.MESSAGE_REJECTED);
+        assertThat(afterData.scope()).isEqualTo(Scope.RECIPIENT);
+        // without the code, the same texts are the account's
+        assertThat(SmtpFailureClassifier.ruleFor(SmtpPhase.RCPT, SmtpReply.parse("450 mailbox is rate limited"),
+                SmtpFailureClassifier.DEFAULT_RULES)).get().extracting(ReplyRule::reason).isEqualTo(ReasonCode.RATE_LIMITED);
+        assertThat(SmtpFailureClassifier.ruleFor(SmtpPhase.DATA, SmtpReply.parse("552 daily quota exceeded"),
+                SmtpFailureClassifier.DEFAULT_RULES)).get().extracting(ReplyRule::reason).isEqualTo(ReasonCode.RATE_LIMITED);
+    }
+
+    @Test
     void everyDefaultRuleIsReachable() {
         // a rule shadowed by an earlier, broader one would be dead table text
         List<ReplyRule> rules = SmtpFailureClassifier.DEFAULT_RULES;
