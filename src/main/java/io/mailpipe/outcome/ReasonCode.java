@@ -73,7 +73,21 @@ public enum ReasonCode {
      * Accepted for some recipients, temporarily (4xx) refused for others: the next attempt goes to those others
      * only (see {@code rejectedRecipients}).
      */
-    PARTIALLY_DEFERRED(Status.DEFERRED);
+    PARTIALLY_DEFERRED(Status.DEFERRED),
+    /**
+     * The provider throttles the account or its sending quota is spent: a 4xx or 5xx reply that names a rate,
+     * a sending quota or limit, too many messages or connections (Gmail's {@code 550 5.4.5 Daily user sending
+     * quota exceeded}, mail.ru's {@code 451 Ratelimit exceeded for mailbox}). An account problem, not the message's:
+     * the account needs a pause, another account may send the message now.
+     */
+    RATE_LIMITED(Status.DEFERRED),
+    /**
+     * The provider refused mail from the account as spam, or blocked or blacklisted the account, its sending IP or
+     * domain (Yandex's {@code 554 5.7.1 Message rejected under suspicion of SPAM}, Exchange Online's
+     * {@code 550 5.7.708 Access denied, traffic not accepted from this IP}). An account problem: other messages
+     * through the same account are likely refused too.
+     */
+    ACCOUNT_BLOCKED(Status.DEFERRED);
 
     private final Status status;
 

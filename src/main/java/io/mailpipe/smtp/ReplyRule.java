@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
  * {@code [minCode, maxCode]} (and, if given, an enhanced code starting with {@code enhancedPrefix} and a text
  * matching {@code textPattern}) means {@code reason} with {@code scope}. The first matching rule wins.
  *
- * <p>A provider-specific rule goes before the generic ones, e.g. a spam block that is the account's problem:
+ * <p>A provider-specific rule goes before the generic ones, e.g. a relay whose content filter judges each message
+ * on its own, so that its spam verdict is the message's problem, not the account's (the default):
  * <pre>{@code
- * ReplyRule.of("spam block", EnumSet.of(SmtpPhase.MAIL, SmtpPhase.DATA), 550, 550,
- *         ReasonCode.MESSAGE_REJECTED, SendFailure.Scope.ACCOUNT).withEnhanced("5.7.1").withText("spam")
+ * ReplyRule.of("per-message spam verdict", EnumSet.of(SmtpPhase.DATA), 550, 550,
+ *         ReasonCode.MESSAGE_REJECTED, SendFailure.Scope.MESSAGE).withEnhanced("5.7.1").withText("likely spam")
  * }</pre>
  *
  * @param name           short name, for tests and logs

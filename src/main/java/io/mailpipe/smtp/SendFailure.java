@@ -29,18 +29,22 @@ public record SendFailure(
     public static final Set<ReasonCode> REASONS = Set.copyOf(EnumSet.of(
             ReasonCode.TEMPORARY_FAILURE, ReasonCode.CONNECTION_FAILED, ReasonCode.AUTHENTICATION_FAILED,
             ReasonCode.TLS_FAILED, ReasonCode.RECIPIENT_REJECTED, ReasonCode.MESSAGE_REJECTED,
-            ReasonCode.PARTIALLY_ACCEPTED));
+            ReasonCode.PARTIALLY_ACCEPTED, ReasonCode.RATE_LIMITED, ReasonCode.ACCOUNT_BLOCKED));
 
     /** What a failure is about; decides whether the account, a recipient or the message is to blame. */
     public enum Scope {
         /**
-         * The account or its connection: authentication, TLS, connect, 421, a 4xx to MAIL FROM.
+         * The account or its connection: authentication, TLS, connect, 421, a 4xx to MAIL FROM, a reply in any
+         * phase that names a rate, quota or limit (RATE_LIMITED) or spam or a block (ACCOUNT_BLOCKED).
          * Other messages through the same account would fail the same way.
          */
         ACCOUNT,
-        /** One or more recipients were refused at RCPT TO; other messages are not affected. */
+        /**
+         * One or more recipients were refused at RCPT TO, or the reply after DATA names a recipient's mailbox
+         * (unknown, disabled, full); other messages are not affected.
+         */
         RECIPIENT,
-        /** This message (its content or sender) was refused at MAIL FROM or DATA. */
+        /** This message (its content or its From/sender address) was refused at MAIL FROM, RCPT TO or DATA. */
         MESSAGE
     }
 

@@ -52,7 +52,8 @@ import java.util.regex.Pattern;
  *       SMTPSendFailedException with the <em>250</em> reply to the final dot: PARTIALLY_ACCEPTED. Without an
  *       SMTPSendFailedException, refused recipients decide: PARTIALLY_ACCEPTED when the exception's
  *       {@code getValidSentAddresses()} is not empty, otherwise by the table in phase RCPT (a 421 or another
- *       account-scope reply first, then a temporary one, then the first).</li>
+ *       account-scope reply first, then a temporary one, then the first). A partial acceptance has scope ACCOUNT
+ *       when a recipient was refused with an account-scope reply (a rate limit after the first recipients).</li>
  *   <li><b>Connection</b>: {@link MailConnectException} or any {@link IOException} in the chain (refused, timed
  *       out, unknown host, connection reset, "Exception reading response"): CONNECTION_FAILED, scope ACCOUNT.</li>
  *   <li><b>Session replies</b>: a MessagingException whose message is a reply (EHLO or STARTTLS refused) or
@@ -63,7 +64,10 @@ import java.util.regex.Pattern;
  *
  * <p>Replies are classified by an ordered table of {@link ReplyRule}s, first match wins ({@link #DEFAULT_RULES});
  * provider-specific rules go in front ({@link #classify(Throwable, List)}). A reply no rule matches is a
- * TEMPORARY_FAILURE.
+ * TEMPORARY_FAILURE. Account-level replies are recognised in every phase by enhanced code and phrase (a rate,
+ * a sending quota or limit: RATE_LIMITED; spam, a block or ban: ACCOUNT_BLOCKED), after the rules that keep a
+ * recipient's mailbox (5.1.1, 5.2.2, ...), the From address (sender policy, SPF/DKIM/DMARC) and the content (size,
+ * virus) with the recipient or the message.
  *
  * <p>Expects {@code mail.smtp.sendpartial=true} on the session: without it Angus sends nothing when one recipient
  * is refused, and the result is RECIPIENT_REJECTED even though other recipients were fine. Do not set
@@ -77,37 +81,150 @@ public final class SmtpFailureClassifier {
     private static final Set<SmtpPhase> MAIL = EnumSet.of(SmtpPhase.MAIL);
     private static final Set<SmtpPhase> RCPT = EnumSet.of(SmtpPhase.RCPT);
     private static final Set<SmtpPhase> DATA = EnumSet.of(SmtpPhase.DATA);
+    /** The phases of a mail transaction, where a reply can be about the sender, a recipient or the content. */
+    private static final Set<SmtpPhase> TRANSACTION = EnumSet.of(SmtpPhase.MAIL, SmtpPhase.RCPT, SmtpPhase.DATA);
+    private static final Set<SmtpPhase> ANY = EnumSet.allOf(SmtpPhase.class);
 
     /**
-     * The generic reply table, first match wins. Sample replies:
-     * <pre>
-     * 421 4.7.0 mx.example.com Service not available, closing transmission channel   -> TEMPORARY_FAILURE / ACCOUNT
-     * 530 5.7.0 Authentication required                                              -> AUTHENTICATION_FAILED / ACCOUNT
-     * 535 5.7.8 Error: authentication failed: authentication failure                 -> AUTHENTICATION_FAILED / ACCOUNT
-     * 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked (greeting)      -> CONNECTION_FAILED / ACCOUNT
-     * 454 4.7.0 Too many login attempts, please try again later (AUTH)               -> TEMPORARY_FAILURE / ACCOUNT
-     * 451 4.3.2 Please try again later (MAIL FROM)                                   -> TEMPORARY_FAILURE / ACCOUNT
-     * 553 5.7.1 &lt;x@y&gt;: Sender address rejected: not owned by user (MAIL FROM)  -> MESSAGE_REJECTED / MESSAGE
-     * 450 4.2.0 &lt;x@y&gt;: Recipient address rejected: Greylisted (RCPT TO)        -> TEMPORARY_FAILURE / RECIPIENT
-     * 550 5.1.1 &lt;x@y&gt;: Recipient address rejected: User unknown (RCPT TO)      -> RECIPIENT_REJECTED / RECIPIENT
-     * 451 4.3.0 Error: queue file write error (DATA)                                 -> TEMPORARY_FAILURE / MESSAGE
-     * 554 5.7.1 Message rejected as spam (DATA)                                      -> MESSAGE_REJECTED / MESSAGE
-     * </pre>
+     * Enhanced codes (RFC 3463) that name a recipient's mailbox; such a reply is the recipient's even when its text
+     * mentions a quota or a rate. Matched as prefixes: {@code 5.1.1} also covers Exchange's {@code 5.1.10}
+     * (RecipientNotFound), {@code 5.2.1} Exchange's {@code 5.2.121}/{@code 5.2.122} (the recipient's receive limit).
+     * Not 5.1.0 (any address, used for sender policy too), 5.1.7 or 5.1.8 (the sender's address).
      */
-    public static final List<ReplyRule> DEFAULT_RULES = List.of(
-            ReplyRule.anyPhase("service closing channel", 421, 421, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT),
-            ReplyRule.anyPhase("authentication required", 530, 530, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT),
-            ReplyRule.anyPhase("authentication refused", 534, 535, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT),
-            ReplyRule.of("session deferred", CONNECT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT),
-            ReplyRule.of("session refused", CONNECT, 500, 599, ReasonCode.CONNECTION_FAILED, Scope.ACCOUNT),
-            ReplyRule.of("authentication deferred", AUTH, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT),
-            ReplyRule.of("authentication failed", AUTH, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT),
-            ReplyRule.of("sender deferred", MAIL, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT),
-            ReplyRule.of("sender refused", MAIL, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE),
-            ReplyRule.of("recipient deferred", RCPT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.RECIPIENT),
-            ReplyRule.of("recipient refused", RCPT, 500, 599, ReasonCode.RECIPIENT_REJECTED, Scope.RECIPIENT),
-            ReplyRule.of("content deferred", DATA, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE),
-            ReplyRule.of("content refused", DATA, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE));
+    private static final List<String> MAILBOX_CODES = List.of(
+            "5.1.1", // bad destination mailbox: 550 5.1.1 The email account that you tried to reach does not exist
+            "5.1.2", // bad destination system
+            "5.1.3", // bad destination mailbox address syntax
+            "5.1.6", // destination mailbox has moved
+            "5.2.1", // mailbox disabled: 550 5.2.1 The email account that you tried to reach is disabled
+            "5.2.2", // mailbox full: 552 5.2.2 The email account that you tried to reach is over quota
+            "4.1.1", // unverified address: 450 4.1.1 Recipient address rejected: unverified address
+            "4.2.1", // mailbox busy / receiving too fast: 450 4.2.1 The user you are trying to contact is receiving mail at a rate that ...
+            "4.2.2"); // mailbox full for now: 452 4.2.2 The email account that you tried to reach is over quota
+
+    /**
+     * The From or envelope sender is not allowed for this account, or fails the domain's authentication (SPF,
+     * DKIM, DMARC): the message's sender is to blame, not the account being throttled, and another account would
+     * have the same problem with this From. Postfix delays such rejections to RCPT TO by default.
+     */
+    private static final String SENDER_POLICY = "sender address rejected|not owned by|not local sender"
+            + "|(?:allowed|permissions?) to send as|sendasdenied|dmarc|\\bspf\\b|\\bdkim\\b|unauthenticated (?:e-?)?mail|sender is unauthenticated";
+    /** The message itself: its size, an attachment, a virus, or a tenant's forwarding policy. */
+    private static final String CONTENT = "message size|size exceed|too (?:big|large)|virus|malware|attachment"
+            + "|security issue|content presents|external forwarding";
+    /** The server's limit of recipients per transaction. */
+    private static final String TOO_MANY_RECIPIENTS = "too many recipients|maximum (?:number of )?recipients";
+    /** A rate, a sending quota or limit: the account is throttled (never "too many recipients": see below). */
+    private static final String RATE = "rate[ -]?limit|sending rate|(?:message|mail|email|connection) rate"
+            + "|(?:sending|send|outgoing|outbound|submission|daily|hourly) ?quota"
+            + "|(?:sending|send|outgoing|outbound|daily|hourly|hour|day|message|messages|mail|email) ?limit"
+            + "|limit (?:of|on|for) (?:messages|mails|e-?mails|sending|outgoing)"
+            + "|too many (?:messages|mails|e-?mails|connections|concurrent|simultaneous|sessions|login|auth|requests)"
+            + "|too (?:fast|quickly|frequently)|throttl";
+    /** Spam, a block or blacklist, an abuse ban: mail from the account, its IP or domain is refused. */
+    private static final String BLOCK = "spam|junk mail|unsolicited|black ?list|block ?list|\\bblock(?:ed|ing)\\b"
+            + "|\\bbanned\\b|abuse|\\brbl\\b|dnsbl|spamhaus|reputation|suspicio|bad outbound sender"
+            + "|client host rejected|helo command rejected"
+            + "|sending .{0,40}(?:disabled|suspended|blocked|prohibited)"
+            + "|(?:your|sender|sending) account (?:is |has been )?(?:temporarily )?(?:suspended|locked|frozen|disabled|blocked)";
+    /** A 4.7.x policy deferral that asks to come back later: throttling on an authenticated submission server. */
+    private static final String LATER = "try (?:again )?later|come back later|busy|temporarily (?:deferred|rejected)";
+
+    /**
+     * The generic reply table, first match wins: authentication, then replies that belong to a recipient's
+     * mailbox, the sender or the content whatever their text, then account-level replies in any phase (a rate or
+     * quota, spam or a block), then one pair of rules per phase. Sample replies:
+     * <pre>
+     * 535 5.7.8 Error: authentication failed: Invalid user or password! (Yandex)       -> AUTHENTICATION_FAILED / ACCOUNT
+     * 530 5.7.0 Authentication required                                              -> AUTHENTICATION_FAILED / ACCOUNT
+     * 552 5.2.2 The email account that you tried to reach is over quota (RCPT TO)     -> RECIPIENT_REJECTED / RECIPIENT
+     * 550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found (RCPT TO)        -> RECIPIENT_REJECTED / RECIPIENT
+     * 450 4.2.1 The user you are trying to contact is receiving mail at a rate ...     -> TEMPORARY_FAILURE / RECIPIENT
+     * 450 4.2.0 &lt;x@y&gt;: Recipient address rejected: Greylisted (RCPT TO)        -> TEMPORARY_FAILURE / RECIPIENT
+     * 553 5.7.1 Sender address rejected: not owned by auth user. (MAIL FROM, Yandex) -> MESSAGE_REJECTED / MESSAGE
+     * 550 5.7.26 This mail has been blocked because the sender is unauthenticated.   -> MESSAGE_REJECTED / MESSAGE
+     * 552 5.3.4 Message size exceeds fixed limit (DATA)                              -> MESSAGE_REJECTED / MESSAGE
+     * 550 5.4.5 Daily user sending quota exceeded. (Gmail)                           -> RATE_LIMITED / ACCOUNT
+     * 451 Ratelimit exceeded for mailbox x@mail.ru. Try again later. (DATA)          -> RATE_LIMITED / ACCOUNT
+     * 454 4.7.0 Too many login attempts, please try again later. (AUTH)              -> RATE_LIMITED / ACCOUNT
+     * 421 4.7.0 Try again later, closing connection. (Gmail)                         -> RATE_LIMITED / ACCOUNT
+     * 451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (Exchange)   -> RATE_LIMITED / ACCOUNT
+     * 554 5.7.1 [2] Message rejected under suspicion of SPAM (DATA, Yandex)          -> ACCOUNT_BLOCKED / ACCOUNT
+     * 550 spam message rejected. Please visit http://help.mail.ru/notspam-support/... -> ACCOUNT_BLOCKED / ACCOUNT
+     * 550 5.7.708 Access denied, traffic not accepted from this IP. (Exchange)       -> ACCOUNT_BLOCKED / ACCOUNT
+     * 421 4.7.0 mx.example.com Service not available, closing transmission channel   -> TEMPORARY_FAILURE / ACCOUNT
+     * 554 5.7.1 (greeting, code only)                                                -> CONNECTION_FAILED / ACCOUNT
+     * 451 4.3.2 Please try again later (MAIL FROM)                                   -> TEMPORARY_FAILURE / ACCOUNT
+     * 550 5.1.1 &lt;x@y&gt;: Recipient address rejected: User unknown (RCPT TO)      -> RECIPIENT_REJECTED / RECIPIENT
+     * 452 4.5.3 Error: too many recipients (RCPT TO)                                 -> TEMPORARY_FAILURE / RECIPIENT
+     * 451 4.3.0 Error: queue file write error (DATA)                                 -> TEMPORARY_FAILURE / MESSAGE
+     * 554 5.7.1 Message content rejected (DATA)                                      -> MESSAGE_REJECTED / MESSAGE
+     * </pre>
+     * A {@code 452 4.5.3 too many recipients} to RCPT TO is the server's limit of recipients per transaction
+     * (RFC 5321 4.5.3.1.10), not the account's: the recipients above it are deferred and sent in the next attempt.
+     */
+    public static final List<ReplyRule> DEFAULT_RULES = defaultRules();
+
+    private static List<ReplyRule> defaultRules() {
+        List<ReplyRule> rules = new ArrayList<>();
+        // credentials: whatever the phase
+        rules.add(ReplyRule.anyPhase("authentication required", 530, 530, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
+        rules.add(ReplyRule.anyPhase("authentication refused", 534, 535, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
+        // the sender (From) or the content: the message's, even when the text says "blocked" or "limit"
+        rules.add(ReplyRule.of("sender policy refused", TRANSACTION, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE)
+                .withText(SENDER_POLICY));
+        rules.add(ReplyRule.of("sender policy deferred", TRANSACTION, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE)
+                .withText(SENDER_POLICY));
+        rules.add(ReplyRule.of("content refused by kind", TRANSACTION, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE)
+                .withText(CONTENT));
+        // a recipient's mailbox, by enhanced code: the recipient's, even when the text says "quota" or "rate"
+        for (String code : MAILBOX_CODES) {
+            boolean permanent = code.startsWith("5");
+            int min = permanent ? 500 : 400;
+            ReasonCode reason = permanent ? ReasonCode.RECIPIENT_REJECTED : ReasonCode.TEMPORARY_FAILURE;
+            rules.add(ReplyRule.of("mailbox " + code, RCPT, min, min + 99, reason, Scope.RECIPIENT).withEnhanced(code));
+            // after DATA the transaction fails as a whole (no refused recipient to name): the message's reason,
+            // but not the account's fault
+            rules.add(ReplyRule.of("mailbox " + code + " after DATA", DATA, min, min + 99,
+                    permanent ? ReasonCode.MESSAGE_REJECTED : ReasonCode.TEMPORARY_FAILURE, Scope.RECIPIENT).withEnhanced(code));
+        }
+        // the server's limit of recipients per transaction (RFC 5321 4.5.3.1.10), not the account's sending limit
+        // (Gmail adds "For more information regarding Google's sending limits"): the rest go in the next attempt
+        rules.add(ReplyRule.of("too many recipients (4.5.3)", RCPT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.RECIPIENT)
+                .withEnhanced("4.5.3"));
+        rules.add(ReplyRule.of("too many recipients", RCPT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.RECIPIENT)
+                .withText(TOO_MANY_RECIPIENTS));
+        rules.add(ReplyRule.of("too many recipients refused", RCPT, 500, 599, ReasonCode.RECIPIENT_REJECTED, Scope.RECIPIENT)
+                .withText(TOO_MANY_RECIPIENTS));
+        rules.add(ReplyRule.of("recipient greylisted", RCPT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.RECIPIENT)
+                .withText("greylist"));
+        rules.add(ReplyRule.of("message greylisted", EnumSet.of(SmtpPhase.MAIL, SmtpPhase.DATA), 400, 499,
+                ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE).withText("greylist"));
+        // the account, in any phase
+        rules.add(ReplyRule.of("daily sending quota (5.4.5)", ANY, 500, 599, ReasonCode.RATE_LIMITED, Scope.ACCOUNT)
+                .withEnhanced("5.4.5"));
+        rules.add(ReplyRule.of("tenant or IP blocked (5.7.7xx)", ANY, 500, 599, ReasonCode.ACCOUNT_BLOCKED, Scope.ACCOUNT)
+                .withEnhanced("5.7.7"));
+        rules.add(ReplyRule.of("rate or sending quota", ANY, 400, 599, ReasonCode.RATE_LIMITED, Scope.ACCOUNT)
+                .withText(RATE));
+        rules.add(ReplyRule.of("spam or block", ANY, 400, 599, ReasonCode.ACCOUNT_BLOCKED, Scope.ACCOUNT)
+                .withText(BLOCK));
+        rules.add(ReplyRule.of("policy deferral (4.7.x)", ANY, 400, 499, ReasonCode.RATE_LIMITED, Scope.ACCOUNT)
+                .withEnhanced("4.7.").withText(LATER));
+        // by phase
+        rules.add(ReplyRule.anyPhase("service closing channel", 421, 421, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT));
+        rules.add(ReplyRule.of("session deferred", CONNECT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT));
+        rules.add(ReplyRule.of("session refused", CONNECT, 500, 599, ReasonCode.CONNECTION_FAILED, Scope.ACCOUNT));
+        rules.add(ReplyRule.of("authentication deferred", AUTH, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT));
+        rules.add(ReplyRule.of("authentication failed", AUTH, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
+        rules.add(ReplyRule.of("sender deferred", MAIL, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT));
+        rules.add(ReplyRule.of("sender refused", MAIL, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE));
+        rules.add(ReplyRule.of("recipient deferred", RCPT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.RECIPIENT));
+        rules.add(ReplyRule.of("recipient refused", RCPT, 500, 599, ReasonCode.RECIPIENT_REJECTED, Scope.RECIPIENT));
+        rules.add(ReplyRule.of("content deferred", DATA, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE));
+        rules.add(ReplyRule.of("content refused", DATA, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE));
+        return List.copyOf(rules);
+    }
 
     /** Angus' MessagingException when the server does not offer STARTTLS but the session requires it. */
     private static final String STARTTLS_MISSING = "STARTTLS is required but host does not support STARTTLS";
@@ -249,7 +366,7 @@ public final class SmtpFailureClassifier {
                         ? "accepted for all " + accepted + " recipients (reported as a failure: mail.smtp.reportsuccess is set)"
                         : "accepted for " + accepted + " of " + total + " recipients; refused: " + recipientDetail(refused);
                 return Optional.of(new SendFailure(ReasonCode.PARTIALLY_ACCEPTED, reply, refused, cut(detail),
-                        Scope.RECIPIENT));
+                        partialScope(refused, rules)));
             }
             SmtpPhase phase = phaseOf(command.getCommand());
             if (reply == null) {
@@ -271,9 +388,24 @@ public final class SmtpFailureClassifier {
             int total = accepted + refused.size();
             return Optional.of(new SendFailure(ReasonCode.PARTIALLY_ACCEPTED, refused.get(0).reply(), refused,
                     cut("accepted for " + accepted + " of " + total + " recipients; refused: " + recipientDetail(refused)),
-                    Scope.RECIPIENT));
+                    partialScope(refused, rules)));
         }
         return Optional.of(recipientsOnly(refused, rules));
+    }
+
+    /**
+     * The scope of a partial acceptance: ACCOUNT when the server refused a recipient with an account-level reply
+     * ({@code 451 4.7.1 Ratelimit exceeded} after the first recipients: the rest should go through another
+     * account), otherwise RECIPIENT.
+     */
+    private static Scope partialScope(List<RecipientFailure> refused, List<ReplyRule> rules) {
+        for (RecipientFailure failure : refused) {
+            if (failure.reply() != null && ruleFor(SmtpPhase.RCPT, failure.reply(), rules)
+                    .map(rule -> rule.scope() == Scope.ACCOUNT).orElse(false)) {
+                return Scope.ACCOUNT;
+            }
+        }
+        return Scope.RECIPIENT;
     }
 
     /** Every recipient failed: the most telling failure decides (account scope, then temporary, then the first). */

@@ -72,6 +72,8 @@ final class OutcomeExamples {
                     new Smtp(451, "4.7.1", "Greylisted, try again later");
             case AUTHENTICATION_FAILED -> new Smtp(535, "5.7.8", "Authentication credentials invalid");
             case TLS_FAILED -> new Smtp(454, null, "TLS not available due to temporary reason");
+            case RATE_LIMITED -> new Smtp(550, "5.4.5", "Daily user sending quota exceeded.");
+            case ACCOUNT_BLOCKED -> new Smtp(554, "5.7.1", "[2] Message rejected under suspicion of SPAM");
             default -> null;
         };
         boolean noAccount = code.status() == Status.REJECTED && code != ReasonCode.MESSAGE_TOO_LARGE

@@ -104,7 +104,7 @@ class DeliveryServiceDuplicateTest {
                         new SMTPSendFailedException(".", 451, "451 4.3.0 later\n", null, null, null, null)),
                         false, List.of(OUTCOMES, RETRY)),
                 arguments("554", (Function<DeliveryHarness, java.util.function.Consumer<Delivery>>) x -> x.fails(
-                        new SMTPSendFailedException(".", 554, "554 5.7.1 spam\n", null, null, null, null)),
+                        new SMTPSendFailedException(".", 554, "554 5.7.1 Message content rejected\n", null, null, null, null)),
                         true, List.of(OUTCOMES)));
     }
 

@@ -39,8 +39,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The classifier on the exceptions Angus really throws, against a SubEthaSMTP server on a free loopback port
- * that answers by recipient: {@code unknown@} gets 550 5.1.1 at RCPT TO, {@code tempfail@} gets 451 4.3.0 after
- * DATA, a sender {@code blocked@} gets 553 5.7.1 at MAIL FROM; everything else is accepted.
+ * that answers by recipient: {@code unknown@} gets 550 5.1.1 at RCPT TO, {@code throttled@} gets a 451 4.7.1 rate
+ * limit at RCPT TO, {@code tempfail@} gets 451 4.3.0 after DATA, {@code spamtrap@} gets a 554 5.7.1 spam refusal
+ * after DATA, a sender {@code blocked@} gets 553 5.7.1 at MAIL FROM; everything else is accepted.
  */
 class SmtpFailureClassifierServerTest {
 
@@ -96,6 +97,39 @@ class SmtpFailureClassifierServerTest {
         assertThat(failure.reply().code()).isEqualTo(550);
         assertThat(failure.reply().enhanced()).isEqualTo("5.1.1");
         assertThat(failure.rejectedRecipients()).extracting(RecipientFailure::address).containsExactly("unknown@example.com");
+    }
+
+    @Test
+    void rateLimitAtRcptAfterAnAcceptedRecipientIsTheAccounts() throws Exception {
+        Throwable thrown = send("shop@example.com", "good@example.com", "throttled@example.com");
+
+        SendFailure failure = SmtpFailureClassifier.classify(thrown);
+        assertThat(failure.reason()).isEqualTo(ReasonCode.PARTIALLY_ACCEPTED);
+        assertThat(failure.scope()).as("the rest should go through another account").isEqualTo(Scope.ACCOUNT);
+        assertThat(failure.rejectedRecipients()).extracting(RecipientFailure::address).containsExactly("throttled@example.com");
+    }
+
+    @Test
+    void rateLimitAtRcptForEveryRecipientIsRateLimited() throws Exception {
+        Throwable thrown = send("shop@example.com", "unknown@example.com", "throttled@example.com");
+
+        SendFailure failure = SmtpFailureClassifier.classify(thrown);
+        assertThat(failure.reason()).isEqualTo(ReasonCode.RATE_LIMITED);
+        assertThat(failure.scope()).isEqualTo(Scope.ACCOUNT);
+        assertThat(failure.reply()).isEqualTo(new SmtpReply(451, "4.7.1",
+                "<throttled@example.com>: Ratelimit exceeded for mailbox shop@example.com. Try again later."));
+        assertThat(failure.rejectedRecipients()).extracting(RecipientFailure::address)
+                .containsExactly("unknown@example.com", "throttled@example.com");
+    }
+
+    @Test
+    void spamRefusalAfterDataBlocksTheAccount() throws Exception {
+        Throwable thrown = send("shop@example.com", "spamtrap@example.com");
+
+        SendFailure failure = SmtpFailureClassifier.classify(thrown);
+        assertThat(failure.reason()).isEqualTo(ReasonCode.ACCOUNT_BLOCKED);
+        assertThat(failure.scope()).isEqualTo(Scope.ACCOUNT);
+        assertThat(failure.detail()).isEqualTo("DATA replied 554 5.7.1 [2] Message rejected under suspicion of SPAM");
     }
 
     @Test
@@ -212,6 +246,10 @@ class SmtpFailureClassifierServerTest {
                 // Postfix: 550 5.1.1 <unknown@example.com>: Recipient address rejected: User unknown in local recipient table
                 throw new RejectException(550, "5.1.1 <" + recipient + ">: Recipient address rejected: User unknown");
             }
+            if (recipient.startsWith("throttled@")) {
+                // mail.ru: 451 Ratelimit exceeded for mailbox shop@mail.ru. Try again later.
+                throw new RejectException(451, "4.7.1 <" + recipient + ">: Ratelimit exceeded for mailbox shop@example.com. Try again later.");
+            }
             recipients.add(recipient);
         }
 
@@ -220,6 +258,10 @@ class SmtpFailureClassifierServerTest {
             byte[] bytes = data.readAllBytes();
             if (recipients.stream().anyMatch(r -> r.startsWith("tempfail@"))) {
                 throw new RejectException(451, "4.3.0 Temporary local problem, try again later");
+            }
+            if (recipients.stream().anyMatch(r -> r.startsWith("spamtrap@"))) {
+                // Yandex: 554 5.7.1 [2] Message rejected under suspicion of SPAM; https://ya.cc/1IrBc ...
+                throw new RejectException(554, "5.7.1 [2] Message rejected under suspicion of SPAM");
             }
             RECEIVED.add(new String(bytes, StandardCharsets.ISO_8859_1));
             return "2.0.0 Ok: queued as TEST1";

@@ -100,8 +100,15 @@ class SmtpFailureClassifierTest {
                         ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE, 550, "5.7.60", List.of()),
                 // finishData(): issueSendCommand(".", 250)
                 row("content refused after DATA",
-                        new SMTPSendFailedException(".", 554, "554 5.7.1 Message rejected as spam\n", null, null, arr(good), null),
+                        new SMTPSendFailedException(".", 554, "554 5.7.1 Message content rejected\n", null, null, arr(good), null),
                         ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE, 554, "5.7.1", List.of()),
+                // issue 3: the provider's spam verdict on a submission is the account's problem
+                row("refused as spam after DATA: the account is blocked",
+                        new SMTPSendFailedException(".", 554, "554 5.7.1 Message rejected as spam\n", null, null, arr(good), null),
+                        ReasonCode.ACCOUNT_BLOCKED, Scope.ACCOUNT, 554, "5.7.1", List.of()),
+                row("rate limit after DATA",
+                        new SMTPSendFailedException(".", 451, "451 4.7.1 Ratelimit \"user\" exceeded\n", null, null, arr(good), null),
+                        ReasonCode.RATE_LIMITED, Scope.ACCOUNT, 451, "4.7.1", List.of()),
                 row("content deferred after DATA",
                         new SMTPSendFailedException(".", 451, "451 4.3.0 Error: queue file write error\n", null, null, arr(good), null),
                         ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE, 451, "4.3.0", List.of()),
@@ -128,8 +135,11 @@ class SmtpFailureClassifierTest {
                                 + "534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor\n"),
                         ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT, 534, "5.7.9", List.of()),
                 row("authentication deferred",
+                        new AuthenticationFailedException("454 4.3.0 Temporary authentication failure\n"),
+                        ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT, 454, "4.3.0", List.of()),
+                row("too many login attempts: rate limited",
                         new AuthenticationFailedException("454 4.7.0 Too many login attempts, please try again later.\n"),
-                        ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT, 454, "4.7.0", List.of()),
+                        ReasonCode.RATE_LIMITED, Scope.ACCOUNT, 454, "4.7.0", List.of()),
                 row("no common mechanism",
                         new AuthenticationFailedException("No authentication mechanisms supported by both server and client"),
                         ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT, null, null, List.of()),
@@ -183,15 +193,18 @@ class SmtpFailureClassifierTest {
                         ReasonCode.CONNECTION_FAILED, Scope.ACCOUNT, 554, null, List.of()),
                 // issueCommand(): new MessagingException(lastServerResponse), e.g. EHLO or STARTTLS refused
                 row("EHLO refused",
+                        new MessagingException("501 5.5.4 Syntax: EHLO hostname\n"),
+                        ReasonCode.CONNECTION_FAILED, Scope.ACCOUNT, 501, "5.5.4", List.of()),
+                row("client host refused at EHLO: the account (its IP) is blocked",
                         new MessagingException("550 5.7.1 Client host rejected: cannot find your hostname\n"),
-                        ReasonCode.CONNECTION_FAILED, Scope.ACCOUNT, 550, "5.7.1", List.of()),
+                        ReasonCode.ACCOUNT_BLOCKED, Scope.ACCOUNT, 550, "5.7.1", List.of()),
                 row("STARTTLS deferred",
                         new MessagingException("454 4.7.0 TLS not available due to local problem\n"),
                         ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT, 454, "4.7.0", List.of()),
                 row("wrapped by a caller",
                         new IllegalStateException("send failed", new SMTPSendFailedException(".", 554,
                                 "554 5.7.1 Message rejected as spam\n", null, null, arr(good), null)),
-                        ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE, 554, "5.7.1", List.of()),
+                        ReasonCode.ACCOUNT_BLOCKED, Scope.ACCOUNT, 554, "5.7.1", List.of()),
                 row("unknown exception",
                         new IllegalStateException("boom"),
                         ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE, null, null, List.of()),
@@ -259,20 +272,60 @@ class SmtpFailureClassifierTest {
 
     @Test
     void providerRuleGoesFirst() {
-        ReplyRule spamBlock = ReplyRule.of("spam block", EnumSet.of(SmtpPhase.MAIL, SmtpPhase.DATA), 550, 550,
-                ReasonCode.MESSAGE_REJECTED, Scope.ACCOUNT).withEnhanced("5.7.1").withText("spam");
+        // a relay whose content filter judges each message on its own: its spam verdict is the message's
+        ReplyRule spamVerdict = ReplyRule.of("per-message spam verdict", EnumSet.of(SmtpPhase.DATA), 550, 550,
+                ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE).withEnhanced("5.7.1").withText("likely spam");
         List<ReplyRule> rules = new ArrayList<>();
-        rules.add(spamBlock);
+        rules.add(spamVerdict);
         rules.addAll(SmtpFailureClassifier.DEFAULT_RULES);
         SMTPSendFailedException spam = new SMTPSendFailedException(".", 550,
                 "550 5.7.1 Our system has detected that this message is likely SPAM\n", null, null, null, null);
-        SMTPSendFailedException virus = new SMTPSendFailedException(".", 550, "550 5.7.1 Virus found\n", null, null, null, null);
+        SMTPSendFailedException blocked = new SMTPSendFailedException(".", 550,
+                "550 5.7.1 Sender blocked for spam abuse\n", null, null, null, null);
 
-        assertThat(SmtpFailureClassifier.classify(spam, rules).scope()).isEqualTo(Scope.ACCOUNT);
-        assertThat(SmtpFailureClassifier.classify(spam).scope()).isEqualTo(Scope.MESSAGE);
-        assertThat(SmtpFailureClassifier.classify(virus, rules).scope()).isEqualTo(Scope.MESSAGE);
-        assertThat(SmtpFailureClassifier.ruleFor(SmtpPhase.DATA, SmtpReply.parse("550 5.7.1 spam"), rules))
-                .contains(spamBlock);
+        assertThat(SmtpFailureClassifier.classify(spam, rules).scope()).isEqualTo(Scope.MESSAGE);
+        assertThat(SmtpFailureClassifier.classify(spam).scope()).isEqualTo(Scope.ACCOUNT);
+        assertThat(SmtpFailureClassifier.classify(blocked, rules).reason()).isEqualTo(ReasonCode.ACCOUNT_BLOCKED);
+        assertThat(SmtpFailureClassifier.ruleFor(SmtpPhase.DATA, SmtpReply.parse("550 5.7.1 likely spam"), rules))
+                .contains(spamVerdict);
+    }
+
+    @Test
+    void aMailboxCodeWinsOverAnAccountPhrase() throws Exception {
+        // constructed replies: the enhanced code names the recipient's mailbox, the text names a rate or a quota
+        InternetAddress busy = address("busy@example.com");
+        SendFailure atRcpt = SmtpFailureClassifier.classify(new SendFailedException("Invalid Addresses",
+                rcpt(busy, "450 4.2.1 <busy@example.com>: mailbox is rate limited, try again later\n"), null, arr(busy), arr()));
+        SendFailure afterData = SmtpFailureClassifier.classify(new SMTPSendFailedException(".", 552,
+                "552 5.2.2 Mailbox full: daily quota exceeded\n", null, arr(busy), null, null));
+
+        assertThat(atRcpt.reason()).isEqualTo(ReasonCode.TEMPORARY_FAILURE);
+        assertThat(atRcpt.scope()).isEqualTo(Scope.RECIPIENT);
+        assertThat(afterData.reason()).isEqualTo(ReasonCode.MESSAGE_REJECTED);
+        assertThat(afterData.scope()).isEqualTo(Scope.RECIPIENT);
+        // without the code, the same texts are the account's
+        assertThat(SmtpFailureClassifier.ruleFor(SmtpPhase.RCPT, SmtpReply.parse("450 mailbox is rate limited"),
+                SmtpFailureClassifier.DEFAULT_RULES)).get().extracting(ReplyRule::reason).isEqualTo(ReasonCode.RATE_LIMITED);
+        assertThat(SmtpFailureClassifier.ruleFor(SmtpPhase.DATA, SmtpReply.parse("552 daily quota exceeded"),
+                SmtpFailureClassifier.DEFAULT_RULES)).get().extracting(ReplyRule::reason).isEqualTo(ReasonCode.RATE_LIMITED);
+    }
+
+    @Test
+    void everyDefaultRuleIsReachable() {
+        // a rule shadowed by an earlier, broader one would be dead table text
+        List<ReplyRule> rules = SmtpFailureClassifier.DEFAULT_RULES;
+        assertThat(rules).extracting(ReplyRule::name).doesNotHaveDuplicates();
+        for (int i = 0; i < rules.size(); i++) {
+            ReplyRule later = rules.get(i);
+            for (ReplyRule earlier : rules.subList(0, i)) {
+                boolean covers = earlier.phases().containsAll(later.phases())
+                        && earlier.minCode() <= later.minCode() && earlier.maxCode() >= later.maxCode()
+                        && earlier.textPattern() == null
+                        && (earlier.enhancedPrefix() == null || later.enhancedPrefix() != null
+                        && later.enhancedPrefix().startsWith(earlier.enhancedPrefix()));
+                assertThat(covers).as("'%s' shadows '%s'", earlier.name(), later.name()).isFalse();
+            }
+        }
     }
 
     @ParameterizedTest
