@@ -268,11 +268,13 @@ public final class DeliveryService {
         d.sendAttempted = true;
         SendFailure failure = SmtpFailureClassifier.classify(error);
         finishTicket(d, failure);
-        if (failure.scope() == SendFailure.Scope.ACCOUNT && failover(d, failure)) {
+        boolean accountLevel = failure.scope() == SendFailure.Scope.ACCOUNT;
+        // a failover only when nobody got the message in this try: otherwise the others would get it twice
+        if (accountLevel && failure.reason() != ReasonCode.PARTIALLY_ACCEPTED && failover(d, failure)) {
             return;
         }
         List<RecipientFailure> refused = failure.rejectedRecipients() == null ? List.of() : failure.rejectedRecipients();
-        ReasonCode code = d.recipients.afterFailure(failure.reason(), refused);
+        ReasonCode code = d.recipients.afterFailure(failure.reason(), refused, accountLevel);
         List<OutcomeEvent.RejectedRecipient> rejected = new ArrayList<>();
         refused.forEach(r -> rejected.add(new OutcomeEvent.RejectedRecipient(r.address(), smtp(r.reply()))));
         if (code.status() == Status.SENT) {

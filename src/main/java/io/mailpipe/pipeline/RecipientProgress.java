@@ -69,12 +69,20 @@ final class RecipientProgress {
      * PARTIALLY_ACCEPTED (the request is SENT for those).
      */
     ReasonCode afterFailure(ReasonCode code, List<RecipientFailure> refused) {
+        return afterFailure(code, refused, false);
+    }
+
+    /**
+     * As {@link #afterFailure(ReasonCode, List)}; when {@code accountLevel}, the refusals were about the account
+     * (throttled, blocked), not the recipients: every refused recipient is tried again, whatever the reply's class.
+     */
+    ReasonCode afterFailure(ReasonCode code, List<RecipientFailure> refused, boolean accountLevel) {
         if (code == ReasonCode.PARTIALLY_ACCEPTED) {
             Set<String> refusedAddresses = new HashSet<>();
             boolean someTemporary = false;
             for (RecipientFailure r : refused) {
                 refusedAddresses.add(lower(r.address()));
-                if (r.reply() != null && r.reply().isTransient()) {
+                if (accountLevel || r.reply() != null && r.reply().isTransient()) {
                     someTemporary = true;
                 } else {
                     refusedNow.add(lower(r.address()));

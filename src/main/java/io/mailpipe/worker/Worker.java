@@ -114,6 +114,8 @@ public final class Worker implements AutoCloseable {
                 endpoints.put(account.name(), (account.security() == Security.SSL ? "smtps" : "smtp") + "://"
                         + account.host() + ":" + account.port() + "?javaMailSender=#" + bean);
             }
+            // a paused consumer must not skip what it fetched from a partition with nothing committed yet
+            main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory());
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));
             main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown));
             main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));
@@ -176,6 +178,7 @@ public final class Worker implements AutoCloseable {
         Properties p = new Properties();
         var kafka = config.kafka();
         p.setProperty("camel.component.kafka.brokers", kafka.bootstrapServers());
+        p.setProperty("camel.component.kafka.kafkaClientFactory", "#mailpipeKafkaClientFactory");
         p.setProperty("camel.component.kafka.keyDeserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         p.setProperty("camel.component.kafka.valueDeserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         p.setProperty("mailpipe.topics.requests", kafka.topics().requests());

@@ -133,18 +133,18 @@ class QuotaRouterTest {
         Account b = account("b", Limits.NONE);
         QuotaRouter router = router("w1", a, b);
 
-        router.acquire(List.of(a, b), Duration.ZERO).ticket().sent(accountFailure(ReasonCode.TEMPORARY_FAILURE));
+        router.acquire(List.of(a, b), Duration.ZERO).ticket().sent(accountFailure(ReasonCode.RATE_LIMITED));
         assertThat(router.acquire(List.of(a), Duration.ZERO).retryAt()).isEqualTo(T0.plus(SETTINGS.coolDown()));
         assertThat(router.acquire(List.of(a, b), Duration.ZERO).account().name()).isEqualTo("b");
 
         clock.advance(SETTINGS.coolDown());
-        router.acquire(List.of(a), Duration.ZERO).ticket().sent(accountFailure(ReasonCode.TEMPORARY_FAILURE));
+        router.acquire(List.of(a), Duration.ZERO).ticket().sent(accountFailure(ReasonCode.RATE_LIMITED));
         assertThat(router.acquire(List.of(a), Duration.ZERO).retryAt()).as("the second failure in a row waits twice as long")
                 .isEqualTo(clock.instant().plus(SETTINGS.coolDown().multipliedBy(2)));
 
         clock.advance(SETTINGS.coolDown().multipliedBy(2));
         router.acquire(List.of(a), Duration.ZERO).ticket().sent(null);
-        router.acquire(List.of(a), Duration.ZERO).ticket().sent(accountFailure(ReasonCode.TEMPORARY_FAILURE));
+        router.acquire(List.of(a), Duration.ZERO).ticket().sent(accountFailure(ReasonCode.RATE_LIMITED));
         assertThat(router.acquire(List.of(a), Duration.ZERO).retryAt()).as("a success ended the streak")
                 .isEqualTo(clock.instant().plus(SETTINGS.coolDown()));
     }
