@@ -22,6 +22,7 @@ import io.mailpipe.outcome.Status;
 import io.mailpipe.testing.KafkaIO;
 import io.mailpipe.testing.RunningPipeline;
 import io.mailpipe.testing.ScriptedSmtpServer;
+import io.mailpipe.testing.SendWindows;
 import io.mailpipe.testing.TestWorkers;
 
 /**
@@ -85,7 +86,7 @@ class QuotaRoutingIT {
         assertThat(all).hasSize(20);
         assertThat(all.stream().map(ScriptedSmtpServer.Received::requestId).distinct()).as("nothing sent twice").hasSize(20);
         for (String from : List.of("a@a.example", "b@b.example", "c@c.example")) {
-            assertWindowsHold(all.stream().filter(r -> r.mailFrom().equals(from)).toList(), 5);
+            SendWindows.assertHold(all.stream().filter(r -> r.mailFrom().equals(from)).toList(), 5, WINDOW);
         }
         ScriptedSmtpServer.Received sixthThroughA = all.stream().filter(r -> r.mailFrom().equals("a@a.example")).skip(5)
                 .findFirst().orElseThrow();
@@ -117,7 +118,7 @@ class QuotaRoutingIT {
         Map<String, String> accountOf = all.stream().collect(Collectors.toMap(ScriptedSmtpServer.Received::requestId,
                 ScriptedSmtpServer.Received::mailFrom));
         pinned.forEach(id -> assertThat(accountOf.get(id)).isEqualTo("a@a.example"));
-        assertWindowsHold(all.stream().filter(r -> r.mailFrom().equals("a@a.example")).toList(), 2);
+        SendWindows.assertHold(all.stream().filter(r -> r.mailFrom().equals("a@a.example")).toList(), 2, WINDOW);
         assertThat(pinned.stream().flatMap(id -> p.outcomesFor(id).stream()).filter(e -> e.status() == Status.DEFERRED))
                 .as("the pinned mail that waited was deferred for its account")
                 .allMatch(e -> e.reasonCode().equals("accounts_at_limit") && e.attempt() == 1);
@@ -172,14 +173,5 @@ class QuotaRoutingIT {
 
     private static boolean sent(RunningPipeline p, String id) {
         return p.outcomesFor(id).stream().anyMatch(e -> e.status() == Status.SENT);
-    }
-
-    /** No {@link #WINDOW} of the server's clock holds more than {@code limit} of these messages. */
-    static void assertWindowsHold(List<ScriptedSmtpServer.Received> received, int limit) {
-        List<java.time.Instant> times = received.stream().map(ScriptedSmtpServer.Received::at).sorted().toList();
-        for (int i = 0; i + limit < times.size(); i++) {
-            assertThat(Duration.between(times.get(i), times.get(i + limit))).as("%d sends after the one at %s", limit, times.get(i))
-                    .isGreaterThanOrEqualTo(WINDOW);
-        }
     }
 }
