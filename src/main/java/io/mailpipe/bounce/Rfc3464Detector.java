@@ -77,18 +77,27 @@ final class Rfc3464Detector implements Detector {
     /** Reply code, command and a more specific status code from the diagnostic text. */
     static void refineCodes(Finding f) {
         if (f.diagnostic != null) {
-            String inDiag = Texts.findStatus(f.diagnostic);
+            String inDiag = Texts.bestStatus(f.diagnostic);
             if (f.status == null) {
                 f.status = inDiag;
-            } else if (inDiag != null && !inDiag.equals(f.status) && inDiag.charAt(0) == f.status.charAt(0)
-                    && !inDiag.endsWith(".0.0")) {
-                f.status = inDiag; // the remote host's own code is more precise than the MTA's summary
+            } else if (inDiag != null && !inDiag.equals(f.status) && !inDiag.endsWith(".0.0")
+                    && (inDiag.charAt(0) == f.status.charAt(0)
+                    || contradictsAction(f.status, f.action) && !contradictsAction(inDiag, f.action))) {
+                // the remote host's own code is more precise than the MTA's summary; and where the
+                // summary contradicts the action ("Action: failed", "Status: 4.5.0") while the
+                // remote reply agrees with it ("550 5.5.0"), the reply is right
+                f.status = inDiag;
             }
             f.replyCode = Texts.findReply(f.diagnostic);
             if (f.command == null) {
                 f.command = Texts.findCommand(f.diagnostic);
             }
         }
+    }
+
+    /** True when a status class contradicts the DSN action: failed with 4.x.x, delayed with 5.x.x. */
+    private static boolean contradictsAction(String status, String action) {
+        return "failed".equals(action) && status.startsWith("4") || "delayed".equals(action) && status.startsWith("5");
     }
 
     private static String recipientOf(FieldBlocks.Block b) {
