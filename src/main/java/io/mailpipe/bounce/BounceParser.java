@@ -77,7 +77,7 @@ public final class BounceParser {
     private static final int MAX_NESTING = 2;
 
     /** True when the returned message is itself a bounce: a report type or a mailer-daemon sender. */
-    private static boolean isNestedReport(MailView mail) {
+    static boolean isNestedReport(MailView mail) {
         if (mail.returnedMessage == null || mail.originalHeaders == null) {
             return false;
         }

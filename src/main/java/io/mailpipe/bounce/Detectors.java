@@ -9,6 +9,7 @@ import java.util.List;
 final class Detectors {
     static final List<Detector> DEFAULT = List.of(
             new ArfDetector(),
+            new FmlDetector(),
             new AmazonSesDetector(),
             new ReceivingSesDetector(),
             new GSuiteDetector(),
@@ -35,7 +36,8 @@ final class Detectors {
             new OpenSmtpdDetector(),
             new GmailDetector(),
             new AutoReplyDetector(),
-            new GenericTextDetector());
+            new GenericTextDetector(),
+            new ReturnedOriginalDetector());
 
     private Detectors() {
     }
