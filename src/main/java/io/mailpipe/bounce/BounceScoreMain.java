@@ -114,7 +114,7 @@ public final class BounceScoreMain {
     }
 
     /** Like Sisimai: no code in the report gives "class.0.0" from the reply code or the kind. */
-    private static String syntheticStatus(BounceRecord r) {
+    static String syntheticStatus(BounceRecord r) {
         if (r.kind() != Kind.BOUNCE && r.kind() != Kind.DELAY) {
             return null;
         }
