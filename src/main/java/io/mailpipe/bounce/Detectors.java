@@ -35,6 +35,7 @@ final class Detectors {
             new DragonFlyDetector(),
             new OpenSmtpdDetector(),
             new GmailDetector(),
+            new ZohoDetector(),
             new AutoReplyDetector(),
             new GenericTextDetector(),
             new ReturnedOriginalDetector());
