@@ -64,9 +64,18 @@ final class ReturnedOriginalDetector implements Detector {
         if (transcript >= 0 && (end < 0 || transcript < end)) {
             diagnostic = TextScan.joined(lines, transcript + 1, end < 0 ? Math.min(lines.length, transcript + 30) : end);
         }
+        String reportingMta = null;
+        for (String ds : mail.deliveryStatus) {
+            for (FieldBlocks.Block b : FieldBlocks.parse(Texts.cap(ds, 16 * 1024))) {
+                if (reportingMta == null && b.has("reporting-mta")) {
+                    reportingMta = FieldBlocks.typedValue(b.get("reporting-mta"));
+                }
+            }
+        }
         List<Finding> out = new ArrayList<>();
         for (String rcpt : recipients(originalHeaders)) {
             Finding f = new Finding(rcpt, diagnostic);
+            f.reportingMta = reportingMta;
             TextScan.finish(f);
             if (f.replyCode != null && f.replyCode.startsWith("4") || Texts.lower(f.diagnostic).contains("deferred")) {
                 f.action = "delayed";
