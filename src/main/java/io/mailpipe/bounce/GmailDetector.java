@@ -21,15 +21,19 @@ final class GmailDetector extends TextFormatDetector {
     }
 
     /**
-     * Google's client states (as documented by Sisimai's Gmail notes): 6 after the greeting and
-     * TLS negotiation, before MAIL ("500 Remote server does not support TLS (state 6)"); 8 and 9
-     * during AUTH; 14 the RCPT reply; 17 and 18 the DATA reply.
+     * Google's client states (as collected in Sisimai's Gmail notes): 6 before MAIL, where TLS is
+     * negotiated ("500 Remote server does not support TLS (state 6)"); 8, 9 and 12 during AUTH
+     * (12: "does not support SMTP Authenticated Relay"); 13 the EHLO reply; 14 the RCPT reply; 15,
+     * 17 and 18 the DATA reply.
      */
     private static final Map<String, State> STATES = Map.of(
             "6", new State("MAIL", Reason.SYSTEMERROR),
             "8", new State("AUTH", Reason.SYSTEMERROR),
             "9", new State("AUTH", Reason.SYSTEMERROR),
+            "12", new State("AUTH", Reason.NORELAYING),
+            "13", new State("HELO", Reason.BLOCKED),
             "14", new State("RCPT", Reason.USERUNKNOWN),
+            "15", new State("DATA", Reason.FILTERED),
             "17", new State("DATA", Reason.FILTERED),
             "18", new State("DATA", Reason.FILTERED));
     @Override
