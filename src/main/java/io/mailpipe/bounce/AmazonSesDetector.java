@@ -58,6 +58,11 @@ final class AmazonSesDetector implements Detector {
                     if ("Suppressed".equals(b.path("bounceSubType").asText())) {
                         f.reason = Reason.SUPPRESSED;
                     }
+                    SesBounceType sesType = SesBounceType.ofJsonName(b.path("bounceType").asText());
+                    SesSubType sesSub = SesSubType.ofJsonName(b.path("bounceSubType").asText());
+                    if (sesType != null && sesSub != null) {
+                        f.ses = new SesClassification(sesType, sesSub); // SES said so itself
+                    }
                     out.add(TextScan.finish(f));
                 }
             }

@@ -58,9 +58,10 @@ public final class BounceParser {
                 continue;
             }
             OriginalMessage original = OriginalMessage.of(mail);
+            List<String> reportRecipients = reportRecipients(mail);
             List<BounceRecord> out = new ArrayList<>(found.size());
             for (Finding f : found) {
-                out.add(toRecord(f, d.name(), original));
+                out.add(toRecord(f, d.name(), original, reportRecipients));
             }
             return out;
         }
@@ -77,7 +78,7 @@ public final class BounceParser {
     private static final int MAX_NESTING = 2;
 
     /** True when the returned message is itself a bounce: a report type or a mailer-daemon sender. */
-    private static boolean isNestedReport(MailView mail) {
+    static boolean isNestedReport(MailView mail) {
         if (mail.returnedMessage == null || mail.originalHeaders == null) {
             return false;
         }
@@ -86,14 +87,37 @@ public final class BounceParser {
                 || h.contains("\nfrom: mailer-daemon");
     }
 
-    static BounceRecord toRecord(Finding f, String detector, OriginalMessage original) {
+    /** Header fields naming where the report was delivered, most specific first. */
+    private static final List<String> DELIVERY_HEADERS = List.of("X-Original-To", "Delivered-To", "Envelope-To", "To");
+    private static final int MAX_REPORT_RECIPIENTS = 10;
+
+    /** The addresses the report itself was delivered to, without duplicates (see {@link BounceRecord#reportRecipients()}). */
+    static List<String> reportRecipients(MailView mail) {
+        List<String> out = new ArrayList<>();
+        for (String header : DELIVERY_HEADERS) {
+            for (String v : mail.headerValues(header)) {
+                java.util.regex.Matcher m = Texts.EMAIL.matcher(v);
+                while (m.find() && out.size() < MAX_REPORT_RECIPIENTS) {
+                    String a = Texts.cleanAddress(m.group());
+                    if (a != null && out.stream().noneMatch(a::equalsIgnoreCase)) {
+                        out.add(a);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static BounceRecord toRecord(Finding f, String detector, OriginalMessage original, List<String> reportRecipients) {
         Reason reason = ReasonClassifier.decide(f);
         Kind kind = kindOf(f, reason);
         boolean permanent = isPermanent(f);
         boolean hard = kind == Kind.BOUNCE && reason.isHard(permanent);
+        SesClassification ses = f.ses != null ? f.ses : SesClassification.of(kind, reason, hard);
         return new BounceRecord(kind, Texts.cleanAddress(f.recipient), f.status, f.replyCode, f.action, reason,
                 hard, Texts.collapse(f.diagnostic), f.reportingMta, f.remoteMta, original.messageId(),
-                original.requestId(), f.feedbackType, detector);
+                original.requestId(), original.returnPath(), reportRecipients, original.headersQuoted(),
+                ses.type(), ses.subType(), f.feedbackType, detector);
     }
 
     private static Kind kindOf(Finding f, Reason reason) {

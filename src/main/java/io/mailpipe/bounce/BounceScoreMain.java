@@ -17,8 +17,8 @@ import java.util.List;
  * one line per record, or one {@code "kind": "none"} line for a file without records.
  *
  * <p>usage: {@code BounceScoreMain <corpusDir> <out.jsonl>}; reads {@code expected.jsonl} in the
- * corpus folder for the list of files. Prints the total time, the slowest file and how many files
- * yielded the original message's Message-ID to stderr.
+ * corpus folder for the list of files. Prints the total time, the slowest file and how many reports
+ * quote the original message (headers, Message-ID, Return-Path) to stderr.
  */
 public final class BounceScoreMain {
     private BounceScoreMain() {
@@ -44,7 +44,11 @@ public final class BounceScoreMain {
         long slowest = -1;
         String slowestFile = null;
         int problemsFiles = 0;
+        int reports = 0;
         int withMessageId = 0;
+        int withHeaders = 0;
+        int withReturnPath = 0;
+        int withReportRecipients = 0;
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             for (String file : files) {
                 byte[] raw = Files.readAllBytes(corpus.resolve(file));
@@ -59,8 +63,13 @@ public final class BounceScoreMain {
                 if (!result.problems().isEmpty()) {
                     problemsFiles++;
                 }
-                if (result.records().stream().anyMatch(r -> r.originalMessageId() != null)) {
-                    withMessageId++;
+                if (!result.records().isEmpty()) {
+                    reports++;
+                    BounceRecord first = result.records().get(0);
+                    withMessageId += first.originalMessageId() != null ? 1 : 0;
+                    withHeaders += first.originalHeadersQuoted() ? 1 : 0;
+                    withReturnPath += first.originalReturnPath() != null ? 1 : 0;
+                    withReportRecipients += first.reportRecipients().isEmpty() ? 0 : 1;
                 }
                 if (result.records().isEmpty()) {
                     ObjectNode n = json.createObjectNode();
@@ -75,34 +84,37 @@ public final class BounceScoreMain {
                 }
             }
         }
-        System.err.printf("parsed %d files in %d ms (slowest %s: %.1f ms); %d files with problems;"
-                        + " %d files (%.1f%%) with an originalMessageId%n",
-                files.size(), total / 1_000_000, slowestFile, slowest / 1e6, problemsFiles,
-                withMessageId, files.isEmpty() ? 0.0 : 100.0 * withMessageId / files.size());
+        System.err.printf("parsed %d files in %d ms (slowest %s: %.1f ms); %d files with problems%n",
+                files.size(), total / 1_000_000, slowestFile, slowest / 1e6, problemsFiles);
+        System.err.printf("correlation, of %d reports: original headers quoted %s, original Message-ID %s,"
+                        + " original Return-Path %s, report delivered-to addresses %s%n",
+                reports, share(withHeaders, reports), share(withMessageId, reports), share(withReturnPath, reports),
+                share(withReportRecipients, reports));
     }
 
+    private static String share(int n, int of) {
+        return String.format(java.util.Locale.ROOT, "%d (%.1f%%)", n, of == 0 ? 0.0 : 100.0 * n / of);
+    }
+
+    /**
+     * The record as {@link BounceJson} writes it, after {@code file}, plus what score.py reads in
+     * snake case: a synthetic {@code status} where the report has none, {@code replycode},
+     * {@code message_id}.
+     */
     static ObjectNode toJson(ObjectMapper json, String file, BounceRecord r) {
         ObjectNode n = json.createObjectNode();
         n.put("file", file);
-        n.put("kind", r.kind().jsonName());
-        n.put("recipient", r.recipient());
-        n.put("status", r.status() != null ? r.status() : syntheticStatus(r));
+        BounceJson.write(n, r);
+        if (r.status() == null) {
+            n.put("status", syntheticStatus(r));
+        }
         n.put("replycode", r.replyCode());
-        n.put("action", r.action());
-        n.put("reason", r.reason().jsonName());
-        n.put("hard", r.hard());
-        n.put("diagnostic", r.diagnostic());
         n.put("message_id", r.originalMessageId());
-        n.put("request_id", r.requestId());
-        n.put("feedback_type", r.feedbackType());
-        n.put("reporting_mta", r.reportingMta());
-        n.put("remote_mta", r.remoteMta());
-        n.put("detector", r.detector());
         return n;
     }
 
     /** Like Sisimai: no code in the report gives "class.0.0" from the reply code or the kind. */
-    private static String syntheticStatus(BounceRecord r) {
+    static String syntheticStatus(BounceRecord r) {
         if (r.kind() != Kind.BOUNCE && r.kind() != Kind.DELAY) {
             return null;
         }

@@ -9,6 +9,7 @@ import java.util.List;
 final class Detectors {
     static final List<Detector> DEFAULT = List.of(
             new ArfDetector(),
+            new FmlDetector(),
             new AmazonSesDetector(),
             new ReceivingSesDetector(),
             new GSuiteDetector(),
@@ -34,8 +35,10 @@ final class Detectors {
             new DragonFlyDetector(),
             new OpenSmtpdDetector(),
             new GmailDetector(),
+            new ZohoDetector(),
             new AutoReplyDetector(),
-            new GenericTextDetector());
+            new GenericTextDetector(),
+            new ReturnedOriginalDetector());
 
     private Detectors() {
     }

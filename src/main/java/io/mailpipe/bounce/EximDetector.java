@@ -36,7 +36,10 @@ final class EximDetector extends TextFormatDetector {
     List<String> startMarkers() {
         return List.of("the following address(es) failed", "could not be delivered to one or more",
                 "message has not yet been delivered", "this message was created automatically by mail delivery",
-                "delivery to the following recipients failed", "the following recipients could not");
+                "delivery to the following recipients failed", "the following recipients could not",
+                // "A message that you sent contained one or more recipient addresses that were
+                //  incorrectly constructed:" (Exim's "Mail failure - malformed recipient address")
+                "recipient addresses that were");
     }
 
     @Override

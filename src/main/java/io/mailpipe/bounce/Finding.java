@@ -24,6 +24,8 @@ final class Finding {
      * carrier's fixed sentence): no generic rule may override it, not even for tentative reasons.
      */
     boolean reasonFinal;
+    /** The SES bounce type the report itself states (an SES notification); null to map it from the reason. */
+    SesClassification ses;
     /** Set for non-failure reports (complaint, autoreply); null means decide from action/status. */
     Kind kind;
 

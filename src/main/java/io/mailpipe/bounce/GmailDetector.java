@@ -1,6 +1,9 @@
 package io.mailpipe.bounce;
 
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Gmail and Google Workspace plain-text notices: the recipients in X-Failed-Recipients and on their
@@ -8,6 +11,31 @@ import java.util.List;
  * "----- Original message -----".
  */
 final class GmailDetector extends TextFormatDetector {
+    /** Google's own boilerplate before the remote reply; its words ("rejected by the recipient domain") decide nothing. */
+    private static final String REMOTE_REPLY = "the error that the other server returned was:";
+    /** "(state 14)": the step of Google's SMTP client at which the remote host answered. */
+    private static final Pattern STATE = Pattern.compile("\\(state (\\d{1,2})\\)");
+
+    /** A client state: the SMTP command it answered, and the reason when the reply's words decide none. */
+    private record State(String command, Reason reason) {
+    }
+
+    /**
+     * Google's client states (as collected in Sisimai's Gmail notes): 6 before MAIL, where TLS is
+     * negotiated ("500 Remote server does not support TLS (state 6)"); 8, 9 and 12 during AUTH
+     * (12: "does not support SMTP Authenticated Relay"); 13 the EHLO reply; 14 the RCPT reply; 15,
+     * 17 and 18 the DATA reply.
+     */
+    private static final Map<String, State> STATES = Map.of(
+            "6", new State("MAIL", Reason.SYSTEMERROR),
+            "8", new State("AUTH", Reason.SYSTEMERROR),
+            "9", new State("AUTH", Reason.SYSTEMERROR),
+            "12", new State("AUTH", Reason.NORELAYING),
+            "13", new State("HELO", Reason.BLOCKED),
+            "14", new State("RCPT", Reason.USERUNKNOWN),
+            "15", new State("DATA", Reason.FILTERED),
+            "17", new State("DATA", Reason.FILTERED),
+            "18", new State("DATA", Reason.FILTERED));
     @Override
     public String name() {
         return "Gmail";
@@ -33,6 +61,23 @@ final class GmailDetector extends TextFormatDetector {
     @Override
     void refine(Finding f, MailView mail) {
         String d = Texts.lower(f.diagnostic);
+        int reply = d.indexOf(REMOTE_REPLY);
+        if (reply >= 0) {
+            String remote = d.substring(reply + REMOTE_REPLY.length());
+            Matcher m = STATE.matcher(remote);
+            State state = m.find() ? STATES.get(m.group(1)) : null;
+            if (state != null) {
+                f.command = state.command();
+                Reason byWords = ProviderRules.match(remote);
+                if (byWords == null) {
+                    byWords = PhraseRules.match(remote);
+                }
+                if (byWords == null) {
+                    f.reason = state.reason(); // the remote reply's words decide nothing: the state does
+                    f.reasonFinal = true;
+                }
+            }
+        }
         if (d.contains("delivery to the following recipient has been delayed")
                 || d.contains("will retry") || mail.subject().contains("delay")) {
             f.action = "delayed";

@@ -18,6 +18,10 @@ final class ReasonClassifier {
      */
     private static final String LOCAL_DELIVERY_AGENT = "mail.local:";
 
+    /** A host name (no local part in front) followed by "does not exist". */
+    private static final java.util.regex.Pattern HOST_DOES_NOT_EXIST = java.util.regex.Pattern.compile(
+            "(?<![@\\w.\\-])(?:[a-z0-9\\-]{1,63}+\\.){1,10}+[a-z]{2,24}+ does not exist");
+
     private ReasonClassifier() {
     }
 
@@ -55,6 +59,9 @@ final class ReasonClassifier {
         if ("MAIL".equals(f.command) && (byText == Reason.USERUNKNOWN || byText == Reason.HOSTUNKNOWN
                 || byText == null && byCode == Reason.USERUNKNOWN)) {
             return Reason.REJECTED; // the sender address was refused, not the recipient
+        }
+        if (byText == Reason.USERUNKNOWN && HOST_DOES_NOT_EXIST.matcher(text).find()) {
+            return Reason.HOSTUNKNOWN; // "553 mx.example.net does not exist": a host name, not a mailbox
         }
         if (byText == Reason.USERUNKNOWN && byCode != Reason.USERUNKNOWN && !"RCPT".equals(f.command)
                 && !text.contains(LOCAL_DELIVERY_AGENT)) {

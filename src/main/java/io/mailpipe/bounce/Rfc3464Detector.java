@@ -37,6 +37,9 @@ final class Rfc3464Detector implements Detector {
         }
         if (!out.isEmpty()) {
             supplementFromText(out, mail);
+            if (out.size() == 1) {
+                statusFromTranscript(out.get(0), mail);
+            }
             String command = Texts.findCommand(Texts.cap(mail.texts.isEmpty() ? "" : mail.texts.get(0), 16 * 1024));
             for (Finding f : out) {
                 if (f.command == null) {
@@ -45,6 +48,24 @@ final class Rfc3464Detector implements Detector {
             }
         }
         return out;
+    }
+
+    /**
+     * A report about one recipient whose status is unspecific (x.0.0, or none) while the
+     * human-readable transcript quotes the answering host's reply with a precise code of the same
+     * class ("554 5.3.0 unknown mailer error 255" above "Status: 5.0.0", "Diagnostic-Code: X-Unix;
+     * 255"): the quoted code is taken, unless the diagnostic holds the answering host's own code.
+     */
+    private static void statusFromTranscript(Finding f, MailView mail) {
+        if (f.status != null && !f.status.endsWith(".0.0") || mail.texts.isEmpty()
+                || Texts.remoteStatus(f.diagnostic) != null) {
+            // a precise code already, or the answering host's own reply says x.0.0 itself
+            return;
+        }
+        String quoted = Texts.remoteStatus(Texts.cap(mail.texts.get(0), 16 * 1024));
+        if (quoted != null && !quoted.endsWith(".0.0") && (f.status == null || quoted.charAt(0) == f.status.charAt(0))) {
+            f.status = quoted;
+        }
     }
 
     /** Findings from one delivery-status text. */
@@ -77,18 +98,27 @@ final class Rfc3464Detector implements Detector {
     /** Reply code, command and a more specific status code from the diagnostic text. */
     static void refineCodes(Finding f) {
         if (f.diagnostic != null) {
-            String inDiag = Texts.findStatus(f.diagnostic);
+            String inDiag = Texts.bestStatus(f.diagnostic);
             if (f.status == null) {
                 f.status = inDiag;
-            } else if (inDiag != null && !inDiag.equals(f.status) && inDiag.charAt(0) == f.status.charAt(0)
-                    && !inDiag.endsWith(".0.0")) {
-                f.status = inDiag; // the remote host's own code is more precise than the MTA's summary
+            } else if (inDiag != null && !inDiag.equals(f.status) && !inDiag.endsWith(".0.0")
+                    && (inDiag.charAt(0) == f.status.charAt(0)
+                    || contradictsAction(f.status, f.action) && !contradictsAction(inDiag, f.action))) {
+                // the remote host's own code is more precise than the MTA's summary; and where the
+                // summary contradicts the action ("Action: failed", "Status: 4.5.0") while the
+                // remote reply agrees with it ("550 5.5.0"), the reply is right
+                f.status = inDiag;
             }
             f.replyCode = Texts.findReply(f.diagnostic);
             if (f.command == null) {
                 f.command = Texts.findCommand(f.diagnostic);
             }
         }
+    }
+
+    /** True when a status class contradicts the DSN action: failed with 4.x.x, delayed with 5.x.x. */
+    private static boolean contradictsAction(String status, String action) {
+        return "failed".equals(action) && status.startsWith("4") || "delayed".equals(action) && status.startsWith("5");
     }
 
     private static String recipientOf(FieldBlocks.Block b) {

@@ -37,6 +37,12 @@ final class TextScan {
     private static final Pattern SENDMAIL = Pattern.compile(
             "(?:[245]\\d\\d[ -]|>>> ?rcpt to: ?)<?(" + Texts.EMAIL.pattern() + ")>?(?:\\.\\.\\.)?[ \\t]*+(.{0,1500})",
             Pattern.CASE_INSENSITIVE);
+    /**
+     * "kijitora@example.com &lt;neko@example.net&gt;: malformed address: ..." (Exim): a display name,
+     * then the bracketed address and a colon: the bracketed one is the recipient.
+     */
+    private static final Pattern NAME_THEN_BRACKETED = Pattern.compile(
+            "(?:[^<>:\\s]{1,100}+ ){1,6}+<(" + Texts.EMAIL.pattern() + ")>:[ \\t]++.{1,1500}");
     /** "user@example.com Invalid Address" or "user@example.com on Thu, 29 Apr 2010" (Zoho, Exchange 2003). */
     private static final Pattern ADDRESS_THEN_TEXT = Pattern.compile(
             "[<(\"]?(" + Texts.EMAIL.pattern() + ")[>)\"]?[ \\t]++(.{1,1500})");
@@ -118,6 +124,9 @@ final class TextScan {
             } else if ((m = SENDMAIL.matcher(line)).matches()) {
                 rcpt = Texts.cleanAddress(m.group(1));
                 rest = line; // keeps the reply code and ">>> RCPT To:" (the command)
+            } else if ((m = NAME_THEN_BRACKETED.matcher(line)).matches() && !LEADING.matcher(line).matches()) {
+                rcpt = Texts.cleanAddress(m.group(1));
+                rest = line; // keeps a reply code in front ("550 5.1.1 <user@example.com>: ...")
             } else if ((m = LEADING.matcher(line)).matches() || (m = ADDRESS_THEN_TEXT.matcher(line)).matches()) {
                 rcpt = Texts.cleanAddress(m.group(1));
                 rest = m.group(2);
@@ -179,7 +188,7 @@ final class TextScan {
         f.diagnostic = Texts.cap(Texts.diagnostic(f.diagnostic), MAX_DIAGNOSTIC);
         if (f.diagnostic != null) {
             if (f.status == null) {
-                f.status = Texts.findStatus(f.diagnostic);
+                f.status = Texts.bestStatus(f.diagnostic);
             }
             if (f.replyCode == null) {
                 f.replyCode = Texts.findReply(f.diagnostic);

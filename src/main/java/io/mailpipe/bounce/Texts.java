@@ -121,6 +121,37 @@ final class Texts {
         return first;
     }
 
+    /** An SMTP reply code directly followed by an enhanced status code: "550 5.1.1", "550-5.1.1", "550 '5.2.2". */
+    private static final Pattern REPLY_THEN_STATUS = Pattern.compile(
+            "(?<![\\w.#\\-/])[245][0-5]\\d[ -]['\"]?([245])\\.(\\d{1,3})\\.(\\d{1,3})(?!\\.?\\d)");
+
+    /**
+     * The status code the answering host gave with its reply: the last code that directly follows
+     * a reply code. A relay that wraps the remote reply writes its own code first and the remote
+     * host's last ("554 4.4.7 Message expired ... &lt;421 4.4.2 Connection timed out&gt;"; "5.1.0 -
+     * Unknown address error 550 '5.2.2 ... Mailbox Full'"). Null when no code follows a reply code.
+     */
+    static String remoteStatus(String s) {
+        if (s == null) {
+            return null;
+        }
+        Matcher m = REPLY_THEN_STATUS.matcher(s);
+        String last = null;
+        while (m.find()) {
+            String code = m.group(1) + "." + m.group(2) + "." + m.group(3);
+            if (last == null || !code.endsWith(".0.0")) {
+                last = code;
+            }
+        }
+        return last;
+    }
+
+    /** {@link #remoteStatus} if there is one, else {@link #findStatus}. */
+    static String bestStatus(String s) {
+        String remote = remoteStatus(s);
+        return remote != null ? remote : findStatus(s);
+    }
+
     /** First SMTP reply code in the text, or null. */
     static String findReply(String s) {
         if (s == null) {

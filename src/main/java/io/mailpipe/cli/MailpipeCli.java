@@ -3,10 +3,11 @@ package io.mailpipe.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code mailpipe} command line: {@code run}, {@code demo}, {@code publish}, {@code quota}. */
+/** {@code mailpipe} command line: {@code run}, {@code demo}, {@code publish}, {@code quota}, {@code parse-bounce}. */
 @Command(name = "mailpipe", mixinStandardHelpOptions = true, version = "mailpipe 0.1.0",
         description = "Headless mailing pipeline: send requests from Kafka through quota-aware SMTP accounts.",
-        subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, QuotaCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, QuotaCommand.class,
+                ParseBounceCommand.class})
 public final class MailpipeCli implements Runnable {
 
     @CommandLine.Spec
