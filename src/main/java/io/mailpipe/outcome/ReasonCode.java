@@ -69,7 +69,11 @@ public enum ReasonCode {
      * Accepted for some recipients, temporarily (4xx) refused for others: the next attempt goes to those others
      * only (see {@code rejectedRecipients}).
      */
-    PARTIALLY_DEFERRED(Status.DEFERRED);
+    PARTIALLY_DEFERRED(Status.DEFERRED),
+
+    // --- SUPPRESSED
+    /** Every recipient is on the suppression list ({@code mail.suppressions}); nothing was sent. */
+    SUPPRESSED(Status.SUPPRESSED);
 
     private final Status status;
 

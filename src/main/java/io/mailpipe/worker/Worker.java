@@ -19,6 +19,7 @@ import io.mailpipe.account.Security;
 import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.inbox.BouncePipeline;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
@@ -46,8 +47,11 @@ public final class Worker implements AutoCloseable {
     private final OutcomeTail ledger;
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
+    private final BouncePipeline bounces;
 
-    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout) {
+    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout,
+                   BouncePipeline bounces) {
+        this.bounces = bounces;
         this.main = main;
         this.publisher = publisher;
         this.ledger = ledger;
@@ -68,13 +72,16 @@ public final class Worker implements AutoCloseable {
         RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30),
                 TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
         OutcomeTail ledger = null;
+        BouncePipeline bounces = null;
         try {
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
+            bounces = BouncePipeline.start(config); // issue 4: suppression list and bounce mailboxes
             ShutdownSignal shutdown = new ShutdownSignal();
             DeliveryService service = new DeliveryService(config.kafka().topics(),
                     new RequestReader(config.worker().maxRequestBytes()), new MessageComposer(clock),
                     Session.getInstance(new Properties()), config.accounts(),
-                    new LocalQuotaSelector(config.accounts(), clock), new RetryPolicy(config.retry()), ledger.ledger(), clock);
+                    new LocalQuotaSelector(config.accounts(), clock), new RetryPolicy(config.retry()), ledger.ledger(), clock,
+                    bounces.suppressionList());
 
             Main main = new Main();
             Map<String, String> endpoints = new HashMap<>();
@@ -97,10 +104,19 @@ public final class Worker implements AutoCloseable {
             CamelContext context = main.getCamelContext();
             main.bind("sendMail", new SendMailProcessor(service, endpoints, context));
             main.start();
+            try {
+                bounces.addRoutes(context, publisher);
+            } catch (Exception e) {
+                main.stop();
+                throw e;
+            }
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, shutdown, config.worker().shutdownTimeout());
+            return new Worker(main, publisher, ledger, shutdown, config.worker().shutdownTimeout(), bounces);
         } catch (Exception e) {
+            if (bounces != null) {
+                bounces.close();
+            }
             if (ledger != null) {
                 ledger.close();
             }
@@ -138,6 +154,7 @@ public final class Worker implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.toString());
         } finally {
+            bounces.close();
             ledger.close();
             publisher.close();
         }

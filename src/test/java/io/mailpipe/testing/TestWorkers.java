@@ -49,8 +49,8 @@ public final class TestWorkers {
                 kafka:
                   bootstrapServers: %s
                   groupId: g-%s
-                  topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s}
+                  topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s, bounces: %s, bouncesUnparsed: %s, suppressions: %s}
                 """.formatted(TestKafka.bootstrapServers(), topics.requests(), topics.requests(), topics.outcomes(),
-                topics.dlq(), topics.retry());
+                topics.dlq(), topics.retry(), topics.bounces(), topics.bouncesUnparsed(), topics.suppressions());
     }
 }
