@@ -3,10 +3,10 @@ package io.mailpipe.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code mailpipe} command line: {@code run}, {@code demo}, {@code publish}. */
+/** {@code mailpipe} command line: {@code run}, {@code demo}, {@code publish}, {@code suppression}. */
 @Command(name = "mailpipe", mixinStandardHelpOptions = true, version = "mailpipe 0.1.0",
         description = "Headless mailing pipeline: send requests from Kafka through quota-aware SMTP accounts.",
-        subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, SuppressionCommand.class})
 public final class MailpipeCli implements Runnable {
 
     @CommandLine.Spec

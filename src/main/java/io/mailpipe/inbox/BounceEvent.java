@@ -2,6 +2,7 @@ package io.mailpipe.inbox;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -62,6 +63,7 @@ public record BounceEvent(
         String detector) {
 
     /** A soft bounce: a failure that is not hard (delays, complaints and replies are not bounces). */
+    @JsonIgnore
     public boolean isSoftBounce() {
         return "bounce".equals(kind) && !hard;
     }
