@@ -59,6 +59,7 @@ final class DemoCommand implements Callable<Integer> {
                     + ", IMAP 127.0.0.1:" + sandbox.imapPort());
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DEMO_SMTP_PORT", String.valueOf(sandbox.smtpPort()));
+            env.put("DEMO_IMAP_PORT", String.valueOf(sandbox.imapPort()));
             MailpipeConfig config = MailpipeConfig.parse(resource("examples/demo.yaml"), env::get, "examples/demo.yaml");
             config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
             TopicAdmin.ensureTopics(config.kafka(), config.worker().maxRequestBytes());

@@ -13,6 +13,11 @@ import com.icegreen.greenmail.util.ServerSetup;
  */
 public final class MailSandbox implements AutoCloseable {
 
+    /** IMAP login of the sandbox's bounce mailbox (bounces@sandbox.test), polled by the demo's worker. */
+    public static final String BOUNCE_USER = "bounces";
+    /** Its password; the sandbox is for local use only. */
+    public static final String BOUNCE_PASSWORD = "bounces";
+
     private final GreenMail greenMail;
 
     private MailSandbox(GreenMail greenMail) {
@@ -24,6 +29,7 @@ public final class MailSandbox implements AutoCloseable {
         ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
         GreenMail greenMail = new GreenMail(new ServerSetup[] {smtp, imap});
         greenMail.start();
+        greenMail.setUser("bounces@sandbox.test", BOUNCE_USER, BOUNCE_PASSWORD);
         return new MailSandbox(greenMail);
     }
 
