@@ -69,9 +69,23 @@ final class SuppressionCommand implements Callable<Integer> {
             return state;
         }
 
-        void publish(org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record) {
+        /** The list, or null after printing why it cannot be read (no broker, no topic). */
+        SuppressionState readOrSay() {
+            try {
+                return read();
+            } catch (RuntimeException e) {
+                System.err.println("mailpipe: cannot read the suppression list: " + e.getMessage());
+                return null;
+            }
+        }
+
+        boolean publish(org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record) {
             try (RecordPublisher p = new RecordPublisher(servers, Duration.ofSeconds(30), 1024 * 1024)) {
                 p.publish(List.of(record));
+                return true;
+            } catch (RuntimeException e) {
+                System.err.println("mailpipe: could not write to " + topic + ": " + e.getMessage());
+                return false;
             }
         }
     }
@@ -87,7 +101,11 @@ final class SuppressionCommand implements Callable<Integer> {
             if (t == null) {
                 return 2;
             }
-            List<SuppressionEntry> all = t.read().all();
+            SuppressionState state = t.readOrSay();
+            if (state == null) {
+                return 1;
+            }
+            List<SuppressionEntry> all = state.all();
             for (SuppressionEntry e : all) {
                 System.out.println(e.address() + "\t" + e.reason() + "\t" + e.since() + "\t" + e.source()
                         + (e.detail() == null ? "" : "\t" + e.detail()));
@@ -119,8 +137,20 @@ final class SuppressionCommand implements Callable<Integer> {
             if (t == null) {
                 return 2;
             }
-            t.publish(SuppressionJson.add(t.topic(),
-                    new SuppressionEntry(normalised, SuppressionReason.MANUAL.code(), Instant.now(), "cli", note)));
+            // reading first checks that the (compacted) topic exists: writing to a missing one could auto-create it
+            // without compaction
+            SuppressionState state = t.readOrSay();
+            if (state == null) {
+                return 1;
+            }
+            if (state.contains(normalised)) {
+                System.out.println(normalised + " is already suppressed (" + state.get(normalised).get().reason() + ")");
+                return 0;
+            }
+            if (!t.publish(SuppressionJson.add(t.topic(),
+                    new SuppressionEntry(normalised, SuppressionReason.MANUAL.code(), Instant.now(), "cli", note)))) {
+                return 1;
+            }
             System.out.println("suppressed " + normalised);
             return 0;
         }
@@ -145,11 +175,17 @@ final class SuppressionCommand implements Callable<Integer> {
             if (t == null) {
                 return 2;
             }
-            if (!t.read().contains(normalised)) {
+            SuppressionState state = t.readOrSay();
+            if (state == null) {
+                return 1;
+            }
+            if (!state.contains(normalised)) {
                 System.out.println(normalised + " is not suppressed; nothing to do");
                 return 0;
             }
-            t.publish(SuppressionJson.remove(t.topic(), normalised));
+            if (!t.publish(SuppressionJson.remove(t.topic(), normalised))) {
+                return 1;
+            }
             System.out.println("removed " + normalised);
             return 0;
         }

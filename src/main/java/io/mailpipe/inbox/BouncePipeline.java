@@ -172,7 +172,7 @@ public final class BouncePipeline implements AutoCloseable {
     }
 
     /** Creates mail.bounces, mail.bounces.unparsed (when mailboxes are configured) and the compacted mail.suppressions. */
-    static void ensureTopics(KafkaSettings kafka, long maxRecordBytes, boolean bounces, boolean suppression) {
+    public static void ensureTopics(KafkaSettings kafka, long maxRecordBytes, boolean bounces, boolean suppression) {
         KafkaSettings.Topics t = kafka.topics();
         List<NewTopic> wanted = new ArrayList<>();
         String max = String.valueOf(maxRecordBytes);
