@@ -63,7 +63,7 @@ final class SuppressionCommand implements Callable<Integer> {
     private record Target(String servers, String topic) {
         SuppressionState read() {
             SuppressionState state = new SuppressionState();
-            try (TopicFollower f = new TopicFollower("suppression-cli", servers, List.of(topic), state::apply)) {
+            try (TopicFollower f = new TopicFollower("suppression-cli", servers, List.of(topic), state::apply, Duration.ofSeconds(3))) {
                 f.start(Duration.ofSeconds(60));
             }
             return state;

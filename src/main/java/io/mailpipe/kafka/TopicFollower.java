@@ -52,13 +52,22 @@ public final class TopicFollower implements AutoCloseable {
     private volatile RuntimeException failure;
 
     public TopicFollower(String name, String bootstrapServers, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        this(name, bootstrapServers, topics, handler, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param topicWait how long to wait for a topic to appear (a topic created a moment ago may not be in every
+     *                  broker's metadata yet)
+     */
+    public TopicFollower(String name, String bootstrapServers, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler,
+                         Duration topicWait) {
         this.name = name;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.tailConsumer = consumer(bootstrapServers, "mailpipe-" + name + "-tail");
         this.offsetsConsumer = consumer(bootstrapServers, "mailpipe-" + name + "-offsets");
         try {
-            this.partitions = partitions(tailConsumer, bootstrapServers);
+            this.partitions = partitions(tailConsumer, bootstrapServers, topicWait);
         } catch (RuntimeException e) {
             tailConsumer.close(Duration.ofSeconds(1));
             offsetsConsumer.close(Duration.ofSeconds(1));
@@ -147,10 +156,20 @@ public final class TopicFollower implements AutoCloseable {
         }
     }
 
-    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrapServers) {
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrapServers, Duration wait) {
         List<TopicPartition> result = new ArrayList<>();
+        long deadline = System.nanoTime() + wait.toNanos();
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            }
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("Topic " + topic + " does not exist on " + bootstrapServers
                         + " (create it, or let mailpipe create it: kafka.createTopics)");
