@@ -23,6 +23,7 @@ public final class MailpipeCli implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.log.io.mailpipe", "warn");
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.camel", "off");
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.com.icegreen", "error");
         }
         System.exit(new CommandLine(new MailpipeCli()).execute(args));
     }
