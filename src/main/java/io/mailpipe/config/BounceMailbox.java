@@ -22,7 +22,7 @@ import java.util.Set;
  * @param port            IMAP port (default 993 for imaps, 143 for imap)
  * @param username        login (required)
  * @param password        password; write {@code ${SOME_ENV_VAR}}, or use passwordFile
- * @param folder          folder to read (default {@code INBOX}); only unseen messages are read
+ * @param folder          folder to read (default {@code INBOX}); every message in it is read (handled ones are moved out)
  * @param processedFolder where handled messages go (default {@code mailpipe-processed}; created when missing)
  * @param unparsedFolder  where messages that could not be parsed go (default {@code mailpipe-unparsed})
  * @param pollInterval    time between polls (default 60 s, at least 1 s)

@@ -36,6 +36,13 @@ import io.mailpipe.suppression.SuppressionState;
  */
 public final class BounceIntake {
 
+    /** Which request sent the original message ({@link MessageIndex} in a worker). */
+    @FunctionalInterface
+    public interface Correlator {
+        /** @return the origin, or null when unknown */
+        MessageIndex.Origin correlate(String quotedRequestId, String originalMessageId);
+    }
+
     /** What to do with one message. */
     public enum Disposition {
         /** A report: move it to the processed folder. */
@@ -70,7 +77,7 @@ public final class BounceIntake {
     private final String mailbox;
     private final KafkaSettings.Topics topics;
     private final BounceParser parser;
-    private final MessageIndex index;
+    private final Correlator index;
     private final BounceHistory history;
     private final SuppressionState suppressions;
     private final SuppressionPolicy policy;
@@ -79,7 +86,7 @@ public final class BounceIntake {
     /**
      * @param maxRawBytes largest raw message copied whole to mail.bounces.unparsed; larger ones are cut (truncated)
      */
-    public BounceIntake(String mailbox, KafkaSettings.Topics topics, BounceParser parser, MessageIndex index,
+    public BounceIntake(String mailbox, KafkaSettings.Topics topics, BounceParser parser, Correlator index,
                         BounceHistory history, SuppressionState suppressions, SuppressionPolicy policy, int maxRawBytes) {
         this.mailbox = mailbox;
         this.topics = topics;
@@ -112,6 +119,15 @@ public final class BounceIntake {
         if (error != null) {
             return unparsed(reportId, raw, receivedAt, error, parsed == null ? List.of() : parsed.problems());
         }
+        try {
+            return processed(reportId, parsed, raw, receivedAt);
+        } catch (RuntimeException e) {
+            // a bug or an input nobody foresaw: keep the message (raw) and let the poller go on
+            return unparsed(reportId, raw, receivedAt, "processing failed: " + e.getClass().getSimpleName(), parsed.problems());
+        }
+    }
+
+    private Decision processed(String reportId, ParseResult parsed, byte[] raw, Instant receivedAt) {
         String[] ses = RawHeaders.sesTypes(raw);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         List<BounceEvent> events = new ArrayList<>();

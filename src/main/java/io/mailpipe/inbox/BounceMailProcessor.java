@@ -22,7 +22,7 @@ import io.mailpipe.kafka.TopicFollower;
  * Route step of one bounce mailbox (routes/bounce-pipeline.yaml): reads the raw message camel-mail polled, lets
  * {@link BounceIntake} decide, publishes and waits for Kafka's acknowledgement, then tells camel-mail where to move
  * the message ({@code moveTo} header). When anything fails before the acknowledgement, the exception makes camel-mail
- * leave the message unseen where it is, and the next poll reads it again.
+ * leave the message where it is, and the next poll reads it again.
  */
 public final class BounceMailProcessor implements Processor {
 

@@ -15,7 +15,7 @@ import io.mailpipe.outcome.OutcomeJson;
  * {@code mail.outcomes} (every event with a {@code messageId}). Used to correlate a report whose original message
  * is quoted without its X-Mailpipe-Id header. In memory, about 150 bytes per sent request. Thread-safe.
  */
-public final class MessageIndex {
+public final class MessageIndex implements BounceIntake.Correlator {
 
     /** The request that sent a message, and its account when known. */
     public record Origin(String requestId, String account) {
@@ -53,6 +53,7 @@ public final class MessageIndex {
      * The origin of a report: the request id quoted in the original's X-Mailpipe-Id header when there is one, else
      * the request whose Message-ID the report quotes; null when neither is known.
      */
+    @Override
     public Origin correlate(String quotedRequestId, String originalMessageId) {
         if (quotedRequestId != null && !quotedRequestId.isBlank()) {
             return new Origin(quotedRequestId, accountByRequest.get(quotedRequestId));

@@ -42,11 +42,16 @@ final class RecipientProgress {
      * Leaves the suppressed recipients out of this attempt. They are checked again on every attempt (the list may
      * change), so they do not travel on the retry record.
      *
-     * @return true when every recipient is suppressed and nothing is to be sent
+     * @return true when every recipient is suppressed and no earlier attempt reached anyone (then nothing was or
+     *         will be sent, and the request is SUPPRESSED)
      */
     boolean suppress(SuppressionList.Verdict verdict) {
-        suppressed = verdict.suppressed();
-        return verdict.all();
+        // recipients an earlier attempt reached or refused are reported as such, not as suppressed
+        Set<String> left = new LinkedHashSet<>(verdict.suppressed());
+        left.removeAll(acceptedBefore);
+        left.removeAll(refusedBefore);
+        suppressed = left;
+        return verdict.all() && acceptedBefore.isEmpty();
     }
 
     /** True when no earlier attempt reached or refused any recipient, and none is suppressed. */

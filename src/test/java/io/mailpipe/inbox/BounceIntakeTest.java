@@ -189,4 +189,17 @@ class BounceIntakeTest {
         assertThat(e.sesBounceType()).isEqualTo("Permanent");
         assertThat(e.sesSubType()).isEqualTo("General");
     }
+
+    @Test
+    void anUnexpectedErrorWhileDecidingKeepsTheMessageTheUnparsedWay() {
+        BounceIntake.Correlator broken = (requestId, messageId) -> {
+            throw new IllegalStateException("boom");
+        };
+        BounceIntake b = new BounceIntake("box", TOPICS, new BounceParser(), broken, history, suppressions,
+                new SuppressionPolicy(SuppressionSettings.defaults()), 1 << 20);
+        BounceIntake.Decision d = b.decide(Reports.hardBounce("err@mx", "lu@example.org", "\n"), T0);
+        assertThat(d.disposition()).isEqualTo(BounceIntake.Disposition.UNPARSED);
+        assertThat(d.unparsed().error()).isEqualTo("processing failed: IllegalStateException");
+        assertThat(topics(d)).containsExactly(TOPICS.bouncesUnparsed());
+    }
 }

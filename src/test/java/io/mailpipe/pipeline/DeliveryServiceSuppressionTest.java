@@ -75,4 +75,20 @@ class DeliveryServiceSuppressionTest {
         assertThat(topics(records)).doesNotContain(DLQ, RETRY);
         assertThat(List.of(d.outcome().status())).containsExactly(Status.SENT);
     }
+
+    @Test
+    void aRetryAfterAPartialAcceptanceStaysSentWhenTheRestIsSuppressedMeanwhile() {
+        // attempt 1 reached ann, bob got a 4xx; now both are suppressed (ann, say, complained)
+        suppress("ann@example.org");
+        suppress("bob@example.org");
+        String request = "{\"id\":\"s-4\",\"to\":[\"ann@example.org\",\"bob@example.org\"],\"subject\":\"Hi\",\"text\":\"Hello\"}";
+        InboundRecord retry = h.onRetry("s-4", request, 2, DeliveryHarness.T0, DeliveryHarness.T0);
+        retry.headers().add(io.mailpipe.kafka.MailpipeHeaders.RECIPIENTS_ACCEPTED, DeliveryHarness.utf8("ann@example.org"));
+        Delivery d = h.attempt(retry, h.accepts());
+        assertThat(d.readyToSend()).isFalse();
+        h.publish(d);
+        assertThat(d.outcome().status()).isEqualTo(Status.SENT);
+        assertThat(d.outcome().rejectedRecipients()).extracting(r -> r.address() + "/" + r.reasonCode())
+                .containsExactly("bob@example.org/suppressed");
+    }
 }
