@@ -59,6 +59,7 @@ final class DemoCommand implements Callable<Integer> {
                     + ", IMAP 127.0.0.1:" + sandbox.imapPort());
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DEMO_SMTP_PORT", String.valueOf(sandbox.smtpPort()));
+            env.put("DEMO_IMAP_PORT", String.valueOf(sandbox.imapPort()));
             MailpipeConfig config = MailpipeConfig.parse(resource("examples/demo.yaml"), env::get, "examples/demo.yaml");
             config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
             TopicAdmin.ensureTopics(config.kafka(), config.worker().maxRequestBytes());
@@ -79,10 +80,46 @@ final class DemoCommand implements Callable<Integer> {
                     System.err.println("demo: not every request reached a terminal outcome within " + timeout);
                     return 1;
                 }
+                showBounce(sandbox, config, terminal);
             }
         }
         say("everything shut down");
         return 0;
+    }
+
+    /**
+     * The bounce side: a report saying that one recipient does not exist goes into the sandbox's bounce mailbox; the
+     * worker's IMAP route reads it and publishes a bounce event correlated with the request (through the Message-ID
+     * it quotes), and the address lands on the suppression list.
+     */
+    private void showBounce(MailSandbox sandbox, MailpipeConfig config, Map<String, OutcomeEvent> terminal) {
+        OutcomeEvent sent = terminal.values().stream().filter(e -> e.status() == Status.SENT && e.messageId() != null)
+                .min(java.util.Comparator.comparing(OutcomeEvent::id)).orElse(null);
+        if (sent == null) {
+            return;
+        }
+        say("dropping a 'user unknown' report about request " + sent.id() + " into the sandbox's bounce mailbox ...");
+        sandbox.deliverToBounceMailbox(MailSandbox.userUnknownReport(sent.messageId(), "no-such-user@example.org"));
+        String bootstrap = config.kafka().bootstrapServers();
+        Instant deadline = Instant.now().plusSeconds(30);
+        try (TopicTail bounces = new TopicTail(bootstrap, config.kafka().topics().bounces());
+             TopicTail suppressions = new TopicTail(bootstrap, config.kafka().topics().suppressions())) {
+            boolean event = false;
+            boolean suppressed = false;
+            while (!(event && suppressed) && Instant.now().isBefore(deadline)) {
+                for (var r : bounces.poll(Duration.ofMillis(300))) {
+                    System.out.println("bounce " + new String(r.value(), StandardCharsets.UTF_8));
+                    event = true;
+                }
+                for (var r : suppressions.poll(Duration.ofMillis(300))) {
+                    System.out.println("suppression " + new String(r.value(), StandardCharsets.UTF_8));
+                    suppressed = true;
+                }
+            }
+            if (!event) {
+                System.err.println("demo: the bounce report was not read within 30 s");
+            }
+        }
     }
 
     private Map<String, OutcomeEvent> watch(String bootstrap, String topic, List<String> ids) throws IOException {

@@ -3,11 +3,11 @@ package io.mailpipe.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code mailpipe} command line: {@code run}, {@code demo}, {@code publish}, {@code quota}, {@code parse-bounce}. */
+/** {@code mailpipe} command line: {@code run}, {@code demo}, {@code publish}, {@code quota}, {@code parse-bounce}, {@code suppression}. */
 @Command(name = "mailpipe", mixinStandardHelpOptions = true, version = "mailpipe 0.1.0",
         description = "Headless mailing pipeline: send requests from Kafka through quota-aware SMTP accounts.",
         subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, QuotaCommand.class,
-                ParseBounceCommand.class})
+                ParseBounceCommand.class, SuppressionCommand.class})
 public final class MailpipeCli implements Runnable {
 
     @CommandLine.Spec
@@ -24,6 +24,7 @@ public final class MailpipeCli implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.log.io.mailpipe", "warn");
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.camel", "off");
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.com.icegreen", "error");
         }
         System.exit(new CommandLine(new MailpipeCli()).execute(args));
     }

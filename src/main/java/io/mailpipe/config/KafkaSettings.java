@@ -70,28 +70,37 @@ public record KafkaSettings(
     /**
      * Topic names ({@code kafka.topics:}). Public contract; defaults are the documented names.
      *
-     * @param requests send requests in (default {@code mail.requests})
-     * @param outcomes one event per attempt result (default {@code mail.outcomes})
-     * @param dlq      records that could not be processed, original bytes kept (default {@code mail.dlq})
-     * @param retry    deferred requests waiting for their next attempt (default {@code mail.retry})
-     * @param quota    the quota ledger: send reservations of all workers, one partition (default {@code mail.quota})
+     * @param requests        send requests in (default {@code mail.requests})
+     * @param outcomes        one event per attempt result (default {@code mail.outcomes})
+     * @param dlq             records that could not be processed, original bytes kept (default {@code mail.dlq})
+     * @param retry           deferred requests waiting for their next attempt (default {@code mail.retry})
+     * @param bounces         one event per recipient of a bounce report read from IMAP (default {@code mail.bounces})
+     * @param bouncesUnparsed bounce mailbox messages that could not be parsed, raw (default {@code mail.bounces.unparsed})
+     * @param suppressions    the suppression list, compacted, key = address (default {@code mail.suppressions})
+     * @param quota           the quota ledger: send reservations of all workers, one partition (default {@code mail.quota})
      */
-    public record Topics(String requests, String outcomes, String dlq, String retry, String quota) {
+    public record Topics(String requests, String outcomes, String dlq, String retry, String bounces, String bouncesUnparsed,
+                         String suppressions, String quota) {
         public Topics {
             requests = requests == null ? "mail.requests" : requests;
             outcomes = outcomes == null ? "mail.outcomes" : outcomes;
             dlq = dlq == null ? "mail.dlq" : dlq;
             retry = retry == null ? "mail.retry" : retry;
+            bounces = bounces == null ? "mail.bounces" : bounces;
+            bouncesUnparsed = bouncesUnparsed == null ? "mail.bounces.unparsed" : bouncesUnparsed;
+            suppressions = suppressions == null ? "mail.suppressions" : suppressions;
             quota = quota == null ? "mail.quota" : quota;
         }
 
+        /** The send pipeline's four topics; the bounce, suppression and quota topics get their default names. */
         public Topics(String requests, String outcomes, String dlq, String retry) {
-            this(requests, outcomes, dlq, retry, null);
+            this(requests, outcomes, dlq, retry, null, null, null, null);
         }
 
         /** All topics with the same prefix before the default names, e.g. {@code test1.mail.requests}. */
         public static Topics withPrefix(String prefix) {
             return new Topics(prefix + "mail.requests", prefix + "mail.outcomes", prefix + "mail.dlq", prefix + "mail.retry",
+                    prefix + "mail.bounces", prefix + "mail.bounces.unparsed", prefix + "mail.suppressions",
                     prefix + "mail.quota");
         }
     }

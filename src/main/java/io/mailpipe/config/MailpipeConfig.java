@@ -29,7 +29,7 @@ import io.mailpipe.account.Account;
  * are errors, so a typo cannot silently fall back to a default.
  */
 public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, QuotaSettings quota,
-                             List<Account> accounts) {
+                             List<Account> accounts, List<BounceMailbox> bounces, SuppressionSettings suppression) {
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -43,16 +43,18 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         retry = retry == null ? RetrySettings.defaults() : retry;
         quota = quota == null ? QuotaSettings.defaults() : quota;
         accounts = List.copyOf(accounts);
+        bounces = bounces == null ? List.of() : List.copyOf(bounces);
+        suppression = suppression == null ? SuppressionSettings.defaults() : suppression;
     }
 
-    /** A configuration with the default quota settings. */
+    /** Default quota settings, no bounce mailboxes, the suppression list with its defaults. */
     public MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<Account> accounts) {
-        this(kafka, worker, retry, null, accounts);
+        this(kafka, worker, retry, null, accounts, null, null);
     }
 
     /** The file's raw shape. */
     record FileShape(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, QuotaSettings quota,
-                     List<AccountSettings> accounts) {
+                     List<AccountSettings> accounts, List<BounceMailbox.Settings> bounces, SuppressionSettings suppression) {
     }
 
     public static MailpipeConfig load(Path file) {
@@ -80,7 +82,7 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
             throw new ConfigException(source + ": the configuration is empty");
         }
         if (!tree.isObject()) {
-            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, quota:, accounts:)");
+            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, quota:, accounts:, bounces:, suppression:)");
         }
         JsonNode resolved = substitute(tree, env, source, "");
         EnvOverrides.apply((ObjectNode) resolved, env);
@@ -102,27 +104,36 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
             throw new ConfigException(source + ": " + firstLine(e.getMessage()));
         }
         return new MailpipeConfig(shape.kafka(), shape.worker(), shape.retry(), shape.quota(),
-                AccountResolver.resolve(shape.accounts()));
+                AccountResolver.resolve(shape.accounts()),
+                BounceMailbox.resolve(shape.bounces()), shape.suppression());
     }
 
     public MailpipeConfig withKafka(KafkaSettings newKafka) {
-        return new MailpipeConfig(newKafka, worker, retry, quota, accounts);
+        return new MailpipeConfig(newKafka, worker, retry, quota, accounts, bounces, suppression);
     }
 
     public MailpipeConfig withRetry(RetrySettings newRetry) {
-        return new MailpipeConfig(kafka, worker, newRetry, quota, accounts);
+        return new MailpipeConfig(kafka, worker, newRetry, quota, accounts, bounces, suppression);
     }
 
     public MailpipeConfig withWorker(WorkerSettings newWorker) {
-        return new MailpipeConfig(kafka, newWorker, retry, quota, accounts);
+        return new MailpipeConfig(kafka, newWorker, retry, quota, accounts, bounces, suppression);
     }
 
     public MailpipeConfig withAccounts(List<Account> newAccounts) {
-        return new MailpipeConfig(kafka, worker, retry, quota, newAccounts);
+        return new MailpipeConfig(kafka, worker, retry, quota, newAccounts, bounces, suppression);
+    }
+
+    public MailpipeConfig withBounces(List<BounceMailbox> newBounces) {
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, newBounces, suppression);
+    }
+
+    public MailpipeConfig withSuppression(SuppressionSettings newSuppression) {
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, newSuppression);
     }
 
     public MailpipeConfig withQuota(QuotaSettings newQuota) {
-        return new MailpipeConfig(kafka, worker, retry, newQuota, accounts);
+        return new MailpipeConfig(kafka, worker, retry, newQuota, accounts, bounces, suppression);
     }
 
     /** Resolves {@code ${NAME}} and {@code ${NAME:-default}} in every string value of the tree. */

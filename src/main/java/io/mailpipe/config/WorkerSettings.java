@@ -7,14 +7,15 @@ import java.time.Duration;
  *
  * @param maxRequestBytes largest request record accepted (default 32 MiB); larger ones are REJECTED
  * @param shutdownTimeout how long SIGTERM waits for in-flight sends to finish (default 30 s)
- * @param routes          the Camel YAML route files, comma-separated Camel resource patterns (default: the two files
+ * @param routes          the Camel YAML route files, comma-separated Camel resource patterns (default: the three files
  *                        of {@code routes/} inside the jar; ops may point at {@code file:/etc/mailpipe/routes/*.yaml})
  * @param dataDir         local state such as the embedded broker's data (default {@code .mailpipe})
  */
 public record WorkerSettings(Long maxRequestBytes, Duration shutdownTimeout, String routes, String dataDir) {
 
     /** Named one by one: a wildcard would find a second copy when the project folder is also on the classpath. */
-    public static final String DEFAULT_ROUTES = "classpath:routes/send-pipeline.yaml,classpath:routes/error-policy.yaml";
+    public static final String DEFAULT_ROUTES = "classpath:routes/send-pipeline.yaml,classpath:routes/error-policy.yaml,"
+            + "classpath:routes/bounce-pipeline.yaml";
 
     public WorkerSettings {
         maxRequestBytes = maxRequestBytes == null ? 32L * 1024 * 1024 : maxRequestBytes;

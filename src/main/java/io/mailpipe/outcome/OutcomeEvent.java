@@ -47,9 +47,16 @@ public record OutcomeEvent(
     public record Smtp(Integer code, String enhanced, String text) {
     }
 
-    /** A recipient the server refused. */
+    /**
+     * A recipient the server refused, or that mailpipe left out because it is suppressed.
+     *
+     * @param reasonCode set only when mailpipe itself left the recipient out: {@code suppressed}
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RejectedRecipient(String address, Smtp smtp) {
+    public record RejectedRecipient(String address, Smtp smtp, String reasonCode) {
+        public RejectedRecipient(String address, Smtp smtp) {
+            this(address, smtp, null);
+        }
     }
 
     /** The Kafka record a request was read from. */

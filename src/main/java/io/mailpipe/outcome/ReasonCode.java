@@ -87,7 +87,11 @@ public enum ReasonCode {
      * {@code 550 5.7.708 Access denied, traffic not accepted from this IP}). An account problem: other messages
      * through the same account are likely refused too.
      */
-    ACCOUNT_BLOCKED(Status.DEFERRED);
+    ACCOUNT_BLOCKED(Status.DEFERRED),
+
+    // --- SUPPRESSED
+    /** Every recipient is on the suppression list ({@code mail.suppressions}); nothing was sent. */
+    SUPPRESSED(Status.SUPPRESSED);
 
     private final Status status;
 

@@ -14,7 +14,9 @@ public enum Status {
     /** The request itself is invalid and was never sent; a {@code mail.dlq} record holds its bytes. Terminal. */
     REJECTED(true),
     /** Too late: {@code notAfter} passed, or attempts or maximum age ran out. Terminal. */
-    EXPIRED(true);
+    EXPIRED(true),
+    /** Not sent: every recipient is on the suppression list (hard bounce, complaint, or added by hand). Terminal. */
+    SUPPRESSED(true);
 
     private final boolean terminal;
 

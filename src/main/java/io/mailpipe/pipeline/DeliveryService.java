@@ -38,6 +38,7 @@ import io.mailpipe.smtp.RecipientFailure;
 import io.mailpipe.smtp.SendFailure;
 import io.mailpipe.smtp.SmtpFailureClassifier;
 import io.mailpipe.smtp.SmtpReply;
+import io.mailpipe.suppression.SuppressionList;
 
 /**
  * The send pipeline's decisions, free of Camel: read and check a request record, choose the account, compose
@@ -62,10 +63,14 @@ public final class DeliveryService {
     private final List<Account> accounts;
     private final Map<String, Account> accountsByName;
     private final OffsetContinuity continuity = new OffsetContinuity();
+    /** Issue 4: recipients on the suppression list are not sent to. */
+    private final SuppressionList suppressions;
 
     public DeliveryService(KafkaSettings.Topics topics, RequestReader reader, MessageComposer composer,
                            jakarta.mail.Session composeSession, List<Account> accounts, AccountSelector selector,
-                           RetryPolicy retryPolicy, RequestLedger ledger, Clock clock, Duration maxInlineWait) {
+                           RetryPolicy retryPolicy, RequestLedger ledger, Clock clock, Duration maxInlineWait,
+                           SuppressionList suppressions) {
+        this.suppressions = suppressions;
         this.topics = topics;
         this.reader = reader;
         this.composer = composer;
@@ -106,6 +111,12 @@ public final class DeliveryService {
         if (!claim(d)) {
             return;
         }
+        // ---- issue 4: suppression list (io.mailpipe.suppression) ----
+        if (d.recipients.suppress(suppressions.check(request))) {
+            d.result = Result.suppressed();
+            return;
+        }
+        // ----
         Instant now = d.startedAt;
         if (in.notBefore() != null && in.notBefore().isAfter(now)) {
             d.result = Result.notDueYet(in.notBefore());

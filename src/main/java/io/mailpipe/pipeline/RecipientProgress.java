@@ -15,6 +15,7 @@ import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.ReasonCode;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.smtp.RecipientFailure;
+import io.mailpipe.suppression.SuppressionList;
 
 /**
  * Which recipients of a request have been reached, across attempts. When some recipients accept the message and
@@ -28,6 +29,8 @@ final class RecipientProgress {
     private final Set<String> refusedBefore;
     private final Set<String> acceptedNow = new LinkedHashSet<>();
     private final Set<String> refusedNow = new LinkedHashSet<>();
+    /** Recipients on the suppression list: never in the envelope, reported in rejectedRecipients (issue 4). */
+    private Set<String> suppressed = Set.of();
     private List<String> envelope = List.of();
 
     RecipientProgress(InboundRecord source) {
@@ -35,15 +38,31 @@ final class RecipientProgress {
         this.refusedBefore = source.addressSet(MailpipeHeaders.RECIPIENTS_REFUSED);
     }
 
-    /** True when no earlier attempt reached or refused any recipient. */
+    /**
+     * Leaves the suppressed recipients out of this attempt. They are checked again on every attempt (the list may
+     * change), so they do not travel on the retry record.
+     *
+     * @return true when every recipient is suppressed and no earlier attempt reached anyone (then nothing was or
+     *         will be sent, and the request is SUPPRESSED)
+     */
+    boolean suppress(SuppressionList.Verdict verdict) {
+        // recipients an earlier attempt reached or refused are reported as such, not as suppressed
+        Set<String> left = new LinkedHashSet<>(verdict.suppressed());
+        left.removeAll(acceptedBefore);
+        left.removeAll(refusedBefore);
+        suppressed = left;
+        return verdict.all() && acceptedBefore.isEmpty();
+    }
+
+    /** True when no earlier attempt reached or refused any recipient, and none is suppressed. */
     boolean isFresh() {
-        return acceptedBefore.isEmpty() && refusedBefore.isEmpty();
+        return acceptedBefore.isEmpty() && refusedBefore.isEmpty() && suppressed.isEmpty();
     }
 
     /** Chooses this attempt's envelope: the recipients earlier attempts did not reach or refuse for good. */
     List<String> planEnvelope(List<String> allRecipients) {
-        envelope = allRecipients.stream().filter(a -> !acceptedBefore.contains(lower(a)) && !refusedBefore.contains(lower(a)))
-                .toList();
+        envelope = allRecipients.stream().filter(a -> !acceptedBefore.contains(lower(a)) && !refusedBefore.contains(lower(a))
+                        && !suppressed.contains(lower(a))).toList();
         return envelope;
     }
 
@@ -60,7 +79,7 @@ final class RecipientProgress {
     /** The whole envelope of this attempt accepted the message; the reason code for the outcome. */
     ReasonCode allAccepted() {
         envelope.forEach(a -> acceptedNow.add(lower(a)));
-        return refusedBefore.isEmpty() ? ReasonCode.ACCEPTED : ReasonCode.PARTIALLY_ACCEPTED;
+        return refusedBefore.isEmpty() && suppressed.isEmpty() ? ReasonCode.ACCEPTED : ReasonCode.PARTIALLY_ACCEPTED;
     }
 
     /**
@@ -108,6 +127,7 @@ final class RecipientProgress {
     List<OutcomeEvent.RejectedRecipient> earlierRefusals() {
         List<OutcomeEvent.RejectedRecipient> list = new ArrayList<>();
         refusedBefore.forEach(a -> list.add(new OutcomeEvent.RejectedRecipient(a, null)));
+        suppressed.forEach(a -> list.add(new OutcomeEvent.RejectedRecipient(a, null, ReasonCode.SUPPRESSED.code())));
         return list;
     }
 

@@ -31,6 +31,11 @@ record Result(ReasonCode reasonCode, String reason, OutcomeEvent.Smtp smtp, List
         return new Result(ReasonCode.TEMPORARY_FAILURE, "not due before " + notBefore, null, null, notBefore, false, null, true);
     }
 
+    /** Every recipient is on the suppression list: nothing is sent (issue 4). */
+    static Result suppressed() {
+        return new Result(ReasonCode.SUPPRESSED, "every recipient is on the suppression list", null, null, null, false, null);
+    }
+
     static Result invalid(ReasonCode code, String reason, Class<?> errorClass) {
         return new Result(code, reason, null, null, null, true, errorClass.getName());
     }

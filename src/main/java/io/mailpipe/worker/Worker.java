@@ -19,6 +19,7 @@ import io.mailpipe.account.Security;
 import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.inbox.BouncePipeline;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
@@ -50,6 +51,7 @@ public final class Worker implements AutoCloseable {
     private final Quota quota;
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
+    private final BouncePipeline bounces;
 
     /** The quota ledger, router and gate of a worker, closed in reverse order. */
     private record Quota(KafkaQuotaLedger ledger, QuotaRouter router, ConsumptionGate gate) implements AutoCloseable {
@@ -68,7 +70,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, Quota quota, ShutdownSignal shutdown,
-                   Duration shutdownTimeout) {
+                   Duration shutdownTimeout, BouncePipeline bounces) {
+        this.bounces = bounces;
         this.main = main;
         this.publisher = publisher;
         this.ledger = ledger;
@@ -97,14 +100,17 @@ public final class Worker implements AutoCloseable {
                 TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
         OutcomeTail ledger = null;
         Quota quota = null;
+        BouncePipeline bounces = null;
         try {
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
             quota = startQuota(config, clock);
+            bounces = BouncePipeline.start(config); // issue 4: suppression list and bounce mailboxes
             ShutdownSignal shutdown = new ShutdownSignal();
             DeliveryService service = new DeliveryService(config.kafka().topics(),
                     new RequestReader(config.worker().maxRequestBytes()), new MessageComposer(clock),
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
-                    new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait());
+                    new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait(),
+                    bounces.suppressionList());
 
             Main main = new Main();
             Map<String, String> endpoints = new HashMap<>();
@@ -130,10 +136,19 @@ public final class Worker implements AutoCloseable {
             main.bind("sendMail", new SendMailProcessor(service, endpoints, context));
             quota.gate().bind(context);
             main.start();
+            try {
+                bounces.addRoutes(context, publisher);
+            } catch (Exception e) {
+                main.stop();
+                throw e;
+            }
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout());
+            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces);
         } catch (Exception e) {
+            if (bounces != null) {
+                bounces.close();
+            }
             if (quota != null) {
                 quota.close();
             }
@@ -204,6 +219,7 @@ public final class Worker implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.toString());
         } finally {
+            bounces.close();
             quota.close();
             ledger.close();
             publisher.close();

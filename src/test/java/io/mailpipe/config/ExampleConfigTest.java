@@ -19,7 +19,8 @@ class ExampleConfigTest {
         Files.writeString(passwordFile, "secret\n");
         String yaml = Files.readString(Path.of("mailpipe.example.yaml")).replace("/run/secrets/shop-gmail-password", passwordFile.toString());
         MailpipeConfig config = MailpipeConfig.parse(yaml,
-                Map.of("SHOP_MAILRU_PASSWORD", "pw1", "RELAY_PASSWORD", "pw2", "KAFKA_BOOTSTRAP_SERVERS", "k:9092")::get,
+                Map.of("SHOP_MAILRU_PASSWORD", "pw1", "RELAY_PASSWORD", "pw2", "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                        "BOUNCES_PASSWORD", "pw3")::get,
                 "mailpipe.example.yaml");
         assertThat(config.kafka().bootstrapServers()).isEqualTo("k:9092");
         assertThat(config.accounts()).extracting(a -> a.name()).containsExactly("shop-mailru", "shop-gmail", "relay");
@@ -28,13 +29,21 @@ class ExampleConfigTest {
         assertThat(config.accounts().get(1).security()).isEqualTo(Security.STARTTLS);
         assertThat(config.accounts().get(1).password()).isEqualTo("secret");
         assertThat(config.accounts().get(2).maxRecipients()).isEqualTo(50);
+        assertThat(config.bounces()).singleElement().satisfies(m -> {
+            assertThat(m.name()).isEqualTo("main");
+            assertThat(m.tls()).isTrue();
+            assertThat(m.password()).isEqualTo("pw3");
+        });
+        assertThat(config.suppression().enabled()).isTrue();
+        assertThat(config.kafka().topics().suppressions()).isEqualTo("mail.suppressions");
     }
 
     @Test
     void demoConfigurationParses() throws Exception {
         MailpipeConfig config = MailpipeConfig.parse(Files.readString(Path.of("examples/demo.yaml")),
-                Map.of("DEMO_SMTP_PORT", "2525")::get, "examples/demo.yaml");
+                Map.of("DEMO_SMTP_PORT", "2525", "DEMO_IMAP_PORT", "1143")::get, "examples/demo.yaml");
         assertThat(config.accounts()).hasSize(3).allSatisfy(a -> assertThat(a.port()).isEqualTo(2525));
+        assertThat(config.bounces()).singleElement().satisfies(m -> assertThat(m.port()).isEqualTo(1143));
     }
 
     @Test

@@ -75,11 +75,21 @@ final class DeliveryHarness {
 
     /** With the session the composer builds messages in (null makes every composition crash). */
     DeliveryHarness(RetrySettings retry, Session composeSession, Account... accounts) {
+        this(retry, composeSession, io.mailpipe.suppression.SuppressionList.NONE, accounts);
+    }
+
+    /** With a suppression list the service consults. */
+    DeliveryHarness(io.mailpipe.suppression.SuppressionList suppressions, Account... accounts) {
+        this(RETRY_SETTINGS, Session.getInstance(new Properties()), suppressions, accounts);
+    }
+
+    private DeliveryHarness(RetrySettings retry, Session composeSession, io.mailpipe.suppression.SuppressionList suppressions,
+                            Account... accounts) {
         this.accounts = List.of(accounts);
         this.retry = retry;
         this.selector = new CountingSelector(router(this.accounts, clock));
         this.service = new DeliveryService(TOPICS, new RequestReader(1_000_000), new MessageComposer(clock),
-                composeSession, this.accounts, selector, new RetryPolicy(retry), ledger, clock, Duration.ZERO);
+                composeSession, this.accounts, selector, new RetryPolicy(retry), ledger, clock, Duration.ZERO, suppressions);
     }
 
     // ---------------------------------------------------------------- accounts and requests

@@ -36,6 +36,36 @@ public final class ContractSchemas {
         return outcome;
     }
 
+    private static final java.util.Map<String, JsonSchema> OTHERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The schema of schemas/NAME.schema.json (bounce-event, bounce-unparsed, suppression-entry, ...). */
+    public static JsonSchema schema(String name) {
+        return OTHERS.computeIfAbsent(name, n -> {
+            try {
+                SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+                return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                        .getSchema(JSON.readTree(Files.readString(Path.of("schemas/" + n + ".schema.json"))), config);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Every record value (tombstones skipped) is valid against schemas/NAME.schema.json. */
+    public static void assertValid(String name, Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.value() == null) {
+                continue;
+            }
+            try {
+                assertThat(schema(name).validate(JSON.readTree(r.value())))
+                        .as("%s at offset %d of %s", name, r.offset(), r.topic()).isEmpty();
+            } catch (IOException e) {
+                throw new AssertionError(name + " is not JSON", e);
+            }
+        }
+    }
+
     /** Every record is a valid outcome event. */
     public static void assertValidOutcomes(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         for (ConsumerRecord<byte[], byte[]> r : records) {

@@ -49,8 +49,9 @@ public final class TestWorkers {
                 kafka:
                   bootstrapServers: %s
                   groupId: g-%s
-                  topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s, quota: %s}
+                  topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s, bounces: %s, bouncesUnparsed: %s, suppressions: %s, quota: %s}
                 """.formatted(TestKafka.bootstrapServers(), topics.requests(), topics.requests(), topics.outcomes(),
-                topics.dlq(), topics.retry(), topics.quota());
+                topics.dlq(), topics.retry(), topics.bounces(), topics.bouncesUnparsed(), topics.suppressions(),
+                topics.quota());
     }
 }

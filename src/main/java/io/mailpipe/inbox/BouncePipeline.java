@@ -1,0 +1,221 @@
+package io.mailpipe.inbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.mail.PasswordAuthentication;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.component.mail.MailAuthenticator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailpipe.bounce.BounceParser;
+import io.mailpipe.config.BounceMailbox;
+import io.mailpipe.config.ConfigException;
+import io.mailpipe.config.KafkaSettings;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.kafka.RecordPublisher;
+import io.mailpipe.kafka.TopicAdmin;
+import io.mailpipe.kafka.TopicFollower;
+import io.mailpipe.suppression.SuppressionList;
+import io.mailpipe.suppression.SuppressionPolicy;
+import io.mailpipe.suppression.SuppressionState;
+
+/**
+ * The bounce side of a worker (issue 4): the suppression list the send path consults, and one IMAP route per
+ * configured bounce mailbox. Builds the in-memory views from Kafka at start-up (suppressions from
+ * {@code mail.suppressions}; with mailboxes also the Message-ID index from {@code mail.outcomes} and the published
+ * event ids from {@code mail.bounces} and {@code mail.bounces.unparsed}), then adds the routes from the route
+ * template {@value #TEMPLATE_ID} of routes/bounce-pipeline.yaml.
+ */
+public final class BouncePipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BouncePipeline.class);
+    /** Route template id in routes/bounce-pipeline.yaml. */
+    public static final String TEMPLATE_ID = "bounce-mailbox";
+    private static final Duration START_WAIT = Duration.ofMinutes(2);
+    /** Raw messages above this are cut on mail.bounces.unparsed (base64 makes them a third larger). */
+    private static final int MAX_RAW_BYTES = 16 * 1024 * 1024;
+
+    private final MailpipeConfig config;
+    private final SuppressionState suppressions = new SuppressionState();
+    private final List<TopicFollower> followers = new ArrayList<>();
+    private final List<TopicFollower> bounceViews = new ArrayList<>();
+    private MessageIndex index;
+    private BounceHistory history;
+
+    private BouncePipeline(MailpipeConfig config) {
+        this.config = config;
+    }
+
+    /** Creates the topics when allowed, and reads the views up to the end of their topics. */
+    public static BouncePipeline start(MailpipeConfig config) {
+        BouncePipeline p = new BouncePipeline(config);
+        KafkaSettings kafka = config.kafka();
+        KafkaSettings.Topics t = kafka.topics();
+        boolean suppression = config.suppression().enabled();
+        boolean bounces = !config.bounces().isEmpty();
+        if (kafka.createTopics()) {
+            ensureTopics(kafka, TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()), bounces, suppression);
+        }
+        try {
+            if (suppression) {
+                p.followers.add(new TopicFollower("suppressions", kafka.bootstrapServers(), List.of(t.suppressions()),
+                        p.suppressions::apply).start(START_WAIT));
+                LOG.info("Suppression list read {}: {} address(es) suppressed", t.suppressions(), p.suppressions.size());
+            }
+            if (bounces) {
+                var rule = config.suppression().softBounceRule();
+                p.index = new MessageIndex();
+                p.history = new BounceHistory(t.bounces(), rule == null ? null : rule.within());
+                TopicFollower outcomes = new TopicFollower("message-index", kafka.bootstrapServers(), List.of(t.outcomes()),
+                        p.index::apply).start(START_WAIT);
+                p.followers.add(outcomes);
+                TopicFollower published = new TopicFollower("bounce-history", kafka.bootstrapServers(),
+                        List.of(t.bounces(), t.bouncesUnparsed()), p.history::apply).start(START_WAIT);
+                p.followers.add(published);
+                p.bounceViews.add(outcomes);
+                p.bounceViews.add(published);
+                LOG.info("Bounce pipeline read {} ({} sent messages) and {} ({} events)", t.outcomes(), p.index.size(),
+                        t.bounces(), p.history.size());
+            }
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** What DeliveryService consults: the live list, or {@link SuppressionList#NONE} when suppression is disabled. */
+    public SuppressionList suppressionList() {
+        return config.suppression().enabled() ? suppressions : SuppressionList.NONE;
+    }
+
+    /** Adds one route per bounce mailbox to the started Camel context. */
+    public void addRoutes(CamelContext context, RecordPublisher publisher) throws Exception {
+        if (config.bounces().isEmpty()) {
+            return;
+        }
+        if (((org.apache.camel.model.ModelCamelContext) context).getRouteTemplateDefinition(TEMPLATE_ID) == null) {
+            throw new ConfigException("bounces: " + config.bounces().size() + " mailbox(es) configured, but no route template '"
+                    + TEMPLATE_ID + "' is loaded: add classpath:routes/bounce-pipeline.yaml (or your copy) to worker.routes");
+        }
+        BounceParser parser = new BounceParser();
+        SuppressionPolicy policy = new SuppressionPolicy(config.suppression());
+        for (BounceMailbox m : config.bounces()) {
+            BounceIntake intake = new BounceIntake(m.name(), config.kafka().topics(), parser, index, history, suppressions,
+                    policy, MAX_RAW_BYTES);
+            String prefix = "mailpipe.bounces." + m.name();
+            context.getRegistry().bind(prefix + ".processor",
+                    new BounceMailProcessor(m, intake, publisher, List.copyOf(bounceViews), Clock.systemUTC()));
+            context.getRegistry().bind(prefix + ".login", new Login(m.username(), m.password()));
+            context.getRegistry().bind(prefix + ".properties", mailProperties(m));
+            TemplatedRouteBuilder.builder(context, TEMPLATE_ID)
+                    .routeId("bounces-" + m.name())
+                    .parameter("protocol", m.protocol())
+                    .parameter("host", m.host())
+                    .parameter("port", String.valueOf(m.port()))
+                    .parameter("folder", m.folder())
+                    .parameter("processedFolder", m.processedFolder())
+                    .parameter("pollMillis", String.valueOf(m.pollInterval().toMillis()))
+                    .parameter("processor", prefix + ".processor")
+                    .parameter("login", prefix + ".login")
+                    .parameter("mailProperties", prefix + ".properties")
+                    .add();
+            LOG.info("Polling bounce mailbox {} every {} s", m, m.pollInterval().toSeconds());
+        }
+    }
+
+    /** TLS host names are verified; connect and read time-outs keep a hanging server from stalling the poller. */
+    static Properties mailProperties(BounceMailbox m) {
+        Properties p = new Properties();
+        String prefix = "mail." + m.protocol() + ".";
+        p.setProperty(prefix + "ssl.checkserveridentity", "true");
+        p.setProperty(prefix + "connectiontimeout", "30000");
+        p.setProperty(prefix + "timeout", "60000");
+        p.setProperty(prefix + "writetimeout", "60000");
+        return p;
+    }
+
+    /** The mailbox login, kept out of endpoint URIs (and therefore out of Camel's logs). */
+    static final class Login extends MailAuthenticator {
+        private final String username;
+        private final String password;
+
+        Login(String username, String password) {
+            this.username = username;
+            this.password = password;
+        }
+
+        @Override
+        public PasswordAuthentication getPasswordAuthentication() {
+            return new PasswordAuthentication(username, password);
+        }
+
+        @Override
+        public String toString() {
+            return "Login[" + username + ", ****]";
+        }
+    }
+
+    /** Creates mail.bounces, mail.bounces.unparsed (when mailboxes are configured) and the compacted mail.suppressions. */
+    public static void ensureTopics(KafkaSettings kafka, long maxRecordBytes, boolean bounces, boolean suppression) {
+        KafkaSettings.Topics t = kafka.topics();
+        List<NewTopic> wanted = new ArrayList<>();
+        String max = String.valueOf(maxRecordBytes);
+        if (bounces) {
+            wanted.add(new NewTopic(t.bounces(), kafka.partitions(), kafka.replicationFactor()).configs(Map.of("max.message.bytes", max)));
+            // unparsed messages are kept until someone looks at them
+            wanted.add(new NewTopic(t.bouncesUnparsed(), kafka.partitions(), kafka.replicationFactor())
+                    .configs(Map.of("max.message.bytes", max, "retention.ms", "-1")));
+        }
+        if (suppression) {
+            wanted.add(new NewTopic(t.suppressions(), kafka.partitions(), kafka.replicationFactor())
+                    .configs(Map.of("cleanup.policy", "compact")));
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not list or create the bounce and suppression topics on "
+                    + kafka.bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (TopicFollower f : followers) {
+            f.close();
+        }
+    }
+}
