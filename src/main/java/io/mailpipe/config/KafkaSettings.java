@@ -74,18 +74,27 @@ public record KafkaSettings(
      * @param outcomes one event per attempt result (default {@code mail.outcomes})
      * @param dlq      records that could not be processed, original bytes kept (default {@code mail.dlq})
      * @param retry    deferred requests waiting for their next attempt (default {@code mail.retry})
+     * @param replays  what {@code mailpipe replay} re-published, compacted, so nothing is replayed twice
+     *                 (default {@code mail.replays})
      */
-    public record Topics(String requests, String outcomes, String dlq, String retry) {
+    public record Topics(String requests, String outcomes, String dlq, String retry, String replays) {
         public Topics {
             requests = requests == null ? "mail.requests" : requests;
             outcomes = outcomes == null ? "mail.outcomes" : outcomes;
             dlq = dlq == null ? "mail.dlq" : dlq;
             retry = retry == null ? "mail.retry" : retry;
+            replays = replays == null ? "mail.replays" : replays;
+        }
+
+        /** The four topics of the worker; {@code replays} gets its default. */
+        public Topics(String requests, String outcomes, String dlq, String retry) {
+            this(requests, outcomes, dlq, retry, null);
         }
 
         /** All topics with the same prefix before the default names, e.g. {@code test1.mail.requests}. */
         public static Topics withPrefix(String prefix) {
-            return new Topics(prefix + "mail.requests", prefix + "mail.outcomes", prefix + "mail.dlq", prefix + "mail.retry");
+            return new Topics(prefix + "mail.requests", prefix + "mail.outcomes", prefix + "mail.dlq", prefix + "mail.retry",
+                    prefix + "mail.replays");
         }
     }
 }

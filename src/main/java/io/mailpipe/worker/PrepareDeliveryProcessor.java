@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
+import io.mailpipe.logging.LogContext;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
 
@@ -29,8 +30,10 @@ public final class PrepareDeliveryProcessor implements Processor {
                 if (delivery.claim() != null) {
                     delivery.claim().close();
                 }
+                LogContext.clear();
             }
         });
         service.prepare(delivery);
+        LogContext.set(delivery.requestId(), delivery.account() == null ? null : delivery.account().name());
     }
 }

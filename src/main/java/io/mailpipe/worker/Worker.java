@@ -22,6 +22,11 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
+import io.mailpipe.metrics.Health;
+import io.mailpipe.metrics.HealthProbes;
+import io.mailpipe.metrics.MailpipeMetrics;
+import io.mailpipe.metrics.ManagementServer;
+import io.mailpipe.metrics.QuotaGauges;
 import io.mailpipe.pipeline.DeliveryService;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
@@ -46,13 +51,16 @@ public final class Worker implements AutoCloseable {
     private final OutcomeTail ledger;
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
+    private final Operations ops;
 
-    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout) {
+    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout,
+                   Operations ops) {
         this.main = main;
         this.publisher = publisher;
         this.ledger = ledger;
         this.shutdown = shutdown;
         this.shutdownTimeout = shutdownTimeout;
+        this.ops = ops;
     }
 
     /** Starts a worker; the configuration must name a Kafka broker. */
@@ -68,13 +76,17 @@ public final class Worker implements AutoCloseable {
         RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30),
                 TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
         OutcomeTail ledger = null;
+        Operations ops = null;
         try {
+            ops = Operations.start(config);
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
             ShutdownSignal shutdown = new ShutdownSignal();
+            LocalQuotaSelector quota = new LocalQuotaSelector(config.accounts(), clock);
+            QuotaGauges.register(ops.metrics, config.accounts(), quota::used);
             DeliveryService service = new DeliveryService(config.kafka().topics(),
                     new RequestReader(config.worker().maxRequestBytes()), new MessageComposer(clock),
                     Session.getInstance(new Properties()), config.accounts(),
-                    new LocalQuotaSelector(config.accounts(), clock), new RetryPolicy(config.retry()), ledger.ledger(), clock);
+                    quota, new RetryPolicy(config.retry()), ledger.ledger(), clock);
 
             Main main = new Main();
             Map<String, String> endpoints = new HashMap<>();
@@ -85,9 +97,9 @@ public final class Worker implements AutoCloseable {
                         + account.host() + ":" + account.port() + "?javaMailSender=#" + bean);
             }
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service));
-            main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown));
+            main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown, ops.metrics));
             main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));
-            main.bind("errorPolicy", new ErrorPolicy(service, publisher, shutdown));
+            main.bind("errorPolicy", new ErrorPolicy(service, publisher, shutdown, ops.metrics));
             main.setInitialProperties(properties(config));
             main.configure().withRoutesIncludePattern(config.worker().routes());
             main.configure().withName("mailpipe");
@@ -95,17 +107,91 @@ public final class Worker implements AutoCloseable {
             main.configure().withShutdownTimeout((int) Math.max(1, config.worker().shutdownTimeout().toSeconds()));
             main.init();
             CamelContext context = main.getCamelContext();
-            main.bind("sendMail", new SendMailProcessor(service, endpoints, context));
+            main.bind("sendMail", new SendMailProcessor(service, endpoints, context, ops.metrics));
             main.start();
+            ops.started(context);
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, shutdown, config.worker().shutdownTimeout());
+            return new Worker(main, publisher, ledger, shutdown, config.worker().shutdownTimeout(), ops);
         } catch (Exception e) {
             if (ledger != null) {
                 ledger.close();
             }
             publisher.close();
+            if (ops != null) {
+                ops.close();
+            }
             throw e instanceof RuntimeException re ? re : new IllegalStateException("Could not start the worker: " + e.getMessage(), e);
+        }
+    }
+
+    /** The worker's metrics: other parts register their gauges here (see {@link MailpipeMetrics}). */
+    public MailpipeMetrics metrics() {
+        return ops.metrics;
+    }
+
+    /** The port of the management server (metrics, health), or -1 when it is disabled. */
+    public int managementPort() {
+        return ops.server == null ? -1 : ops.server.port();
+    }
+
+    /**
+     * Metrics, health and the management server, started before anything else so that liveness answers while the
+     * ledger reads {@code mail.outcomes}; readiness turns true once the routes consume.
+     */
+    private static final class Operations implements AutoCloseable {
+        final MailpipeMetrics metrics;
+        final Health health;
+        final HealthProbes probes;
+        final ManagementServer server;
+
+        private Operations(MailpipeMetrics metrics, Health health, HealthProbes probes, ManagementServer server) {
+            this.metrics = metrics;
+            this.health = health;
+            this.probes = probes;
+            this.server = server;
+        }
+
+        static Operations start(MailpipeConfig config) {
+            MailpipeMetrics metrics = MailpipeMetrics.create();
+            Health health = new Health(metrics, config.accounts().stream().map(Account::name).toList());
+            var topics = config.kafka().topics();
+            HealthProbes probes = new HealthProbes(health, metrics, config.kafka().bootstrapServers(), config.accounts(),
+                    java.util.List.of(new HealthProbes.ConsumedTopic(config.kafka().groupId(), topics.requests()),
+                            new HealthProbes.ConsumedTopic(config.kafka().groupId() + ".retry", topics.retry())),
+                    config.management());
+            ManagementServer server = null;
+            try {
+                if (config.management().enabled()) {
+                    server = ManagementServer.start(config.management(), metrics, health);
+                }
+            } catch (RuntimeException e) {
+                probes.close();
+                throw e;
+            }
+            probes.start();
+            return new Operations(metrics, health, probes, server);
+        }
+
+        private volatile boolean stopping;
+
+        void started(CamelContext context) {
+            // live while Camel runs, and during a drain (a kill in the middle of it would cut in-flight sends)
+            health.livenessCheck(() -> stopping || context.isStarted() || context.isStarting());
+            health.started(true);
+        }
+
+        void stopping() {
+            stopping = true;
+            health.started(false);
+        }
+
+        @Override
+        public void close() {
+            probes.close();
+            if (server != null) {
+                server.close();
+            }
         }
     }
 
@@ -133,6 +219,7 @@ public final class Worker implements AutoCloseable {
     public void close() {
         LOG.info("mailpipe worker stopping (waiting up to {} s for in-flight sends)", shutdownTimeout.toSeconds());
         shutdown.fire();
+        ops.stopping();
         try {
             main.stop();
         } catch (Exception e) {
@@ -140,6 +227,7 @@ public final class Worker implements AutoCloseable {
         } finally {
             ledger.close();
             publisher.close();
+            ops.close();
         }
         LOG.info("mailpipe worker stopped");
     }
