@@ -146,9 +146,9 @@ public final class MailpipeMetrics {
     public void registerQuota(String account, String window, DoubleSupplier used, DoubleSupplier remaining) {
         Tags tags = Tags.of("account", account, "window", window);
         Gauge.builder(QUOTA_USED, used, DoubleSupplier::getAsDouble).description("Sends counted against the account's limit in the window")
-                .tags(tags).register(registry);
+                .tags(tags).strongReference(true).register(registry);
         Gauge.builder(QUOTA_REMAINING, remaining, DoubleSupplier::getAsDouble).description("Sends left in the account's window")
-                .tags(tags).register(registry);
+                .tags(tags).strongReference(true).register(registry);
     }
 
     /**
@@ -160,6 +160,7 @@ public final class MailpipeMetrics {
             Gauge.builder(ACCOUNT_HEALTH, current, c -> c.get() == state ? 1 : 0)
                     .description("1 for the account's current health state, 0 for the others")
                     .tags("account", account, "state", state.name())
+                    .strongReference(true)
                     .register(registry);
         }
     }
