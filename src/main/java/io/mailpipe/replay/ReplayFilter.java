@@ -33,9 +33,13 @@ public record ReplayFilter(Instant since, Instant until, Set<String> reasons, Se
     public boolean matches(FailedRequest r) {
         return (since == null || (r.failedAt() != null && !r.failedAt().isBefore(since)))
                 && (until == null || (r.failedAt() != null && r.failedAt().isBefore(until)))
-                && (reasons.isEmpty() || reasons.contains(r.reasonCode()))
-                && (accounts.isEmpty() || accounts.contains(r.account()))
-                && (campaigns.isEmpty() || campaigns.contains(r.campaign()))
-                && (ids.isEmpty() || ids.contains(r.requestId()));
+                && in(reasons, r.reasonCode())
+                && in(accounts, r.account())
+                && in(campaigns, r.campaign())
+                && in(ids, r.requestId());
+    }
+
+    private static boolean in(Set<String> wanted, String value) {
+        return wanted.isEmpty() || (value != null && wanted.contains(value));
     }
 }
