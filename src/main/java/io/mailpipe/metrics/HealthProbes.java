@@ -43,6 +43,7 @@ public final class HealthProbes implements AutoCloseable {
     private final MailpipeMetrics metrics;
     private final List<Account> accounts;
     private final List<ConsumedTopic> consumed;
+    private final String deadLetterTopic;
     private final Duration timeout;
     private final Duration interval;
     private final Admin admin;
@@ -51,7 +52,8 @@ public final class HealthProbes implements AutoCloseable {
     private Boolean lastKafkaState;
 
     public HealthProbes(Health health, MailpipeMetrics metrics, String bootstrapServers, List<Account> accounts,
-                        List<ConsumedTopic> consumed, ManagementSettings settings) {
+                        List<ConsumedTopic> consumed, String deadLetterTopic, ManagementSettings settings) {
+        this.deadLetterTopic = deadLetterTopic;
         this.health = health;
         this.metrics = metrics;
         this.accounts = List.copyOf(accounts);
@@ -99,6 +101,7 @@ public final class HealthProbes implements AutoCloseable {
             }
             if (kafka) {
                 readLag();
+                readDeadLetterCount();
             }
         } catch (RuntimeException e) {
             LOG.warn("Health probe failed: {}", e.toString());
@@ -152,6 +155,32 @@ public final class HealthProbes implements AutoCloseable {
             } catch (Exception e) {
                 LOG.debug("Could not read the lag of group {} on {}: {}", c.group(), c.topic(), e.toString());
             }
+        }
+    }
+
+    private void readDeadLetterCount() {
+        try {
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(deadLetterTopic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(deadLetterTopic).partitions().forEach(p -> {
+                        TopicPartition tp = new TopicPartition(deadLetterTopic, p.partition());
+                        earliest.put(tp, OffsetSpec.earliest());
+                        latest.put(tp, OffsetSpec.latest());
+                    });
+            long start = 0;
+            for (var info : admin.listOffsets(earliest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                start += info.offset();
+            }
+            long end = 0;
+            for (var info : admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                end += info.offset();
+            }
+            metrics.deadLetterTopicRecords(deadLetterTopic, end - start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("Could not count the records of {}: {}", deadLetterTopic, e.toString());
         }
     }
 

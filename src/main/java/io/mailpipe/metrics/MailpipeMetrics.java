@@ -61,6 +61,9 @@ public final class MailpipeMetrics {
     /** Records not yet consumed, per group, topic and partition ({@code mailpipe_consumer_lag}). */
     public static final String CONSUMER_LAG = "mailpipe.consumer.lag";
 
+    /** Records on the dead-letter topic, from every worker (end minus start offsets; {@code mailpipe_dead_letter_topic_records}). */
+    public static final String DEAD_LETTER_TOPIC_RECORDS = "mailpipe.dead.letter.topic.records";
+
     /** Label value for "no account was chosen" (e.g. an invalid request). */
     public static final String NO_ACCOUNT = "none";
 
@@ -185,6 +188,12 @@ public final class MailpipeMetrics {
     public void consumerLag(String group, String topic, int partition, long lag) {
         setGauge(CONSUMER_LAG, Tags.of("group", group, "topic", topic, "partition", String.valueOf(partition)), lag,
                 "Records not yet consumed by the group (end offset minus committed offset)");
+    }
+
+    /** Sets how many records the dead-letter topic holds. */
+    public void deadLetterTopicRecords(String topic, long records) {
+        setGauge(DEAD_LETTER_TOPIC_RECORDS, Tags.of("topic", topic), records,
+                "Records on the dead-letter topic, written by any worker (end offsets minus start offsets)");
     }
 
     private void setGauge(String name, Tags tags, long value, String description) {

@@ -159,7 +159,7 @@ public final class Worker implements AutoCloseable {
             HealthProbes probes = new HealthProbes(health, metrics, config.kafka().bootstrapServers(), config.accounts(),
                     java.util.List.of(new HealthProbes.ConsumedTopic(config.kafka().groupId(), topics.requests()),
                             new HealthProbes.ConsumedTopic(config.kafka().groupId() + ".retry", topics.retry())),
-                    config.management());
+                    topics.dlq(), config.management());
             ManagementServer server = null;
             try {
                 if (config.management().enabled()) {

@@ -128,6 +128,7 @@ class MetricsIT {
             }
             assertThat(partitions).isEqualTo(4);
             assertThat(lag).isEqualTo(0.0);
+            assertThat(now.value("mailpipe_dead_letter_topic_records", "topic", pipeline.topics.dlq())).isEqualTo(1.0);
         });
         assertThat(scrape.body()).doesNotContain("x1@example.org", "gone@example.org", "m-a1");
     }
