@@ -57,6 +57,7 @@ public final class ErrorPolicy implements Processor {
     public void process(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Delivery delivery = service.internalError(ExchangeRecords.delivery(exchange), ExchangeRecords.inbound(exchange), error);
+        io.mailpipe.logging.LogContext.set(delivery.requestId(), delivery.account() == null ? null : delivery.account().name());
         LOG.warn("request={} record {} dead-lettered after an unexpected error", delivery.requestId(),
                 delivery.source().coordinates(), error);
         PublishOutcomeProcessor.publish(service, publisher, shutdown, metrics, delivery);

@@ -22,10 +22,7 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
-import io.mailpipe.metrics.Health;
-import io.mailpipe.metrics.HealthProbes;
 import io.mailpipe.metrics.MailpipeMetrics;
-import io.mailpipe.metrics.ManagementServer;
 import io.mailpipe.metrics.QuotaGauges;
 import io.mailpipe.pipeline.DeliveryService;
 import io.mailpipe.request.RequestReader;
@@ -51,10 +48,10 @@ public final class Worker implements AutoCloseable {
     private final OutcomeTail ledger;
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
-    private final Operations ops;
+    private final Observability ops;
 
     private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout,
-                   Operations ops) {
+                   Observability ops) {
         this.main = main;
         this.publisher = publisher;
         this.ledger = ledger;
@@ -76,9 +73,9 @@ public final class Worker implements AutoCloseable {
         RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30),
                 TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
         OutcomeTail ledger = null;
-        Operations ops = null;
+        Observability ops = null;
         try {
-            ops = Operations.start(config);
+            ops = Observability.start(config);
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
             ShutdownSignal shutdown = new ShutdownSignal();
             LocalQuotaSelector quota = new LocalQuotaSelector(config.accounts(), clock);
@@ -133,66 +130,6 @@ public final class Worker implements AutoCloseable {
     /** The port of the management server (metrics, health), or -1 when it is disabled. */
     public int managementPort() {
         return ops.server == null ? -1 : ops.server.port();
-    }
-
-    /**
-     * Metrics, health and the management server, started before anything else so that liveness answers while the
-     * ledger reads {@code mail.outcomes}; readiness turns true once the routes consume.
-     */
-    private static final class Operations implements AutoCloseable {
-        final MailpipeMetrics metrics;
-        final Health health;
-        final HealthProbes probes;
-        final ManagementServer server;
-
-        private Operations(MailpipeMetrics metrics, Health health, HealthProbes probes, ManagementServer server) {
-            this.metrics = metrics;
-            this.health = health;
-            this.probes = probes;
-            this.server = server;
-        }
-
-        static Operations start(MailpipeConfig config) {
-            MailpipeMetrics metrics = MailpipeMetrics.create();
-            Health health = new Health(metrics, config.accounts().stream().map(Account::name).toList());
-            var topics = config.kafka().topics();
-            HealthProbes probes = new HealthProbes(health, metrics, config.kafka().bootstrapServers(), config.accounts(),
-                    java.util.List.of(new HealthProbes.ConsumedTopic(config.kafka().groupId(), topics.requests()),
-                            new HealthProbes.ConsumedTopic(config.kafka().groupId() + ".retry", topics.retry())),
-                    topics.dlq(), config.management());
-            ManagementServer server = null;
-            try {
-                if (config.management().enabled()) {
-                    server = ManagementServer.start(config.management(), metrics, health);
-                }
-            } catch (RuntimeException e) {
-                probes.close();
-                throw e;
-            }
-            probes.start();
-            return new Operations(metrics, health, probes, server);
-        }
-
-        private volatile boolean stopping;
-
-        void started(CamelContext context) {
-            // live while Camel runs, and during a drain (a kill in the middle of it would cut in-flight sends)
-            health.livenessCheck(() -> stopping || context.isStarted() || context.isStarting());
-            health.started(true);
-        }
-
-        void stopping() {
-            stopping = true;
-            health.started(false);
-        }
-
-        @Override
-        public void close() {
-            probes.close();
-            if (server != null) {
-                server.close();
-            }
-        }
     }
 
     static Properties properties(MailpipeConfig config) {
