@@ -25,45 +25,45 @@ import picocli.CommandLine.Option;
  * current configuration, and re-publishes the original records to the requests topic. Each failure is replayed
  * at most once (recorded in the replays topic).
  */
-@Command(name = "replay", description = "Re-publish failed requests (dead letters, or FAILED/EXPIRED outcomes) once their cause is fixed.")
+@Command(name = "replay", mixinStandardHelpOptions = true, description = "Re-publish failed requests (dead letters, or FAILED/EXPIRED outcomes) once their cause is fixed.")
 final class ReplayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, description = "Configuration file: brokers, topics, and the accounts requests are checked against (default: ${DEFAULT-VALUE}).",
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file: brokers, topics, and the accounts requests are checked against (default: ${DEFAULT-VALUE}).",
             defaultValue = "mailpipe.yaml")
     Path config;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka brokers (default: the configuration's, else KAFKA_BOOTSTRAP_SERVERS).")
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka brokers (default: the configuration's, else KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
-    @Option(names = "--from", description = "Where failed requests are found: dlq (REJECTED and EXPIRED) or outcomes (FAILED and EXPIRED). Default: ${DEFAULT-VALUE}.",
+    @Option(names = "--from", paramLabel = "dlq|outcomes", description = "Where failed requests are found: dlq (REJECTED and EXPIRED) or outcomes (FAILED and EXPIRED). Default: ${DEFAULT-VALUE}.",
             defaultValue = "dlq")
     String from;
 
-    @Option(names = "--since", description = "Only failures at or after this ISO-8601 instant.")
+    @Option(names = "--since", paramLabel = "INSTANT", description = "Only failures at or after this ISO-8601 instant.")
     Instant since;
 
-    @Option(names = "--until", description = "Only failures before this ISO-8601 instant.")
+    @Option(names = "--until", paramLabel = "INSTANT", description = "Only failures before this ISO-8601 instant.")
     Instant until;
 
-    @Option(names = "--reason", split = ",", description = "Only these reason codes (e.g. unknown_account,attempts_exhausted).")
+    @Option(names = "--reason", split = ",", paramLabel = "CODE", description = "Only these reason codes (e.g. unknown_account,attempts_exhausted).")
     Set<String> reasons;
 
-    @Option(names = "--account", split = ",", description = "Only requests that named, or were last tried with, these accounts.")
+    @Option(names = "--account", split = ",", paramLabel = "NAME", description = "Only requests that named, or were last tried with, these accounts.")
     Set<String> accounts;
 
-    @Option(names = "--campaign", split = ",", description = "Only these campaigns.")
+    @Option(names = "--campaign", split = ",", paramLabel = "NAME", description = "Only these campaigns.")
     Set<String> campaigns;
 
-    @Option(names = "--id", split = ",", description = "Only these request ids.")
+    @Option(names = "--id", split = ",", paramLabel = "ID", description = "Only these request ids.")
     Set<String> ids;
 
     @Option(names = "--dry-run", description = "Show what would be replayed and why others are skipped; write nothing.")
     boolean dryRun;
 
-    @Option(names = "--rate", description = "Requests re-published per second at most (0: no limit). Default: ${DEFAULT-VALUE}.",
+    @Option(names = "--rate", paramLabel = "PER_SECOND", description = "Requests re-published per second at most (0: no limit). Default: ${DEFAULT-VALUE}.",
             defaultValue = "20")
     double rate;
 
@@ -100,6 +100,15 @@ final class ReplayCommand implements Callable<Integer> {
                     : "--from must be dlq or outcomes"));
             return 2;
         }
+        try {
+            return replay(cfg, source, filter, out, err);
+        } catch (IllegalStateException e) {
+            err.println("mailpipe: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int replay(MailpipeConfig cfg, Replayer.Source source, ReplayFilter filter, PrintWriter out, PrintWriter err) {
         Replayer replayer = new Replayer(cfg, Clock.systemUTC());
         List<Replayer.Decision> plan = replayer.plan(source, filter);
         for (Replayer.Decision d : plan) {

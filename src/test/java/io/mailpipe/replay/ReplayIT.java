@@ -188,6 +188,9 @@ class ReplayIT {
         Run badRange = replay("--config", cfg.toString(), "--since", "2026-02-01T00:00:00Z", "--until", "2026-01-01T00:00:00Z");
         assertThat(badRange.exit()).isEqualTo(2);
         assertThat(badRange.err()).contains("--since must be before --until");
+        Run noTopic = replay("--config", cfg.toString(), "--dry-run");
+        assertThat(noTopic.exit()).isEqualTo(1);
+        assertThat(noTopic.err()).contains("mailpipe: Topic unused.mail.outcomes does not exist");
         Run noConfig = replay("--config", dir.resolve("missing.yaml").toString());
         assertThat(noConfig.exit()).isEqualTo(2);
         assertThat(noConfig.err()).contains("not found");
