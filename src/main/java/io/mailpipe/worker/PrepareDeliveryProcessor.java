@@ -7,6 +7,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import io.mailpipe.logging.LogContext;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
+import io.mailpipe.pipeline.InboundRecord;
 
 /**
  * Route step {@code prepareDelivery}: reads and checks the request, chooses the account, composes the message.
@@ -22,7 +23,11 @@ public final class PrepareDeliveryProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Delivery delivery = service.start(ExchangeRecords.inbound(exchange));
+        InboundRecord inbound = ExchangeRecords.inbound(exchange);
+        // until the request is read, its lines carry the record key (by contract the request id)
+        String key = inbound.keyText();
+        LogContext.set(key != null && key.length() <= 200 ? key : null, null);
+        Delivery delivery = service.start(inbound);
         exchange.setProperty(ExchangeRecords.DELIVERY, delivery);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
