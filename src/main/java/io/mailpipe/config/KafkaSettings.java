@@ -78,9 +78,11 @@ public record KafkaSettings(
      * @param bouncesUnparsed bounce mailbox messages that could not be parsed, raw (default {@code mail.bounces.unparsed})
      * @param suppressions    the suppression list, compacted, key = address (default {@code mail.suppressions})
      * @param quota           the quota ledger: send reservations of all workers, one partition (default {@code mail.quota})
+     * @param replays         what {@code mailpipe replay} re-published, compacted, so nothing is replayed twice
+     *                        (default {@code mail.replays})
      */
     public record Topics(String requests, String outcomes, String dlq, String retry, String bounces, String bouncesUnparsed,
-                         String suppressions, String quota) {
+                         String suppressions, String quota, String replays) {
         public Topics {
             requests = requests == null ? "mail.requests" : requests;
             outcomes = outcomes == null ? "mail.outcomes" : outcomes;
@@ -90,18 +92,19 @@ public record KafkaSettings(
             bouncesUnparsed = bouncesUnparsed == null ? "mail.bounces.unparsed" : bouncesUnparsed;
             suppressions = suppressions == null ? "mail.suppressions" : suppressions;
             quota = quota == null ? "mail.quota" : quota;
+            replays = replays == null ? "mail.replays" : replays;
         }
 
-        /** The send pipeline's four topics; the bounce, suppression and quota topics get their default names. */
+        /** The send pipeline's four topics; the other topics get their default names. */
         public Topics(String requests, String outcomes, String dlq, String retry) {
-            this(requests, outcomes, dlq, retry, null, null, null, null);
+            this(requests, outcomes, dlq, retry, null, null, null, null, null);
         }
 
         /** All topics with the same prefix before the default names, e.g. {@code test1.mail.requests}. */
         public static Topics withPrefix(String prefix) {
             return new Topics(prefix + "mail.requests", prefix + "mail.outcomes", prefix + "mail.dlq", prefix + "mail.retry",
                     prefix + "mail.bounces", prefix + "mail.bounces.unparsed", prefix + "mail.suppressions",
-                    prefix + "mail.quota");
+                    prefix + "mail.quota", prefix + "mail.replays");
         }
     }
 }

@@ -29,7 +29,8 @@ import io.mailpipe.account.Account;
  * are errors, so a typo cannot silently fall back to a default.
  */
 public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, QuotaSettings quota,
-                             List<Account> accounts, List<BounceMailbox> bounces, SuppressionSettings suppression) {
+                             List<Account> accounts, List<BounceMailbox> bounces, SuppressionSettings suppression,
+                             ManagementSettings management) {
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -45,16 +46,18 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         accounts = List.copyOf(accounts);
         bounces = bounces == null ? List.of() : List.copyOf(bounces);
         suppression = suppression == null ? SuppressionSettings.defaults() : suppression;
+        management = management == null ? ManagementSettings.defaults() : management;
     }
 
-    /** Default quota settings, no bounce mailboxes, the suppression list with its defaults. */
+    /** Default quota and management settings, no bounce mailboxes, the suppression list with its defaults. */
     public MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<Account> accounts) {
-        this(kafka, worker, retry, null, accounts, null, null);
+        this(kafka, worker, retry, null, accounts, null, null, null);
     }
 
     /** The file's raw shape. */
     record FileShape(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, QuotaSettings quota,
-                     List<AccountSettings> accounts, List<BounceMailbox.Settings> bounces, SuppressionSettings suppression) {
+                     List<AccountSettings> accounts, List<BounceMailbox.Settings> bounces, SuppressionSettings suppression,
+                     ManagementSettings management) {
     }
 
     public static MailpipeConfig load(Path file) {
@@ -82,7 +85,7 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
             throw new ConfigException(source + ": the configuration is empty");
         }
         if (!tree.isObject()) {
-            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, quota:, accounts:, bounces:, suppression:)");
+            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, quota:, accounts:, bounces:, suppression:, management:)");
         }
         JsonNode resolved = substitute(tree, env, source, "");
         EnvOverrides.apply((ObjectNode) resolved, env);
@@ -105,35 +108,39 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         }
         return new MailpipeConfig(shape.kafka(), shape.worker(), shape.retry(), shape.quota(),
                 AccountResolver.resolve(shape.accounts()),
-                BounceMailbox.resolve(shape.bounces()), shape.suppression());
+                BounceMailbox.resolve(shape.bounces()), shape.suppression(), shape.management());
     }
 
     public MailpipeConfig withKafka(KafkaSettings newKafka) {
-        return new MailpipeConfig(newKafka, worker, retry, quota, accounts, bounces, suppression);
+        return new MailpipeConfig(newKafka, worker, retry, quota, accounts, bounces, suppression, management);
     }
 
     public MailpipeConfig withRetry(RetrySettings newRetry) {
-        return new MailpipeConfig(kafka, worker, newRetry, quota, accounts, bounces, suppression);
+        return new MailpipeConfig(kafka, worker, newRetry, quota, accounts, bounces, suppression, management);
     }
 
     public MailpipeConfig withWorker(WorkerSettings newWorker) {
-        return new MailpipeConfig(kafka, newWorker, retry, quota, accounts, bounces, suppression);
+        return new MailpipeConfig(kafka, newWorker, retry, quota, accounts, bounces, suppression, management);
     }
 
     public MailpipeConfig withAccounts(List<Account> newAccounts) {
-        return new MailpipeConfig(kafka, worker, retry, quota, newAccounts, bounces, suppression);
+        return new MailpipeConfig(kafka, worker, retry, quota, newAccounts, bounces, suppression, management);
     }
 
     public MailpipeConfig withBounces(List<BounceMailbox> newBounces) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, newBounces, suppression);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, newBounces, suppression, management);
     }
 
     public MailpipeConfig withSuppression(SuppressionSettings newSuppression) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, newSuppression);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, newSuppression, management);
     }
 
     public MailpipeConfig withQuota(QuotaSettings newQuota) {
-        return new MailpipeConfig(kafka, worker, retry, newQuota, accounts, bounces, suppression);
+        return new MailpipeConfig(kafka, worker, retry, newQuota, accounts, bounces, suppression, management);
+    }
+
+    public MailpipeConfig withManagement(ManagementSettings newManagement) {
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, newManagement);
     }
 
     /** Resolves {@code ${NAME}} and {@code ${NAME:-default}} in every string value of the tree. */

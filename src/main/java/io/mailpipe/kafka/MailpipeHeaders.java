@@ -42,6 +42,14 @@ public final class MailpipeHeaders {
     /** On {@code mail.dlq}: ISO-8601 instant the record was dead-lettered. */
     public static final String DLQ_AT = "mailpipe.dlq.at";
 
+    /**
+     * On {@code mail.requests} records written by {@code mailpipe replay}, and on the outcome, retry and dead-letter
+     * records that follow from them: the replay key ({@code <request id>@<topic>-<partition>@<offset>} of the record
+     * whose processing ended in the replayed failure). A replayed request is a new attempt under the same id: the
+     * delivery ledger tracks it apart from the id's earlier, failed processing. Kept when a record is re-published.
+     */
+    public static final String REPLAY = "mailpipe.replay";
+
     /** Prefix of every header mailpipe adds; stripped from a record before it is re-published. */
     public static final String PREFIX = "mailpipe.";
 }

@@ -144,7 +144,9 @@ public final class OutcomeTail implements AutoCloseable {
         try {
             OutcomeEvent event = OutcomeJson.read(record.value());
             if (event.status() != null && event.status().isTerminal()) {
-                ledger.markFinished(new String(record.key(), StandardCharsets.UTF_8));
+                var replay = record.headers().lastHeader(io.mailpipe.kafka.MailpipeHeaders.REPLAY);
+                ledger.markFinished(RequestLedger.lineage(new String(record.key(), StandardCharsets.UTF_8),
+                        replay == null || replay.value() == null ? null : new String(replay.value(), StandardCharsets.UTF_8)));
             }
         } catch (Exception e) {
             LOG.warn("Skipping an unreadable outcome at {}-{}@{}", record.topic(), record.partition(), record.offset());

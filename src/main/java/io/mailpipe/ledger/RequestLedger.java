@@ -43,6 +43,14 @@ public final class RequestLedger {
         }
     }
 
+    /**
+     * The ledger key of a request: its id, or for a record re-published by {@code mailpipe replay} the id together
+     * with the replay key, so that a replayed request is processed once although its id already finished.
+     */
+    public static String lineage(String requestId, String replayKey) {
+        return replayKey == null || replayKey.isEmpty() ? requestId : requestId + "\u0000replay:" + replayKey;
+    }
+
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();

@@ -245,14 +245,15 @@ public final class DeliveryService {
 
     /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */
     private boolean claim(Delivery d) {
-        Optional<RequestLedger.Claim> claim = ledger.claim(d.requestId, CLAIM_WAIT);
+        String lineage = RequestLedger.lineage(d.requestId, d.source.replayKey());
+        Optional<RequestLedger.Claim> claim = ledger.claim(lineage, CLAIM_WAIT);
         if (claim.isEmpty()) {
             d.duplicate = true;
             LOG.info("Request {} already has a terminal outcome; record {} skipped", d.requestId, d.source.coordinates());
             return false;
         }
         d.claim = claim.get();
-        Optional<RequestLedger.Pending> pending = ledger.pending(d.requestId);
+        Optional<RequestLedger.Pending> pending = ledger.pending(lineage);
         if (pending.isPresent()) {
             LOG.info("Request {} was sent already; publishing its outcome again instead of sending again", d.requestId);
             d.republish = pending.get();
@@ -416,7 +417,11 @@ public final class DeliveryService {
         d.outcome = event;
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
         byte[] key = d.requestId.getBytes(StandardCharsets.UTF_8);
-        records.add(new ProducerRecord<>(topics.outcomes(), null, key, OutcomeJson.write(event)));
+        ProducerRecord<byte[], byte[]> outcome = new ProducerRecord<>(topics.outcomes(), null, key, OutcomeJson.write(event));
+        if (d.source.replayKey() != null) {
+            put(outcome.headers(), MailpipeHeaders.REPLAY, d.source.replayKey());
+        }
+        records.add(outcome);
         if (status == Status.REJECTED || status == Status.EXPIRED) {
             records.add(deadLetter(d, code, reason, status, now, r.errorClass()));
         } else if (status == Status.DEFERRED) {

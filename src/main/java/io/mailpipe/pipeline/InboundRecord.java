@@ -77,11 +77,16 @@ public record InboundRecord(String topic, int partition, long offset, byte[] key
         }
     }
 
-    /** The record's headers without the ones mailpipe added on earlier hops. */
+    /** The replay key of a record re-published by {@code mailpipe replay}, or null. */
+    public String replayKey() {
+        return header(MailpipeHeaders.REPLAY);
+    }
+
+    /** The record's headers without the ones mailpipe added on earlier hops (the replay key is kept). */
     public Headers originalHeaders() {
         RecordHeaders copy = new RecordHeaders();
         for (Header h : headers) {
-            if (!h.key().startsWith(MailpipeHeaders.PREFIX)) {
+            if (!h.key().startsWith(MailpipeHeaders.PREFIX) || h.key().equals(MailpipeHeaders.REPLAY)) {
                 copy.add(h.key(), h.value());
             }
         }

@@ -254,6 +254,18 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         }
     }
 
+    /** Sends counted against the account in the hour and the day windows, cluster-wide: {@code {hour, day}}. */
+    public int[] used(Account account) {
+        Instant now = clock.instant();
+        QuotaBook.Usage u = ledger.read(book -> book.usage(account.name(), now, settings.leaseTtl()));
+        return new int[] {u.hour(), u.day()};
+    }
+
+    /** This worker's view of the accounts' health. */
+    public AccountHealth health() {
+        return health;
+    }
+
     /** Sends this worker has taken and not yet handed back, per account (for metrics and the quota command). */
     public Map<String, Integer> held() {
         Map<String, Integer> m = new java.util.TreeMap<>();

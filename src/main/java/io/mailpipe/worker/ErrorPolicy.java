@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailpipe.kafka.RecordPublisher;
+import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
@@ -25,11 +26,13 @@ public final class ErrorPolicy implements Processor {
     private final DeliveryService service;
     private final RecordPublisher publisher;
     private final ShutdownSignal shutdown;
+    private final MailpipeMetrics metrics;
 
-    public ErrorPolicy(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown) {
+    public ErrorPolicy(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown, MailpipeMetrics metrics) {
         this.service = service;
         this.publisher = publisher;
         this.shutdown = shutdown;
+        this.metrics = metrics;
     }
 
     /** True when the exchange's error is the request's problem and it should be dead-lettered. */
@@ -56,8 +59,9 @@ public final class ErrorPolicy implements Processor {
     public void process(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Delivery delivery = service.internalError(ExchangeRecords.delivery(exchange), ExchangeRecords.inbound(exchange), error);
+        io.mailpipe.logging.LogContext.set(delivery.requestId(), delivery.account() == null ? null : delivery.account().name());
         LOG.warn("request={} record {} dead-lettered after an unexpected error", delivery.requestId(),
                 delivery.source().coordinates(), error);
-        PublishOutcomeProcessor.publish(service, publisher, shutdown, delivery);
+        PublishOutcomeProcessor.publish(service, publisher, shutdown, metrics, delivery);
     }
 }

@@ -5,8 +5,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
+import io.mailpipe.logging.LogContext;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
+import io.mailpipe.pipeline.InboundRecord;
 
 /**
  * Route step {@code prepareDelivery}: reads and checks the request, chooses the account, composes the message.
@@ -24,7 +26,11 @@ public final class PrepareDeliveryProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Delivery delivery = service.start(ExchangeRecords.inbound(exchange));
+        InboundRecord inbound = ExchangeRecords.inbound(exchange);
+        // until the request is read, its lines carry the record key (by contract the request id)
+        String key = inbound.keyText();
+        LogContext.set(key != null && key.length() <= 200 ? key : null, null);
+        Delivery delivery = service.start(inbound);
         exchange.setProperty(ExchangeRecords.DELIVERY, delivery);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -32,9 +38,11 @@ public final class PrepareDeliveryProcessor implements Processor {
                 if (delivery.claim() != null) {
                     delivery.claim().close();
                 }
+                LogContext.clear();
             }
         });
         service.prepare(delivery);
+        LogContext.set(delivery.requestId(), delivery.account() == null ? null : delivery.account().name());
         if (delivery.pauseUntil() != null) {
             gate.pause(exchange.getFromRouteId(), delivery.pauseUntil(), delivery.pauseCandidates(), delivery.pauseReason());
             // unhandled on purpose: camel-kafka does not commit this record and reads it again after the pause

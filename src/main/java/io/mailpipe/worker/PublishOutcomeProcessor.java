@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailpipe.kafka.RecordPublisher;
+import io.mailpipe.logging.LogContext;
+import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
@@ -27,21 +29,26 @@ public final class PublishOutcomeProcessor implements Processor {
     private final DeliveryService service;
     private final RecordPublisher publisher;
     private final ShutdownSignal shutdown;
+    private final MailpipeMetrics metrics;
 
-    public PublishOutcomeProcessor(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown) {
+    public PublishOutcomeProcessor(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown,
+                                   MailpipeMetrics metrics) {
         this.service = service;
         this.publisher = publisher;
         this.shutdown = shutdown;
+        this.metrics = metrics;
     }
 
     @Override
     public void process(Exchange exchange) {
-        publish(service, publisher, shutdown, ExchangeRecords.delivery(exchange));
+        publish(service, publisher, shutdown, metrics, ExchangeRecords.delivery(exchange));
     }
 
     /** Concludes, publishes and releases the delivery's claim (also used by the error policy). */
-    static void publish(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown, Delivery delivery) {
+    static void publish(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown, MailpipeMetrics metrics,
+                        Delivery delivery) {
         RequestLedger.Claim claim = delivery.claim();
+        LogContext.set(delivery.requestId(), delivery.account() == null ? null : delivery.account().name());
         try {
             List<ProducerRecord<byte[], byte[]>> records = service.conclude(delivery);
             if (records.isEmpty()) {
@@ -62,6 +69,7 @@ public final class PublishOutcomeProcessor implements Processor {
             if (claim != null) {
                 claim.published(delivery.isTerminal());
             }
+            metrics.outcomePublished(delivery.outcome());
             LOG.info("request={} account={} outcome: {}", delivery.requestId(),
                     delivery.account() == null ? "-" : delivery.account().name(), service.describe(delivery));
         } finally {

@@ -8,6 +8,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 
+import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
 
@@ -19,12 +20,15 @@ public final class SendMailProcessor implements Processor {
     private final DeliveryService service;
     private final Map<String, String> endpointByAccount;
     private final CamelContext context;
+    private final MailpipeMetrics metrics;
     private ProducerTemplate template;
 
-    public SendMailProcessor(DeliveryService service, Map<String, String> endpointByAccount, CamelContext context) {
+    public SendMailProcessor(DeliveryService service, Map<String, String> endpointByAccount, CamelContext context,
+                             MailpipeMetrics metrics) {
         this.service = service;
         this.endpointByAccount = Map.copyOf(endpointByAccount);
         this.context = context;
+        this.metrics = metrics;
     }
 
     @Override
@@ -37,7 +41,10 @@ public final class SendMailProcessor implements Processor {
         while (delivery.readyToSend()) {
             Exchange mail = new DefaultExchange(context);
             mail.getMessage().setBody(delivery.composed().message());
+            long started = System.nanoTime();
             template().send(endpointByAccount.get(delivery.account().name()), mail);
+            metrics.sendTimed(delivery.account().name(), mail.getException() == null,
+                    java.time.Duration.ofNanos(System.nanoTime() - started));
             if (mail.getException() != null) {
                 service.failed(delivery, mail.getException());
             } else {

@@ -23,6 +23,8 @@ import io.mailpipe.inbox.BouncePipeline;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
+import io.mailpipe.metrics.MailpipeMetrics;
+import io.mailpipe.metrics.QuotaGauges;
 import io.mailpipe.pipeline.DeliveryService;
 import io.mailpipe.quota.KafkaQuotaLedger;
 import io.mailpipe.quota.QuotaBook;
@@ -52,6 +54,7 @@ public final class Worker implements AutoCloseable {
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
     private final BouncePipeline bounces;
+    private final Observability ops;
 
     /** The quota ledger, router and gate of a worker, closed in reverse order. */
     private record Quota(KafkaQuotaLedger ledger, QuotaRouter router, ConsumptionGate gate) implements AutoCloseable {
@@ -70,8 +73,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, Quota quota, ShutdownSignal shutdown,
-                   Duration shutdownTimeout, BouncePipeline bounces) {
+                   Duration shutdownTimeout, BouncePipeline bounces, Observability ops) {
         this.bounces = bounces;
+        this.ops = ops;
         this.main = main;
         this.publisher = publisher;
         this.ledger = ledger;
@@ -101,11 +105,14 @@ public final class Worker implements AutoCloseable {
         OutcomeTail ledger = null;
         Quota quota = null;
         BouncePipeline bounces = null;
+        Observability ops = null;
         try {
+            ops = Observability.start(config);
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
             quota = startQuota(config, clock);
             bounces = BouncePipeline.start(config); // issue 4: suppression list and bounce mailboxes
             ShutdownSignal shutdown = new ShutdownSignal();
+            QuotaGauges.register(ops.metrics, config.accounts(), quota.router());
             DeliveryService service = new DeliveryService(config.kafka().topics(),
                     new RequestReader(config.worker().maxRequestBytes()), new MessageComposer(clock),
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
@@ -123,9 +130,9 @@ public final class Worker implements AutoCloseable {
             // a paused consumer must not skip what it fetched from a partition with nothing committed yet
             main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory());
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));
-            main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown));
+            main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown, ops.metrics));
             main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));
-            main.bind("errorPolicy", new ErrorPolicy(service, publisher, shutdown));
+            main.bind("errorPolicy", new ErrorPolicy(service, publisher, shutdown, ops.metrics));
             main.setInitialProperties(properties(config));
             main.configure().withRoutesIncludePattern(config.worker().routes());
             main.configure().withName("mailpipe");
@@ -133,7 +140,7 @@ public final class Worker implements AutoCloseable {
             main.configure().withShutdownTimeout((int) Math.max(1, config.worker().shutdownTimeout().toSeconds()));
             main.init();
             CamelContext context = main.getCamelContext();
-            main.bind("sendMail", new SendMailProcessor(service, endpoints, context));
+            main.bind("sendMail", new SendMailProcessor(service, endpoints, context, ops.metrics));
             quota.gate().bind(context);
             main.start();
             try {
@@ -142,9 +149,10 @@ public final class Worker implements AutoCloseable {
                 main.stop();
                 throw e;
             }
+            ops.started(context);
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces);
+            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces, ops);
         } catch (Exception e) {
             if (bounces != null) {
                 bounces.close();
@@ -156,6 +164,9 @@ public final class Worker implements AutoCloseable {
                 ledger.close();
             }
             publisher.close();
+            if (ops != null) {
+                ops.close();
+            }
             throw e instanceof RuntimeException re ? re : new IllegalStateException("Could not start the worker: " + e.getMessage(), e);
         }
     }
@@ -189,6 +200,16 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** The worker's metrics: other parts register their gauges here (see {@link MailpipeMetrics}). */
+    public MailpipeMetrics metrics() {
+        return ops.metrics;
+    }
+
+    /** The port of the management server (metrics, health), or -1 when it is disabled. */
+    public int managementPort() {
+        return ops.server == null ? -1 : ops.server.port();
+    }
+
     static Properties properties(MailpipeConfig config) {
         Properties p = new Properties();
         var kafka = config.kafka();
@@ -214,6 +235,7 @@ public final class Worker implements AutoCloseable {
     public void close() {
         LOG.info("mailpipe worker stopping (waiting up to {} s for in-flight sends)", shutdownTimeout.toSeconds());
         shutdown.fire();
+        ops.stopping();
         try {
             main.stop();
         } catch (Exception e) {
@@ -223,6 +245,7 @@ public final class Worker implements AutoCloseable {
             quota.close();
             ledger.close();
             publisher.close();
+            ops.close();
         }
         LOG.info("mailpipe worker stopped");
     }

@@ -36,6 +36,24 @@ class ExampleConfigTest {
         });
         assertThat(config.suppression().enabled()).isTrue();
         assertThat(config.kafka().topics().suppressions()).isEqualTo("mail.suppressions");
+        assertThat(config.management().port()).isEqualTo(ManagementSettings.DEFAULT_PORT);
+        assertThat(config.management().probeInterval()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(config.kafka().topics().replays()).isEqualTo("mail.replays");
+    }
+
+    @Test
+    void managementDefaultsAndOverrides() {
+        String yaml = "accounts: [{name: a, host: h, port: 25, security: none, from: a@h.example}]\n";
+        MailpipeConfig defaults = MailpipeConfig.parse(yaml, k -> null, "t.yaml");
+        assertThat(defaults.management()).isEqualTo(ManagementSettings.defaults());
+        assertThat(defaults.management().port()).isEqualTo(8081);
+        MailpipeConfig overridden = MailpipeConfig.parse(yaml + "management: {port: 9000, probeInterval: PT2S}\n",
+                Map.of("MAILPIPE_MANAGEMENT_HOST", "127.0.0.1")::get, "t.yaml");
+        assertThat(overridden.management().port()).isEqualTo(9000);
+        assertThat(overridden.management().host()).isEqualTo("127.0.0.1");
+        assertThat(overridden.management().probeInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MailpipeConfig.parse(yaml + "management: {port: 70000}\n", k -> null, "t.yaml"))
+                .hasMessageContaining("management.port");
     }
 
     @Test

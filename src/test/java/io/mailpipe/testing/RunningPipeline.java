@@ -42,6 +42,11 @@ public final class RunningPipeline implements AutoCloseable {
         return new RunningPipeline(topics, Worker.start(adjust.apply(TestWorkers.config(topics, accounts))));
     }
 
+    /** A worker on topics an earlier pipeline used (same group): a restart, for example with other accounts. */
+    public static RunningPipeline restart(KafkaSettings.Topics topics, List<Account> accounts, UnaryOperator<MailpipeConfig> adjust) {
+        return new RunningPipeline(topics, Worker.start(adjust.apply(TestWorkers.config(topics, accounts))));
+    }
+
     /** Publishes a JSON request with the given key. */
     public void send(String key, String json) {
         kafka.send(topics.requests(), key, json);

@@ -8,6 +8,7 @@ import io.mailpipe.account.Account;
 import io.mailpipe.account.Limits;
 import io.mailpipe.account.Security;
 import io.mailpipe.config.KafkaSettings;
+import io.mailpipe.config.ManagementSettings;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.RetrySettings;
 import io.mailpipe.config.WorkerSettings;
@@ -38,7 +39,8 @@ public final class TestWorkers {
                 .withTopics(topics)
                 .withGroupId("g-" + topics.requests());
         RetrySettings retry = new RetrySettings(4, Duration.ofMillis(500), 2.0, Duration.ofSeconds(3), Duration.ofMinutes(10));
-        MailpipeConfig config = new MailpipeConfig(kafka, WorkerSettings.defaults(), retry, accounts);
+        MailpipeConfig config = new MailpipeConfig(kafka, WorkerSettings.defaults(), retry, accounts)
+                .withManagement(new ManagementSettings(true, "127.0.0.1", 0, null, null));
         TopicAdmin.ensureTopics(kafka, config.worker().maxRequestBytes());
         return config;
     }

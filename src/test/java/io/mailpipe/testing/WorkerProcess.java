@@ -23,6 +23,8 @@ public final class WorkerProcess {
         cmd.add(config.toString());
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
+        // several workers run at once: each takes a free management port unless the test chose one
+        builder.environment().putIfAbsent("MAILPIPE_MANAGEMENT_PORT", "0");
         return builder.start();
     }
 }

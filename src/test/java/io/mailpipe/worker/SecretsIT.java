@@ -23,7 +23,7 @@ import io.mailpipe.testing.WorkerProcess;
 /**
  * Account passwords come from the environment and never show up: a real worker process logs in with the right
  * password (SENT) and with a wrong one (535: DEFERRED authentication_failed); neither password appears in its
- * log or in any outcome.
+ * log or in any outcome. The log is JSON, one object per line, with the request id and account as fields.
  */
 class SecretsIT {
 
@@ -46,7 +46,8 @@ class SecretsIT {
                     """.formatted(smtp.port(), smtp.port()));
             Path log = dir.resolve("worker.log");
             try (KafkaIO.Collector outcomes = new KafkaIO.Collector(topics.outcomes())) {
-                Process worker = WorkerProcess.start(config, log, Map.of("GOOD_PW", GOOD, "BAD_PW", BAD));
+                Process worker = WorkerProcess.start(config, log, Map.of("GOOD_PW", GOOD, "BAD_PW", BAD,
+                        "MAILPIPE_LOG_FORMAT", "json"));
                 try {
                     kafka.send(topics.requests(), "via-good", "{\"id\":\"via-good\",\"account\":\"good\",\"to\":[\"r@example.org\"],\"subject\":\"s\",\"text\":\"t\"}");
                     kafka.send(topics.requests(), "via-bad", "{\"id\":\"via-bad\",\"account\":\"bad\",\"to\":[\"r@example.org\"],\"subject\":\"s\",\"text\":\"t\"}");
@@ -70,6 +71,17 @@ class SecretsIT {
             String logText = Files.readString(log);
             assertThat(logText).contains("via-bad").contains("authentication_failed");
             assertThat(logText).doesNotContain(GOOD).doesNotContain(BAD);
+            // structured logs: one JSON object per line; the lines about a request carry its id and account
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+            for (String line : logText.lines().filter(l -> !l.isBlank()).toList()) {
+                lines.add(json.readTree(line));
+            }
+            assertThat(lines).anySatisfy(l -> {
+                assertThat(l.path("message").asText()).contains("outcome: DEFERRED authentication_failed");
+                assertThat(l.path("requestId").asText()).isEqualTo("via-bad");
+                assertThat(l.path("account").asText()).isEqualTo("bad");
+            });
         }
     }
 }

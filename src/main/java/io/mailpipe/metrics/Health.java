@@ -1,0 +1,78 @@
+package io.mailpipe.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What {@code /observe/health} reports. Live: the process answers and the worker has not failed. Ready: the worker
+ * has started (its delivery ledger has read {@code mail.outcomes} and its routes consume), Kafka answered the last
+ * probe, and at least one account's SMTP server accepted a connection at the last probe. {@link HealthProbes} keeps
+ * the probe results current; this class only holds and combines them.
+ */
+public final class Health {
+
+    /** Results of one look; {@code accounts} in configuration order. */
+    public record Report(boolean live, boolean ready, boolean started, boolean kafka, Map<String, Boolean> accounts) {
+    }
+
+    private final MailpipeMetrics metrics;
+    private final Map<String, Boolean> accounts = new LinkedHashMap<>();
+    private volatile boolean started;
+    private volatile boolean kafka;
+    private volatile BooleanSupplier alive = () -> true;
+
+    public Health(MailpipeMetrics metrics, Iterable<String> accountNames) {
+        this.metrics = metrics;
+        for (String name : accountNames) {
+            accounts.put(name, false);
+            metrics.accountReachable(name, false);
+        }
+        metrics.kafkaReachable(false);
+        metrics.ready(false);
+    }
+
+    /** The worker consumes now (or, with false, no longer does). */
+    public void started(boolean value) {
+        started = value;
+        publishReady();
+    }
+
+    /** Liveness beyond "the process answers": false once the worker has failed for good. */
+    public void livenessCheck(BooleanSupplier check) {
+        alive = check;
+    }
+
+    public void kafkaReachable(boolean value) {
+        kafka = value;
+        metrics.kafkaReachable(value);
+        publishReady();
+    }
+
+    public void accountReachable(String account, boolean value) {
+        synchronized (accounts) {
+            accounts.put(account, value);
+        }
+        metrics.accountReachable(account, value);
+        publishReady();
+    }
+
+    public Report report() {
+        Map<String, Boolean> copy;
+        synchronized (accounts) {
+            copy = new LinkedHashMap<>(accounts);
+        }
+        boolean anyAccount = copy.containsValue(Boolean.TRUE);
+        boolean live;
+        try {
+            live = alive.getAsBoolean();
+        } catch (RuntimeException e) {
+            live = false;
+        }
+        return new Report(live, live && started && kafka && anyAccount, started, kafka, copy);
+    }
+
+    private void publishReady() {
+        metrics.ready(report().ready());
+    }
+}

@@ -1,0 +1,72 @@
+package io.mailpipe.worker;
+
+import java.util.List;
+
+import org.apache.camel.CamelContext;
+
+import io.mailpipe.account.Account;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.metrics.Health;
+import io.mailpipe.metrics.HealthProbes;
+import io.mailpipe.metrics.MailpipeMetrics;
+import io.mailpipe.metrics.ManagementServer;
+
+/**
+ * Metrics, health and the management server, started before anything else so that liveness answers while the
+ * ledger reads {@code mail.outcomes}; readiness turns true once the routes consume.
+ */
+final class Observability implements AutoCloseable {
+    final MailpipeMetrics metrics;
+    final Health health;
+    final HealthProbes probes;
+    final ManagementServer server;
+
+    private Observability(MailpipeMetrics metrics, Health health, HealthProbes probes, ManagementServer server) {
+        this.metrics = metrics;
+        this.health = health;
+        this.probes = probes;
+        this.server = server;
+    }
+
+    static Observability start(MailpipeConfig config) {
+        MailpipeMetrics metrics = MailpipeMetrics.create();
+        Health health = new Health(metrics, config.accounts().stream().map(Account::name).toList());
+        var topics = config.kafka().topics();
+        HealthProbes probes = new HealthProbes(health, metrics, config.kafka().bootstrapServers(), config.accounts(),
+                List.of(new HealthProbes.ConsumedTopic(config.kafka().groupId(), topics.requests()),
+                        new HealthProbes.ConsumedTopic(config.kafka().groupId() + ".retry", topics.retry())),
+                topics.dlq(), config.management());
+        ManagementServer server = null;
+        try {
+            if (config.management().enabled()) {
+                server = ManagementServer.start(config.management(), metrics, health);
+            }
+        } catch (RuntimeException e) {
+            probes.close();
+            throw e;
+        }
+        probes.start();
+        return new Observability(metrics, health, probes, server);
+    }
+
+    private volatile boolean stopping;
+
+    void started(CamelContext context) {
+        // live while Camel runs, and during a drain (a kill in the middle of it would cut in-flight sends)
+        health.livenessCheck(() -> stopping || context.isStarted() || context.isStarting());
+        health.started(true);
+    }
+
+    void stopping() {
+        stopping = true;
+        health.started(false);
+    }
+
+    @Override
+    public void close() {
+        probes.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+}
