@@ -1,6 +1,7 @@
 package io.mailpipe.account;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One SMTP mailbox account mailpipe sends through, fully resolved (preset applied, secrets read).
@@ -17,6 +18,9 @@ import java.time.Duration;
  * @param maxRecipients       most recipients (to+cc+bcc) per message, or null for no limit
  * @param maxMessageBytes     largest message accepted, in bytes, or null for no limit
  * @param timeout             connect and read timeout
+ * @param blockedExtensions   attachment extensions this account refuses (also inside zip files), lower case without
+ *                            dot; null means the default list ({@code compose.AttachmentPolicy.GMAIL_BLOCKED}), empty none
+ * @param dkim                how to DKIM-sign this account's mail, or null to send unsigned
  */
 public record Account(
         String name,
@@ -30,7 +34,26 @@ public record Account(
         Limits limits,
         Integer maxRecipients,
         Long maxMessageBytes,
-        Duration timeout) {
+        Duration timeout,
+        List<String> blockedExtensions,
+        Dkim dkim) {
+
+    public Account {
+        blockedExtensions = blockedExtensions == null ? null : List.copyOf(blockedExtensions);
+    }
+
+    /** An account with the default attachment policy and no DKIM signing. */
+    public Account(String name, String host, int port, Security security, String username, String password, String from,
+                   boolean allowSenderOverride, Limits limits, Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
+        this(name, host, port, security, username, password, from, allowSenderOverride, limits, maxRecipients,
+                maxMessageBytes, timeout, null, null);
+    }
+
+    /** The same account with another attachment policy and DKIM setting. */
+    public Account withComposition(List<String> newBlockedExtensions, Dkim newDkim) {
+        return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
+                maxRecipients, maxMessageBytes, timeout, newBlockedExtensions, newDkim);
+    }
 
     @Override
     public String toString() {

@@ -28,7 +28,8 @@ import io.mailpipe.account.Account;
  * environment, and single keys overridden by {@code MAILPIPE_...} variables ({@link EnvOverrides}). Unknown keys
  * are errors, so a typo cannot silently fall back to a default.
  */
-public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<Account> accounts) {
+public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<Account> accounts,
+                             ComposeSettings compose) {
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -41,10 +42,17 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         worker = worker == null ? WorkerSettings.defaults() : worker;
         retry = retry == null ? RetrySettings.defaults() : retry;
         accounts = List.copyOf(accounts);
+        compose = compose == null ? ComposeSettings.defaults() : compose;
+    }
+
+    /** A configuration with the default composition settings (no templates folder, no campaigns). */
+    public MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<Account> accounts) {
+        this(kafka, worker, retry, accounts, null);
     }
 
     /** The file's raw shape. */
-    record FileShape(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<AccountSettings> accounts) {
+    record FileShape(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<AccountSettings> accounts,
+                     ComposeSettings compose) {
     }
 
     public static MailpipeConfig load(Path file) {
@@ -72,7 +80,7 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
             throw new ConfigException(source + ": the configuration is empty");
         }
         if (!tree.isObject()) {
-            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, accounts:)");
+            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, accounts:, compose:)");
         }
         JsonNode resolved = substitute(tree, env, source, "");
         EnvOverrides.apply((ObjectNode) resolved, env);
@@ -93,23 +101,28 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         } catch (IOException e) {
             throw new ConfigException(source + ": " + firstLine(e.getMessage()));
         }
-        return new MailpipeConfig(shape.kafka(), shape.worker(), shape.retry(), AccountResolver.resolve(shape.accounts()));
+        return new MailpipeConfig(shape.kafka(), shape.worker(), shape.retry(), AccountResolver.resolve(shape.accounts()),
+                shape.compose());
     }
 
     public MailpipeConfig withKafka(KafkaSettings newKafka) {
-        return new MailpipeConfig(newKafka, worker, retry, accounts);
+        return new MailpipeConfig(newKafka, worker, retry, accounts, compose);
     }
 
     public MailpipeConfig withRetry(RetrySettings newRetry) {
-        return new MailpipeConfig(kafka, worker, newRetry, accounts);
+        return new MailpipeConfig(kafka, worker, newRetry, accounts, compose);
     }
 
     public MailpipeConfig withWorker(WorkerSettings newWorker) {
-        return new MailpipeConfig(kafka, newWorker, retry, accounts);
+        return new MailpipeConfig(kafka, newWorker, retry, accounts, compose);
+    }
+
+    public MailpipeConfig withCompose(ComposeSettings newCompose) {
+        return new MailpipeConfig(kafka, worker, retry, accounts, newCompose);
     }
 
     public MailpipeConfig withAccounts(List<Account> newAccounts) {
-        return new MailpipeConfig(kafka, worker, retry, newAccounts);
+        return new MailpipeConfig(kafka, worker, retry, newAccounts, compose);
     }
 
     /** Resolves {@code ${NAME}} and {@code ${NAME:-default}} in every string value of the tree. */

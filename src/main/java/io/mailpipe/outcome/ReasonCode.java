@@ -37,6 +37,16 @@ public enum ReasonCode {
     MESSAGE_TOO_LARGE(Status.REJECTED),
     /** More recipients than the account's {@code maxRecipients}. */
     TOO_MANY_RECIPIENTS(Status.REJECTED),
+    /** An attachment, or a file inside an attached zip, has an extension the account refuses ({@code blockedExtensions}). */
+    BLOCKED_ATTACHMENT(Status.REJECTED),
+    /** {@code template.id} names no template in the templates folder (or it lacks subject or body). */
+    UNKNOWN_TEMPLATE(Status.REJECTED),
+    /** The template does not compile (Mustache syntax) or cannot be read. */
+    TEMPLATE_ERROR(Status.REJECTED),
+    /** A variable the template uses is missing (or null) in {@code template.vars}. */
+    TEMPLATE_VARIABLE_MISSING(Status.REJECTED),
+    /** An address has a non-ASCII local part (RFC 6531) and the account's server does not offer SMTPUTF8. */
+    SMTPUTF8_UNSUPPORTED(Status.REJECTED),
     /** Processing failed unexpectedly (a bug or an unforeseen input); the record is dead-lettered. */
     INTERNAL_ERROR(Status.REJECTED),
 

@@ -25,7 +25,12 @@ public final class Delivery {
     Account account;
     /** Whether a send of {@link #account}'s quota is taken for this delivery and not given back. */
     boolean quotaHeld;
+    /** The message being sent: the only one, or the current part of a split request. */
     ComposedMessage composed;
+    /** Every composed message of this attempt (more than one when the request is split). */
+    List<ComposedMessage> composedParts = List.of();
+    /** The messages to send in this attempt and their results; null until prepared. */
+    MessageParts parts;
     RequestLedger.Claim claim;
     Result result;
     boolean sendAttempted;
@@ -53,6 +58,20 @@ public final class Delivery {
     /** True when the message is composed and an account is chosen: the SMTP step should send it. */
     public boolean readyToSend() {
         return result == null && !duplicate && republish == null && composed != null && account != null;
+    }
+
+    /**
+     * Moves to the next message to send (the only one, or the next part of a split request), whose envelope is
+     * already narrowed to the recipients not reached yet; false when there is none left or sending stopped.
+     */
+    public boolean nextPart() {
+        if (parts == null || !parts.next()) {
+            return false;
+        }
+        MessageParts.Part part = parts.current();
+        composed = part.message();
+        recipients.planEnvelope(part.envelope());
+        return true;
     }
 
     public ComposedMessage composed() {

@@ -33,13 +33,16 @@ public final class SendMailProcessor implements Processor {
         if (delivery == null || !delivery.readyToSend()) {
             return;
         }
-        Exchange mail = new DefaultExchange(context);
-        mail.getMessage().setBody(delivery.composed().message());
-        template().send(endpointByAccount.get(delivery.account().name()), mail);
-        if (mail.getException() != null) {
-            service.failed(delivery, mail.getException());
-        } else {
-            service.sent(delivery, delivery.composed().message().serverReply());
+        // one message, or each part of a request split by recipients (DeliveryService combines their results)
+        while (delivery.nextPart()) {
+            Exchange mail = new DefaultExchange(context);
+            mail.getMessage().setBody(delivery.composed().message());
+            template().send(endpointByAccount.get(delivery.account().name()), mail);
+            if (mail.getException() != null) {
+                service.failed(delivery, mail.getException());
+            } else {
+                service.sent(delivery, delivery.composed().message().serverReply());
+            }
         }
     }
 

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import io.mailpipe.account.Account;
 import io.mailpipe.account.LocalQuotaSelector;
 import io.mailpipe.account.Security;
-import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.RecordPublisher;
@@ -72,7 +71,7 @@ public final class Worker implements AutoCloseable {
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
             ShutdownSignal shutdown = new ShutdownSignal();
             DeliveryService service = new DeliveryService(config.kafka().topics(),
-                    new RequestReader(config.worker().maxRequestBytes()), new MessageComposer(clock),
+                    new RequestReader(config.worker().maxRequestBytes()), config.compose().composer(clock),
                     Session.getInstance(new Properties()), config.accounts(),
                     new LocalQuotaSelector(config.accounts(), clock), new RetryPolicy(config.retry()), ledger.ledger(), clock);
 
