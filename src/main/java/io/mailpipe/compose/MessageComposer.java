@@ -223,9 +223,20 @@ public final class MessageComposer {
                 spec.listUnsubscribe(), spec.part());
     }
 
-    /** The request's own unsubscribe link, else its campaign's, else none. */
+    /**
+     * The request's own unsubscribe link, else its campaign's, else none; none either when the request sets a
+     * List-Unsubscribe header itself in {@code headers}.
+     */
     private ListUnsubscribe unsubscribe(MessageSpec spec) throws CompositionException {
         ListUnsubscribe own = spec.listUnsubscribe();
+        boolean customHeader = spec.headers().keySet().stream().anyMatch(HEADER_LIST_UNSUBSCRIBE::equalsIgnoreCase);
+        if (customHeader) {
+            if (own != null) {
+                throw new CompositionException("listUnsubscribe", "cannot be given together with a List-Unsubscribe"
+                        + " header in headers; use one of them", ReasonCode.INVALID_FIELD);
+            }
+            return null; // the request's own header is sent as it is
+        }
         if (own != null) {
             return ListUnsubscribe.of(own.url(), own.mailto(), "listUnsubscribe");
         }

@@ -28,7 +28,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "status", "reasonCode", "reason", "account", "attempt", "smtp", "messageId", "campaign",
-        "rejectedRecipients", "parts", "retryAt", "source", "at"})
+        "rejectedRecipients", "retryAt", "source", "at", "parts"})
 public record OutcomeEvent(
         String id,
         Status status,

@@ -332,7 +332,7 @@ public final class DeliveryService {
         d.terminal = status.isTerminal();
         OutcomeEvent event = new OutcomeEvent(d.requestId, status, code.code(), reason,
                 d.account == null ? null : d.account.name(), d.attempt, r.smtp(),
-                d.composed == null ? null : d.composed.messageId(),
+                d.composed == null ? null : d.composedParts.isEmpty() ? d.composed.messageId() : d.composedParts.get(0).messageId(),
                 d.request == null ? null : d.request.campaign(), r.rejected(), retryAt,
                 new OutcomeEvent.Source(d.source.topic(), d.source.partition(), d.source.offset()), now,
                 d.parts == null || !d.sendAttempted ? null : d.parts.forOutcome());

@@ -74,7 +74,9 @@ class MailRequestSchemaTest {
                 .containsExactlyElementsOf(componentNames(MailRequest.class));
         assertThat(fieldNames(schemaJson.at("/$defs/attachment/properties")))
                 .containsExactlyElementsOf(componentNames(Attachment.class));
-        assertThat(fieldNames(full())).containsExactlyElementsOf(componentNames(MailRequest.class));
+        // template excludes subject, text and html, and listUnsubscribe the List-Unsubscribe header of the full example
+        assertThat(fieldNames(full())).containsExactlyElementsOf(componentNames(MailRequest.class).stream()
+                .filter(name -> !name.equals("template") && !name.equals("listUnsubscribe")).toList());
     }
 
     @ParameterizedTest(name = "{0}")
