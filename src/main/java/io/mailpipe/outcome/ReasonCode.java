@@ -35,7 +35,10 @@ public enum ReasonCode {
     UNKNOWN_ACCOUNT(Status.REJECTED),
     /** The composed message is larger than the account's {@code maxMessageBytes}, or the request larger than the worker accepts. */
     MESSAGE_TOO_LARGE(Status.REJECTED),
-    /** More recipients than the account's {@code maxRecipients}. */
+    /**
+     * More recipients than the account's {@code maxRecipients}. Not produced any more: such a request is split into
+     * several messages ({@code parts}); kept because reason codes are never removed.
+     */
     TOO_MANY_RECIPIENTS(Status.REJECTED),
     /** An attachment, or a file inside an attached zip, has an extension the account refuses ({@code blockedExtensions}). */
     BLOCKED_ATTACHMENT(Status.REJECTED),

@@ -28,6 +28,9 @@ class ExampleConfigTest {
         assertThat(config.accounts().get(1).security()).isEqualTo(Security.STARTTLS);
         assertThat(config.accounts().get(1).password()).isEqualTo("secret");
         assertThat(config.accounts().get(2).maxRecipients()).isEqualTo(50);
+        assertThat(config.accounts().get(2).blockedExtensions()).containsExactly("exe", "bat", "scr", "js");
+        assertThat(config.compose().campaigns()).containsKey("november-news");
+        assertThat(config.compose().composer(java.time.Clock.systemUTC())).as("campaign links are valid").isNotNull();
     }
 
     @Test
