@@ -58,6 +58,13 @@ import java.util.Objects;
  * Custom headers are added in the spec's order, after mailpipe's own; a reserved name
  * ({@link HeaderRules#isReserved}) is refused. Non-ASCII header values become RFC 2047 encoded words.
  *
+ * <p>Before and after building (see {@code docs/composition.md}): a {@link TemplateRef} is rendered first
+ * ({@link TemplateRenderer}); attachments are checked against the account's {@link AttachmentPolicy}; inline
+ * images ({@link AttachmentSpec#contentId()}) make the HTML multipart/related; non-ASCII domains become punycode and a
+ * non-ASCII local part marks the message as needing SMTPUTF8 ({@link MailpipeMimeMessage#requiresSmtpUtf8()});
+ * {@code List-Unsubscribe} comes from the spec or the campaign; a part of a split request gets its own Message-ID;
+ * an account with {@code dkim} signs the message ({@link DkimSigning}), and the size is measured last.
+ *
  * <p>Stateless apart from the clock: one instance serves all threads. Imports nothing from Camel.
  */
 public final class MessageComposer {
