@@ -94,7 +94,7 @@ final class MessageParts {
         }
         boolean unsent = results.size() < parts.size();
         if (firstDeferred == null && unsent) {
-            firstDeferred = results.get(results.size() - 1);
+            firstDeferred = untried();
         }
         String summary = summary();
         if (firstDeferred != null) {
@@ -118,22 +118,30 @@ final class MessageParts {
             return null;
         }
         List<OutcomeEvent.Part> out = new ArrayList<>();
-        Result stopper = results.isEmpty() ? null : results.get(results.size() - 1);
+        Result untried = untried();
         for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
-            Result r = i < results.size() ? results.get(i) : null;
-            if (r == null && i < results.size()) {
+            Result r = i < results.size() ? results.get(i) : untried;
+            if (r == null) {
                 continue;
             }
-            ReasonCode code = r != null ? r.reasonCode() : stopper != null ? stopper.reasonCode() : null;
-            if (code == null) {
-                continue;
-            }
-            Status status = code.status() == Status.SENT ? Status.SENT : code.status();
-            out.add(new OutcomeEvent.Part(p.number(), p.message().messageId(), p.envelope(), status, code.code(),
-                    r == null ? null : r.smtp()));
+            out.add(new OutcomeEvent.Part(p.number(), p.message().messageId(), p.envelope(), r.reasonCode().status(),
+                    r.reasonCode().code(), i < results.size() ? r.smtp() : null));
         }
         return out;
+    }
+
+    /**
+     * What a part not tried in this attempt comes to: DEFERRED with the reason of the failure that stopped sending
+     * (the account's connection or login), or TEMPORARY_FAILURE when sending ended otherwise (an unexpected error).
+     */
+    private Result untried() {
+        Result last = results.isEmpty() ? null : results.get(results.size() - 1);
+        if (last != null && last.reasonCode().status() == Status.DEFERRED) {
+            return last;
+        }
+        return new Result(ReasonCode.TEMPORARY_FAILURE, "not every message was sent in this attempt", null, null, null,
+                true, null);
     }
 
     private String summary() {

@@ -143,6 +143,24 @@ class DeliveryServiceSplitTest {
     }
 
     @Test
+    void anUnexpectedErrorAfterTheFirstPartDefersTheRestInsteadOfReportingThemSent() {
+        InboundRecord in = h.onRequests("s-1", REQUEST);
+        Delivery d = h.prepare(in);
+        assertThat(d.nextPart()).isTrue();
+        h.service.sent(d, "250 ok");
+        Delivery concluded = h.service.internalError(d, in, new IllegalStateException("boom"));
+        h.publish(concluded);
+
+        OutcomeEvent outcome = concluded.outcome();
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertThat(outcome.reasonCode()).isEqualTo("partially_deferred");
+        assertThat(outcome.parts()).extracting(OutcomeEvent.Part::status)
+                .containsExactly(Status.SENT, Status.DEFERRED, Status.DEFERRED);
+        assertThat(outcome.parts()).extracting(OutcomeEvent.Part::reasonCode)
+                .containsExactly("accepted", "temporary_failure", "temporary_failure");
+    }
+
+    @Test
     void aRequestWithinTheLimitIsNotSplitAndHasNoParts() {
         Delivery d = h.attempt(h.onRequests("s-2", DeliveryHarness.request("s-2")), h.accepts());
         h.publish(d);
