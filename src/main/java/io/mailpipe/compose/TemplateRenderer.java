@@ -14,14 +14,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Renders campaign templates (Mustache) from a folder. A template {@code welcome} is the folder
- * {@code <dir>/welcome/} with {@code subject.mustache} (required) and {@code text.mustache} and/or
- * {@code html.mustache} (at least one).
+ * Renders campaign templates (Mustache) from {@link TemplateSource}s: a folder ({@link FolderTemplates}: template
+ * {@code welcome} is {@code <dir>/welcome/}) and/or the compacted {@code mail.templates} topic. A template has a
+ * subject (required) and a text and/or html body (at least one).
  *
  * <p>Rendering is strict, so that a message is never sent half-rendered:
  * <ul>
@@ -45,18 +38,19 @@ import java.util.regex.Pattern;
  * subject and text insert values as they are. A subject that renders to more than one line is HEADER_INJECTION.
  * Partials ({@code {{> footer}}}) are read from the templates folder.
  *
- * <p>Compiled templates are cached and compiled again when a file's modification time changes, so templates can
- * be edited while workers run. Thread-safe.
+ * <p>Compiled templates are cached and compiled again when the template's version changes (a file's modification
+ * time, a new record on the topic), so templates can be edited while workers run. Thread-safe.
  */
 public final class TemplateRenderer {
 
     /** A template id: a plain folder name. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-    static final String SUBJECT = "subject.mustache";
-    static final String TEXT = "text.mustache";
-    static final String HTML = "html.mustache";
+    static final String SUBJECT = FolderTemplates.SUBJECT;
+    static final String TEXT = FolderTemplates.TEXT;
+    static final String HTML = FolderTemplates.HTML;
 
-    private final Path dir;
+    private final List<TemplateSource> sources;
+    private final Path partials;
     private final Map<String, Compiled> cache = new ConcurrentHashMap<>();
 
     /** The rendered parts; text or html may be null. */
@@ -69,15 +63,19 @@ public final class TemplateRenderer {
 
     /** @param dir the templates folder; it must exist */
     public TemplateRenderer(Path dir) {
-        this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
-        if (!Files.isDirectory(this.dir)) {
-            throw new IllegalArgumentException("templates folder " + this.dir + " does not exist or is not a folder");
-        }
+        this(List.of(new FolderTemplates(dir)), dir);
     }
 
-    /** The templates folder. */
-    public Path dir() {
-        return dir;
+    /**
+     * @param sources  where templates are looked up, in order (the first that has the id wins)
+     * @param partials the folder partials ({@code {{> footer}}}) are read from, or null for none
+     */
+    public TemplateRenderer(List<TemplateSource> sources, Path partials) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("at least one template source is needed");
+        }
+        this.sources = List.copyOf(sources);
+        this.partials = partials == null ? null : partials.toAbsolutePath().normalize();
     }
 
     /**
@@ -137,51 +135,40 @@ public final class TemplateRenderer {
             throw new CompositionException("template.id", "is not a template id (letters, digits, '.', '_', '-';"
                     + " at most 100; it names a folder under the templates folder)", ReasonCode.UNKNOWN_TEMPLATE);
         }
-        Path folder = dir.resolve(id);
-        if (!Files.isDirectory(folder)) {
-            throw new CompositionException("template.id", "no template '" + id + "' in the templates folder",
-                    ReasonCode.UNKNOWN_TEMPLATE);
+        TemplateSource.Template template = null;
+        for (TemplateSource source : sources) {
+            template = source.find(id);
+            if (template != null) {
+                break;
+            }
         }
-        List<FileTime> stamps = stamps(folder);
+        if (template == null) {
+            throw new CompositionException("template.id", "no template '" + id + "' exists", ReasonCode.UNKNOWN_TEMPLATE);
+        }
         Compiled cached = cache.get(id);
-        if (cached != null && cached.stamps.equals(stamps)) {
+        if (cached != null && Objects.equals(cached.version, template.version())) {
             return cached;
         }
-        Compiled fresh = compile(id, folder, stamps);
+        Compiled fresh = compile(id, template);
         cache.put(id, fresh);
         return fresh;
     }
 
-    private static List<FileTime> stamps(Path folder) {
-        List<FileTime> stamps = new ArrayList<>(3);
-        for (String name : List.of(SUBJECT, TEXT, HTML)) {
-            try {
-                stamps.add(Files.getLastModifiedTime(folder.resolve(name)));
-            } catch (IOException e) {
-                stamps.add(null);
-            }
-        }
-        return stamps;
-    }
-
-    private Compiled compile(String id, Path folder, List<FileTime> stamps) throws CompositionException {
-        String subject = read(folder.resolve(SUBJECT), id);
-        String text = read(folder.resolve(TEXT), id);
-        String html = read(folder.resolve(HTML), id);
-        if (subject == null) {
+    private Compiled compile(String id, TemplateSource.Template t) throws CompositionException {
+        if (t.subject() == null) {
             throw new CompositionException("template.id", "template '" + id + "' has no " + SUBJECT,
                     ReasonCode.UNKNOWN_TEMPLATE);
         }
-        if (text == null && html == null) {
+        if (t.text() == null && t.html() == null) {
             throw new CompositionException("template.id", "template '" + id + "' has neither " + TEXT + " nor " + HTML,
                     ReasonCode.UNKNOWN_TEMPLATE);
         }
-        StrictFactory plain = new StrictFactory(dir, false);
-        StrictFactory escaping = new StrictFactory(dir, true);
-        return new Compiled(stamps,
-                compileOne(plain, subject, id, SUBJECT),
-                text == null ? null : compileOne(plain, text, id, TEXT),
-                html == null ? null : compileOne(escaping, html, id, HTML));
+        StrictFactory plain = new StrictFactory(partials, false);
+        StrictFactory escaping = new StrictFactory(partials, true);
+        return new Compiled(t.version(),
+                compileOne(plain, t.subject(), id, SUBJECT),
+                t.text() == null ? null : compileOne(plain, t.text(), id, TEXT),
+                t.html() == null ? null : compileOne(escaping, t.html(), id, HTML));
     }
 
     private static Mustache compileOne(StrictFactory factory, String source, String id, String file)
@@ -193,20 +180,6 @@ public final class TemplateRenderer {
             throw new CompositionException("template.id", id + "/" + file + " is not a valid Mustache template"
                     + (where == null ? "" : " (line " + where.line() + ")") + ": " + firstLine(e.getMessage()),
                     ReasonCode.TEMPLATE_ERROR);
-        }
-    }
-
-    private static String read(Path file, String id) throws CompositionException {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (CharacterCodingException e) {
-            throw new CompositionException("template.id", id + "/" + file.getFileName() + " is not UTF-8",
-                    ReasonCode.TEMPLATE_ERROR);
-        } catch (IOException e) {
-            throw new CompositionException("template.id", id + "/" + file.getFileName() + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")", ReasonCode.TEMPLATE_ERROR);
         }
     }
 
@@ -223,7 +196,15 @@ public final class TemplateRenderer {
         return s == null || s.isBlank() ? null : s;
     }
 
-    private record Compiled(List<FileTime> stamps, Mustache subject, Mustache text, Mustache html) {
+    private record Compiled(Object version, Mustache subject, Mustache text, Mustache html) {
+    }
+
+    /** Without a partials folder, every partial is missing (so that it fails to compile, not read the classpath). */
+    private static final class NoPartials implements com.github.mustachejava.MustacheResolver {
+        @Override
+        public java.io.Reader getReader(String resourceName) {
+            return null;
+        }
     }
 
     /** A value tag met a missing or null variable. Carries the variable's name only. */
@@ -243,7 +224,7 @@ public final class TemplateRenderer {
         private final boolean escapeHtml;
 
         StrictFactory(Path root, boolean escapeHtml) {
-            super(root.toFile());
+            super(root == null ? new NoPartials() : new com.github.mustachejava.resolver.FileSystemResolver(root.toFile()));
             this.escapeHtml = escapeHtml;
         }
 
