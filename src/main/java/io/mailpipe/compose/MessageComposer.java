@@ -67,7 +67,7 @@ import java.util.Objects;
  *
  * <p>Stateless apart from the clock: one instance serves all threads. Imports nothing from Camel.
  */
-public final class MessageComposer {
+public final class MessageComposer implements AutoCloseable {
 
     /** Header carrying the request id, for correlating replies and bounces. */
     public static final String HEADER_REQUEST_ID = "X-Mailpipe-Id";
@@ -211,6 +211,14 @@ public final class MessageComposer {
     public static String messageIdFor(String requestId, String domain) {
         byte[] hash = sha256(requestId.getBytes(StandardCharsets.UTF_8));
         return "<" + base32Lower(hash, MESSAGE_ID_HASH_BYTES) + ".mailpipe@" + domain + ">";
+    }
+
+    /** Releases the template sources (the templates topic's consumer); a composer without templates has none. */
+    @Override
+    public void close() {
+        if (templates != null) {
+            templates.close();
+        }
     }
 
     // --- templates, unsubscribe links, international addresses

@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * <p>Compiled templates are cached and compiled again when the template's version changes (a file's modification
  * time, a new record on the topic), so templates can be edited while workers run. Thread-safe.
  */
-public final class TemplateRenderer {
+public final class TemplateRenderer implements AutoCloseable {
 
     /** A template id: a plain folder name. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -97,6 +97,20 @@ public final class TemplateRenderer {
             }
         }
         return new Rendered(subject, blankToNull(text), blankToNull(html));
+    }
+
+    /** Closes the sources that hold resources (the topic's consumer). */
+    @Override
+    public void close() {
+        for (TemplateSource source : sources) {
+            if (source instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not close the template source " + source, e);
+                }
+            }
+        }
     }
 
     private static String run(Mustache mustache, TemplateRef ref, String file) throws CompositionException {

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.mailpipe.account.Account;
 import io.mailpipe.account.LocalQuotaSelector;
 import io.mailpipe.account.Security;
+import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.RecordPublisher;
@@ -45,8 +46,12 @@ public final class Worker implements AutoCloseable {
     private final OutcomeTail ledger;
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
+    /** The message composer; closing it stops following the templates topic. */
+    private final MessageComposer composer;
 
-    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout) {
+    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, ShutdownSignal shutdown, Duration shutdownTimeout,
+                   MessageComposer composer) {
+        this.composer = composer;
         this.main = main;
         this.publisher = publisher;
         this.ledger = ledger;
@@ -67,11 +72,13 @@ public final class Worker implements AutoCloseable {
         RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30),
                 TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
         OutcomeTail ledger = null;
+        MessageComposer composer = null;
         try {
+            composer = config.compose().composer(clock, config.kafka());
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
             ShutdownSignal shutdown = new ShutdownSignal();
             DeliveryService service = new DeliveryService(config.kafka().topics(),
-                    new RequestReader(config.worker().maxRequestBytes()), config.compose().composer(clock),
+                    new RequestReader(config.worker().maxRequestBytes()), composer,
                     Session.getInstance(new Properties()), config.accounts(),
                     new LocalQuotaSelector(config.accounts(), clock), new RetryPolicy(config.retry()), ledger.ledger(), clock);
 
@@ -98,10 +105,13 @@ public final class Worker implements AutoCloseable {
             main.start();
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, shutdown, config.worker().shutdownTimeout());
+            return new Worker(main, publisher, ledger, shutdown, config.worker().shutdownTimeout(), composer);
         } catch (Exception e) {
             if (ledger != null) {
                 ledger.close();
+            }
+            if (composer != null) {
+                composer.close();
             }
             publisher.close();
             throw e instanceof RuntimeException re ? re : new IllegalStateException("Could not start the worker: " + e.getMessage(), e);
@@ -139,6 +149,7 @@ public final class Worker implements AutoCloseable {
         } finally {
             ledger.close();
             publisher.close();
+            composer.close();
         }
         LOG.info("mailpipe worker stopped");
     }
