@@ -19,6 +19,9 @@ import java.util.List;
  * @param maxMessageBytes     largest message accepted, in bytes, or null for no limit
  * @param timeout             connect and read timeout
  * @param pools               named pools the account belongs to (a request may name a pool instead of an account)
+ * @param blockedExtensions   attachment extensions this account refuses (also inside zip files), lower case without
+ *                            dot; null means the default list ({@code compose.AttachmentPolicy.GMAIL_BLOCKED}), empty none
+ * @param dkim                how to DKIM-sign this account's mail, or null to send unsigned
  */
 public record Account(
         String name,
@@ -33,29 +36,38 @@ public record Account(
         Integer maxRecipients,
         Long maxMessageBytes,
         Duration timeout,
-        List<String> pools) {
+        List<String> pools,
+        List<String> blockedExtensions,
+        Dkim dkim) {
 
     public Account {
         pools = pools == null ? List.of() : List.copyOf(pools);
+        blockedExtensions = blockedExtensions == null ? null : List.copyOf(blockedExtensions);
     }
 
-    /** An account in no pool. */
+    /** An account in no pool, with the default attachment policy and no DKIM signing. */
     public Account(String name, String host, int port, Security security, String username, String password, String from,
                    boolean allowSenderOverride, Limits limits, Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
         this(name, host, port, security, username, password, from, allowSenderOverride, limits, maxRecipients,
-                maxMessageBytes, timeout, List.of());
+                maxMessageBytes, timeout, List.of(), null, null);
     }
 
     /** The same account with other limits (tests and the demo scale them). */
     public Account withLimits(Limits newLimits) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, newLimits,
-                maxRecipients, maxMessageBytes, timeout, pools);
+                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim);
     }
 
     /** The same account in these pools. */
     public Account withPools(List<String> newPools) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, newPools);
+                maxRecipients, maxMessageBytes, timeout, newPools, blockedExtensions, dkim);
+    }
+
+    /** The same account with another attachment policy and DKIM setting. */
+    public Account withComposition(List<String> newBlockedExtensions, Dkim newDkim) {
+        return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
+                maxRecipients, maxMessageBytes, timeout, pools, newBlockedExtensions, newDkim);
     }
 
     @Override

@@ -19,6 +19,8 @@ public class MailpipeMimeMessage extends MimeMessage {
     private final String messageId;
     private volatile String serverReply;
     private volatile Address[] envelope;
+    private volatile boolean requiresSmtpUtf8;
+    private volatile long sizeBytes = -1;
 
     /**
      * @param session   the mail session (its {@code mail.mime.*} properties apply)
@@ -52,6 +54,26 @@ public class MailpipeMimeMessage extends MimeMessage {
     public Address[] envelopeRecipients() throws MessagingException {
         Address[] restricted = envelope;
         return restricted != null ? restricted.clone() : getAllRecipients();
+    }
+
+    /** Whether an address has a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531). */
+    public boolean requiresSmtpUtf8() {
+        return requiresSmtpUtf8;
+    }
+
+    /** Marks the message as needing SMTPUTF8 (set by the composer). */
+    public void requireSmtpUtf8() {
+        this.requiresSmtpUtf8 = true;
+    }
+
+    /** The size measured by the composer (bytes in DATA), or -1 when not measured. */
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    /** Records the measured size (set by the composer). */
+    public void recordSize(long bytes) {
+        this.sizeBytes = bytes;
     }
 
     /** The server's final reply to the DATA of a successful send (e.g. {@code "250 2.0.0 Ok: queued as 4AbC"}), or null before. */

@@ -58,9 +58,16 @@ import java.util.Objects;
  * Custom headers are added in the spec's order, after mailpipe's own; a reserved name
  * ({@link HeaderRules#isReserved}) is refused. Non-ASCII header values become RFC 2047 encoded words.
  *
+ * <p>Before and after building (see {@code docs/composition.md}): a {@link TemplateRef} is rendered first
+ * ({@link TemplateRenderer}); attachments are checked against the account's {@link AttachmentPolicy}; inline
+ * images ({@link AttachmentSpec#contentId()}) make the HTML multipart/related; non-ASCII domains become punycode and a
+ * non-ASCII local part marks the message as needing SMTPUTF8 ({@link MailpipeMimeMessage#requiresSmtpUtf8()});
+ * {@code List-Unsubscribe} comes from the spec or the campaign; a part of a split request gets its own Message-ID;
+ * an account with {@code dkim} signs the message ({@link DkimSigning}), and the size is measured last.
+ *
  * <p>Stateless apart from the clock: one instance serves all threads. Imports nothing from Camel.
  */
-public final class MessageComposer {
+public final class MessageComposer implements AutoCloseable {
 
     /** Header carrying the request id, for correlating replies and bounces. */
     public static final String HEADER_REQUEST_ID = "X-Mailpipe-Id";
@@ -77,17 +84,40 @@ public final class MessageComposer {
     private static final char[] BASE32_LOWER = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     /** Bytes of SHA-256(requestId) in the Message-ID: 15 bytes = 120 bits = 24 base32 characters, no padding. */
     private static final int MESSAGE_ID_HASH_BYTES = 15;
+    /** A Content-ID of an inline part, without angle brackets. */
+    private static final java.util.regex.Pattern CONTENT_ID = java.util.regex.Pattern.compile("[!#-'*-;=?-Z^-~]{1,200}");
+
+    /** Header of RFC 2369 / RFC 8058 unsubscribe links. */
+    public static final String HEADER_LIST_UNSUBSCRIBE = "List-Unsubscribe";
+    /** Header of RFC 8058 one-click unsubscription. */
+    public static final String HEADER_LIST_UNSUBSCRIBE_POST = "List-Unsubscribe-Post";
 
     private final Clock clock;
+    private final TemplateRenderer templates;
+    private final Map<String, ListUnsubscribe> unsubscribeByCampaign;
+    private volatile Session utf8Session;
 
     /** A composer that dates messages with the system clock. */
     public MessageComposer() {
         this(Clock.systemUTC());
     }
 
-    /** A composer that dates messages with {@code clock} (tests pass a fixed clock). */
+    /** A composer that dates messages with {@code clock} (tests pass a fixed clock), without templates. */
     public MessageComposer(Clock clock) {
+        this(clock, null, Map.of());
+    }
+
+    /**
+     * @param clock                 dates the messages
+     * @param templates             renders requests that name a template, or null when no templates folder is
+     *                              configured (such requests are then UNKNOWN_TEMPLATE)
+     * @param unsubscribeByCampaign the unsubscribe links of campaigns by campaign name, used when a request of the
+     *                              campaign gives none itself; each already checked with {@link ListUnsubscribe#of}
+     */
+    public MessageComposer(Clock clock, TemplateRenderer templates, Map<String, ListUnsubscribe> unsubscribeByCampaign) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.templates = templates;
+        this.unsubscribeByCampaign = Map.copyOf(unsubscribeByCampaign);
     }
 
     /**
@@ -107,9 +137,12 @@ public final class MessageComposer {
         if (isBlank(spec.requestId())) {
             throw new CompositionException("requestId", "missing", ReasonCode.MISSING_FIELD);
         }
+        spec = rendered(spec);
         if (spec.text() == null && spec.html() == null) {
             throw new CompositionException("text", "neither text nor html is given", ReasonCode.NO_BODY);
         }
+        AttachmentPolicy.of(account.blockedExtensions()).check(spec.attachments());
+        ListUnsubscribe unsubscribe = unsubscribe(spec);
 
         Senders senders = senders(spec, account);
         List<InternetAddress> to = addresses(spec.to(), "to");
@@ -120,9 +153,13 @@ public final class MessageComposer {
             throw new CompositionException("to", "no recipient in to, cc or bcc", ReasonCode.NO_RECIPIENTS);
         }
         String domain = asciiDomain(senders.from().getAddress());
-        String messageId = messageIdFor(spec.requestId(), domain);
+        String messageId = messageIdFor(spec.part() == null ? spec.requestId() : spec.requestId() + "#" + spec.part(), domain);
+        boolean smtpUtf8 = needsSmtpUtf8(senders, to, cc, bcc);
 
-        MailpipeMimeMessage message = new MailpipeMimeMessage(session, messageId);
+        MailpipeMimeMessage message = new MailpipeMimeMessage(smtpUtf8 ? utf8Session(session) : session, messageId);
+        if (smtpUtf8) {
+            message.requireSmtpUtf8();
+        }
         try {
             message.setFrom(senders.from());
             if (senders.replyTo() != null) {
@@ -139,6 +176,13 @@ public final class MessageComposer {
             if (!isBlank(spec.campaign())) {
                 message.setHeader(HEADER_CAMPAIGN, headerValue(HEADER_CAMPAIGN, spec.campaign()));
             }
+            if (unsubscribe != null) {
+                message.setHeader(HEADER_LIST_UNSUBSCRIBE, MimeUtility.fold(HEADER_LIST_UNSUBSCRIBE.length() + 2,
+                        unsubscribe.headerValue()));
+                if (unsubscribe.oneClick()) {
+                    message.setHeader(HEADER_LIST_UNSUBSCRIBE_POST, ListUnsubscribe.ONE_CLICK);
+                }
+            }
             addCustomHeaders(message, spec.headers());
             setBody(message, spec);
             message.saveChanges();
@@ -147,7 +191,11 @@ public final class MessageComposer {
             throw new CompositionException("message", "could not build the MIME message ("
                     + e.getClass().getSimpleName() + ")", ReasonCode.INTERNAL_ERROR, e);
         }
+        if (account.dkim() != null) {
+            DkimSigning.sign(message, account.dkim());
+        }
         long size = measure(message);
+        message.recordSize(size);
         return new ComposedMessage(message, messageId, size, envelope, senders.from().getAddress(),
                 senders.replyTo() == null ? null : senders.replyTo().getAddress());
     }
@@ -163,6 +211,86 @@ public final class MessageComposer {
     public static String messageIdFor(String requestId, String domain) {
         byte[] hash = sha256(requestId.getBytes(StandardCharsets.UTF_8));
         return "<" + base32Lower(hash, MESSAGE_ID_HASH_BYTES) + ".mailpipe@" + domain + ">";
+    }
+
+    /** Releases the template sources (the templates topic's consumer); a composer without templates has none. */
+    @Override
+    public void close() {
+        if (templates != null) {
+            templates.close();
+        }
+    }
+
+    // --- templates, unsubscribe links, international addresses
+
+    /** The spec with its template rendered into subject, text and html; the spec itself when it names none. */
+    private MessageSpec rendered(MessageSpec spec) throws CompositionException {
+        if (spec.template() == null) {
+            return spec;
+        }
+        if (templates == null) {
+            throw new CompositionException("template", "this worker has no templates folder (compose.templatesDir);"
+                    + " send subject and text/html instead, or configure the folder", ReasonCode.UNKNOWN_TEMPLATE);
+        }
+        TemplateRenderer.Rendered r = templates.render(spec.template());
+        return new MessageSpec(spec.requestId(), spec.from(), spec.replyTo(), spec.to(), spec.cc(), spec.bcc(),
+                r.subject(), r.text(), r.html(), spec.headers(), spec.attachments(), spec.campaign(), null,
+                spec.listUnsubscribe(), spec.part());
+    }
+
+    /**
+     * The request's own unsubscribe link, else its campaign's, else none; none either when the request sets a
+     * List-Unsubscribe header itself in {@code headers}.
+     */
+    private ListUnsubscribe unsubscribe(MessageSpec spec) throws CompositionException {
+        ListUnsubscribe own = spec.listUnsubscribe();
+        boolean customHeader = spec.headers().keySet().stream().anyMatch(HEADER_LIST_UNSUBSCRIBE::equalsIgnoreCase);
+        if (customHeader) {
+            if (own != null) {
+                throw new CompositionException("listUnsubscribe", "cannot be given together with a List-Unsubscribe"
+                        + " header in headers; use one of them", ReasonCode.INVALID_FIELD);
+            }
+            return null; // the request's own header is sent as it is
+        }
+        if (own != null) {
+            return ListUnsubscribe.of(own.url(), own.mailto(), "listUnsubscribe");
+        }
+        return spec.campaign() == null ? null : unsubscribeByCampaign.get(spec.campaign());
+    }
+
+    /**
+     * Whether an address has a non-ASCII local part (RFC 6531): the message is then written with UTF-8 headers
+     * and needs a server that offers SMTPUTF8. Non-ASCII domains alone do not: they are sent as punycode.
+     */
+    private static boolean needsSmtpUtf8(Senders senders, List<InternetAddress> to, List<InternetAddress> cc,
+                                         List<InternetAddress> bcc) {
+        List<InternetAddress> all = new ArrayList<>(to);
+        all.addAll(cc);
+        all.addAll(bcc);
+        all.add(senders.from());
+        if (senders.replyTo() != null) {
+            all.add(senders.replyTo());
+        }
+        for (InternetAddress a : all) {
+            String bare = a.getAddress();
+            if (!isAscii(bare.substring(0, bare.lastIndexOf('@')))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A session like {@code base} that writes UTF-8 headers ({@code mail.mime.allowutf8}). */
+    private Session utf8Session(Session base) {
+        Session s = utf8Session;
+        if (s == null) {
+            java.util.Properties props = new java.util.Properties();
+            props.putAll(base.getProperties());
+            props.setProperty("mail.mime.allowutf8", "true");
+            s = Session.getInstance(props);
+            utf8Session = s;
+        }
+        return s;
     }
 
     // --- sender policy
@@ -224,8 +352,22 @@ public final class MessageComposer {
         if (at <= 0 || at == bare.length() - 1) {
             throw new CompositionException(field, "address has no local part or no domain", ReasonCode.INVALID_ADDRESS);
         }
+        bare = bare.substring(0, at + 1) + asciiDomainOf(bare.substring(at + 1), field);
         String personal = parsed.getPersonal();
         return isBlank(personal) ? plain(bare, field) : withPersonal(bare, personal, field);
+    }
+
+    /** A domain in its ASCII (IDNA / punycode) form; an IP literal stays as it is. */
+    private static String asciiDomainOf(String domain, String field) throws CompositionException {
+        if (isAscii(domain) || domain.startsWith("[")) {
+            return domain;
+        }
+        try {
+            return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            throw new CompositionException(field, "domain is not a valid internationalised domain name (IDNA)",
+                    ReasonCode.INVALID_ADDRESS);
+        }
     }
 
     private static InternetAddress plain(String bare, String field) throws CompositionException {
@@ -305,44 +447,97 @@ public final class MessageComposer {
 
     // --- body
 
+    /**
+     * The body: text/plain, text/html or multipart/alternative (text first); an HTML body with inline images
+     * ({@code contentId}) becomes multipart/related (HTML first, then the images, RFC 2387); with attachments,
+     * multipart/mixed with that body first.
+     */
     private static void setBody(MailpipeMimeMessage message, MessageSpec spec)
             throws MessagingException, CompositionException {
-        if (spec.attachments().isEmpty()) {
-            if (spec.text() != null && spec.html() != null) {
-                message.setContent(alternative(spec.text(), spec.html()));
-            } else if (spec.text() != null) {
-                message.setText(spec.text(), UTF_8, "plain");
+        List<AttachmentSpec> all = spec.attachments();
+        List<MimeBodyPart> inline = new ArrayList<>();
+        List<MimeBodyPart> attached = new ArrayList<>();
+        java.util.Set<String> contentIds = new java.util.HashSet<>();
+        for (int i = 0; i < all.size(); i++) {
+            AttachmentSpec a = all.get(i);
+            String field = "attachments[" + i + "]";
+            if (a.inline()) {
+                if (spec.html() == null) {
+                    throw new CompositionException(field + ".contentId", "inline images need an html body that"
+                            + " refers to them as cid:" + "<contentId>; drop contentId to attach the file instead",
+                            ReasonCode.INVALID_ATTACHMENT);
+                }
+                if (!CONTENT_ID.matcher(a.contentId()).matches()) {
+                    throw new CompositionException(field + ".contentId", "must be 1 to 200 printable ASCII characters"
+                            + " without spaces, angle brackets or quotes, like logo@shop", ReasonCode.INVALID_ATTACHMENT);
+                }
+                if (!contentIds.add(a.contentId().toLowerCase(Locale.ROOT))) {
+                    throw new CompositionException(field + ".contentId", "is used by another inline part",
+                            ReasonCode.INVALID_ATTACHMENT);
+                }
+                inline.add(attachment(a, field));
             } else {
-                message.setText(spec.html(), UTF_8, "html");
+                attached.add(attachment(a, field));
             }
+        }
+        if (attached.isEmpty()) {
+            fillBody(message, spec, inline);
             return;
         }
         MimeMultipart mixed = new MimeMultipart("mixed");
         MimeBodyPart body = new MimeBodyPart();
-        if (spec.text() != null && spec.html() != null) {
-            body.setContent(alternative(spec.text(), spec.html()));
-        } else if (spec.text() != null) {
-            body.setText(spec.text(), UTF_8, "plain");
-        } else {
-            body.setText(spec.html(), UTF_8, "html");
-        }
+        fillBody(body, spec, inline);
         mixed.addBodyPart(body);
-        List<AttachmentSpec> attachments = spec.attachments();
-        for (int i = 0; i < attachments.size(); i++) {
-            mixed.addBodyPart(attachment(attachments.get(i), "attachments[" + i + "]"));
+        for (MimeBodyPart part : attached) {
+            mixed.addBodyPart(part);
         }
         message.setContent(mixed);
     }
 
-    private static MimeMultipart alternative(String text, String html) throws MessagingException {
-        MimeMultipart alternative = new MimeMultipart("alternative");
-        MimeBodyPart plain = new MimeBodyPart();
-        plain.setText(text, UTF_8, "plain");
-        alternative.addBodyPart(plain);
-        MimeBodyPart rich = new MimeBodyPart();
-        rich.setText(html, UTF_8, "html");
-        alternative.addBodyPart(rich);
-        return alternative;
+    private static void fillBody(jakarta.mail.internet.MimePart target, MessageSpec spec, List<MimeBodyPart> inline)
+            throws MessagingException {
+        if (spec.text() != null && spec.html() != null) {
+            MimeMultipart alternative = new MimeMultipart("alternative");
+            MimeBodyPart plain = new MimeBodyPart();
+            plain.setText(spec.text(), UTF_8, "plain");
+            alternative.addBodyPart(plain);
+            MimeBodyPart rich = new MimeBodyPart();
+            fillHtml(rich, spec.html(), inline);
+            alternative.addBodyPart(rich);
+            target.setContent(alternative);
+            setContentTypeHeader(target, alternative);
+        } else if (spec.text() != null) {
+            target.setText(spec.text(), UTF_8, "plain");
+        } else {
+            fillHtml(target, spec.html(), inline);
+        }
+    }
+
+    private static void fillHtml(jakarta.mail.internet.MimePart target, String html, List<MimeBodyPart> inline)
+            throws MessagingException {
+        if (inline.isEmpty()) {
+            target.setText(html, UTF_8, "html");
+            return;
+        }
+        MimeMultipart related = new MimeMultipart("related");
+        MimeBodyPart page = new MimeBodyPart();
+        page.setText(html, UTF_8, "html");
+        related.addBodyPart(page);
+        for (MimeBodyPart part : inline) {
+            related.addBodyPart(part);
+        }
+        target.setContent(related);
+        setContentTypeHeader(target, related);
+    }
+
+    /** multipart/related names its root's type (RFC 2387); other multiparts need nothing more. */
+    private static void setContentTypeHeader(jakarta.mail.internet.MimePart target, MimeMultipart multipart)
+            throws MessagingException {
+        if (multipart.getContentType().toLowerCase(Locale.ROOT).startsWith("multipart/related")) {
+            ContentType type = new ContentType(multipart.getContentType());
+            type.setParameter("type", "text/html");
+            target.setHeader("Content-Type", type.toString());
+        }
     }
 
     /**
@@ -374,6 +569,7 @@ public final class MessageComposer {
                     + " as bytes; use application/octet-stream", ReasonCode.INVALID_ATTACHMENT);
         }
         String filename = attachment.filename().strip();
+        String disposition = attachment.inline() ? MimeBodyPart.INLINE : MimeBodyPart.ATTACHMENT;
         ParameterList typeParameters = contentType.getParameterList();
         if (typeParameters == null) {
             typeParameters = new ParameterList();
@@ -387,18 +583,21 @@ public final class MessageComposer {
             typeHeader = contentType.toString();
             ParameterList dispositionParameters = new ParameterList();
             dispositionParameters.set("filename", filename);
-            dispositionHeader = new ContentDisposition(MimeBodyPart.ATTACHMENT, dispositionParameters).toString();
+            dispositionHeader = new ContentDisposition(disposition, dispositionParameters).toString();
         } else {
             // written by hand: ParameterList neither splits RFC 2231 values (a long name would pass the 998
             // character line limit) nor leaves RFC 2047 words alone (it cuts them into name*0, name*1 segments)
             typeHeader = contentType.toString() + ";\r\n\tname=\"" + encodedWords(filename, field) + "\"";
-            dispositionHeader = MimeBodyPart.ATTACHMENT + rfc2231Parameter("filename", filename);
+            dispositionHeader = disposition + rfc2231Parameter("filename", filename);
         }
 
         MimeBodyPart part = new MimeBodyPart();
         part.setDataHandler(new DataHandler(new ByteArrayDataSource(attachment.content(), contentType.getBaseType())));
         part.setHeader("Content-Type", typeHeader);
         part.setHeader("Content-Disposition", dispositionHeader);
+        if (attachment.inline()) {
+            part.setHeader("Content-ID", "<" + attachment.contentId() + ">");
+        }
         return part;
     }
 

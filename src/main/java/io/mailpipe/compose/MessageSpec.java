@@ -25,6 +25,11 @@ import java.util.Map;
  * @param headers     extra headers, in order, names and values already validated
  * @param attachments attachments, in order
  * @param campaign    campaign tag written as {@code X-Mailpipe-Campaign}, or null
+ * @param template    a template to render into subject, text and html (which are then null), or null
+ * @param listUnsubscribe where to unsubscribe ({@code List-Unsubscribe}), or null to use the campaign's
+ *                    configured one, if any; checked by {@link ListUnsubscribe#of}
+ * @param part        which part of a request split by {@link RecipientSplitter} this is (1-based), or null when
+ *                    the request is not split; each part gets its own Message-ID
  */
 public record MessageSpec(
         String requestId,
@@ -38,7 +43,23 @@ public record MessageSpec(
         String html,
         Map<String, String> headers,
         List<AttachmentSpec> attachments,
-        String campaign) {
+        String campaign,
+        TemplateRef template,
+        ListUnsubscribe listUnsubscribe,
+        Integer part) {
+
+    /** A spec without template, unsubscribe link or part number. */
+    public MessageSpec(String requestId, String from, String replyTo, List<String> to, List<String> cc, List<String> bcc,
+                       String subject, String text, String html, Map<String, String> headers,
+                       List<AttachmentSpec> attachments, String campaign) {
+        this(requestId, from, replyTo, to, cc, bcc, subject, text, html, headers, attachments, campaign, null, null, null);
+    }
+
+    /** The same spec addressed to other recipients, as part {@code number} of a split request. */
+    public MessageSpec asPart(int number, List<String> newTo, List<String> newCc, List<String> newBcc) {
+        return new MessageSpec(requestId, from, replyTo, newTo, newCc, newBcc, subject, text, html, headers, attachments,
+                campaign, template, listUnsubscribe, number);
+    }
 
     public MessageSpec {
         to = to == null ? List.of() : List.copyOf(to);

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.mailpipe.account.Account;
+import io.mailpipe.account.Dkim;
 import io.mailpipe.account.Limits;
 import io.mailpipe.account.Security;
 import jakarta.mail.internet.AddressException;
@@ -115,8 +116,28 @@ public final class AccountResolver {
             throw new ConfigException(where + ": field 'maxMessageBytes' must be at least 1024");
         }
         Duration timeout = s.timeout() != null ? s.timeout() : DEFAULT_TIMEOUT;
+        List<String> blocked = blockedExtensions(s, where);
+        Dkim dkim = DkimKeys.resolve(s.dkim(), fromAddress.getAddress(), where);
         return new Account(s.name(), host, port, security, blankToNull(s.username()), password, fromAddress.toUnicodeString(),
-                override, limits, maxRecipients, maxBytes, timeout, pools);
+                override, limits, maxRecipients, maxBytes, timeout, pools, blocked, dkim);
+    }
+
+    /** The account's blocked attachment extensions, lower case without dot; null for the default list. */
+    private static List<String> blockedExtensions(AccountSettings s, String where) {
+        if (s.blockedExtensions() == null) {
+            return null;
+        }
+        List<String> list = new ArrayList<>();
+        for (String ext : s.blockedExtensions()) {
+            String e = ext == null ? "" : ext.strip().toLowerCase(Locale.ROOT);
+            e = e.startsWith(".") ? e.substring(1) : e;
+            if (!e.matches("[a-z0-9_+-]{1,20}")) {
+                throw new ConfigException(where + ": field 'blockedExtensions': '" + ext
+                        + "' is not a file extension (letters and digits, like exe or .exe)");
+            }
+            list.add(e);
+        }
+        return List.copyOf(list);
     }
 
     private static Security security(AccountSettings s, String where, Preset preset, int port) {

@@ -1,6 +1,7 @@
 package io.mailpipe.config;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.mailpipe.account.Limits;
 
@@ -23,6 +24,9 @@ import io.mailpipe.account.Limits;
  * @param maxMessageBytes     largest message in bytes (default from preset)
  * @param timeout             connect/read timeout (default 30 s)
  * @param pools               named pools the account belongs to; a request's {@code pool} picks among them (default: none)
+ * @param blockedExtensions   attachment extensions refused, also inside zip files (default: the extensions Gmail
+ *                            refuses, see {@code compose.AttachmentPolicy}); {@code []} blocks none
+ * @param dkim                DKIM signing of this account's mail (default: none)
  */
 public record AccountSettings(
         String name,
@@ -39,7 +43,32 @@ public record AccountSettings(
         Integer maxRecipients,
         Long maxMessageBytes,
         Duration timeout,
-        java.util.List<String> pools) {
+        List<String> pools,
+        List<String> blockedExtensions,
+        DkimSettings dkim) {
+
+    /** The fields before pools, blockedExtensions and dkim existed (tests and callers that do not set them). */
+    public AccountSettings(String name, String preset, String host, Integer port, String security, String username,
+                           String password, String passwordFile, String from, Boolean allowSenderOverride, Limits limits,
+                           Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
+        this(name, preset, host, port, security, username, password, passwordFile, from, allowSenderOverride, limits,
+                maxRecipients, maxMessageBytes, timeout, null, null, null);
+    }
+
+    /**
+     * DKIM signing (RFC 6376, rsa-sha256, relaxed/relaxed) of one account ({@code dkim:} of an account).
+     *
+     * @param selector       the selector, required: the public key is published at {@code <selector>._domainkey.<domain>}
+     * @param domain         the signing domain (default: the domain of the account's {@code from})
+     * @param privateKeyFile a file holding the RSA private key, PEM PKCS#8 ({@code -----BEGIN PRIVATE KEY-----})
+     * @param privateKey     the same key as text, written as {@code ${ENV_VAR}}, instead of privateKeyFile
+     */
+    public record DkimSettings(String selector, String domain, String privateKeyFile, String privateKey) {
+        @Override
+        public String toString() {
+            return "DkimSettings[s=" + selector + ", d=" + domain + "]";
+        }
+    }
 
     @Override
     public String toString() {

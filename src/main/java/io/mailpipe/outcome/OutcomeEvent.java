@@ -23,10 +23,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param retryAt            for DEFERRED: when the next attempt is due
  * @param source             where the request record was read
  * @param at                 when this outcome was decided
+ * @param parts              when the request was split into several messages (more recipients than the account's
+ *                           {@code maxRecipients}): each message sent in this attempt, in order
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "status", "reasonCode", "reason", "account", "attempt", "smtp", "messageId", "campaign",
-        "rejectedRecipients", "retryAt", "source", "at"})
+        "rejectedRecipients", "retryAt", "source", "at", "parts"})
 public record OutcomeEvent(
         String id,
         Status status,
@@ -40,7 +42,31 @@ public record OutcomeEvent(
         List<RejectedRecipient> rejectedRecipients,
         Instant retryAt,
         Source source,
-        Instant at) {
+        Instant at,
+        List<Part> parts) {
+
+    /** An event of a request that was not split (no {@code parts}). */
+    public OutcomeEvent(String id, Status status, String reasonCode, String reason, String account, int attempt, Smtp smtp,
+                        String messageId, String campaign, List<RejectedRecipient> rejectedRecipients, Instant retryAt,
+                        Source source, Instant at) {
+        this(id, status, reasonCode, reason, account, attempt, smtp, messageId, campaign, rejectedRecipients, retryAt,
+                source, at, null);
+    }
+
+    /**
+     * One message of a split request.
+     *
+     * @param part       its number, from 1
+     * @param messageId  its Message-ID
+     * @param recipients its recipients in this attempt (bare addresses)
+     * @param status     SENT, DEFERRED or FAILED for this message
+     * @param reasonCode the reason for this message
+     * @param smtp       the server's reply to this message, where there was one
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"part", "messageId", "recipients", "status", "reasonCode", "smtp"})
+    public record Part(int part, String messageId, List<String> recipients, Status status, String reasonCode, Smtp smtp) {
+    }
 
     /** An SMTP reply: code, enhanced status code (RFC 3463) and text. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

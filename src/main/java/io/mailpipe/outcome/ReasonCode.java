@@ -37,8 +37,21 @@ public enum ReasonCode {
     UNKNOWN_POOL(Status.REJECTED),
     /** The composed message is larger than the account's {@code maxMessageBytes}, or the request larger than the worker accepts. */
     MESSAGE_TOO_LARGE(Status.REJECTED),
-    /** More recipients than the account's {@code maxRecipients}. */
+    /**
+     * More recipients than the account's {@code maxRecipients}. Not produced any more: such a request is split into
+     * several messages ({@code parts}); kept because reason codes are never removed.
+     */
     TOO_MANY_RECIPIENTS(Status.REJECTED),
+    /** An attachment, or a file inside an attached zip, has an extension the account refuses ({@code blockedExtensions}). */
+    BLOCKED_ATTACHMENT(Status.REJECTED),
+    /** {@code template.id} names no template in the templates folder (or it lacks subject or body). */
+    UNKNOWN_TEMPLATE(Status.REJECTED),
+    /** The template does not compile (Mustache syntax) or cannot be read. */
+    TEMPLATE_ERROR(Status.REJECTED),
+    /** A variable the template uses is missing (or null) in {@code template.vars}. */
+    TEMPLATE_VARIABLE_MISSING(Status.REJECTED),
+    /** An address has a non-ASCII local part (RFC 6531) and the account's server does not offer SMTPUTF8. */
+    SMTPUTF8_UNSUPPORTED(Status.REJECTED),
     /** Processing failed unexpectedly (a bug or an unforeseen input); the record is dead-lettered. */
     INTERNAL_ERROR(Status.REJECTED),
 

@@ -31,7 +31,12 @@ public final class Delivery {
     Instant pauseUntil;
     String pauseReason;
     List<io.mailpipe.account.Account> pauseCandidates;
+    /** The message being sent: the only one, or the current part of a split request. */
     ComposedMessage composed;
+    /** Every composed message of this attempt (more than one when the request is split). */
+    List<ComposedMessage> composedParts = List.of();
+    /** The messages to send in this attempt and their results; null until prepared. */
+    MessageParts parts;
     RequestLedger.Claim claim;
     Result result;
     boolean sendAttempted;
@@ -73,6 +78,20 @@ public final class Delivery {
     /** The accounts whose room ends the pause early. */
     public List<io.mailpipe.account.Account> pauseCandidates() {
         return pauseCandidates;
+    }
+
+    /**
+     * Moves to the next message to send (the only one, or the next part of a split request), whose envelope is
+     * already narrowed to the recipients not reached yet; false when there is none left or sending stopped.
+     */
+    public boolean nextPart() {
+        if (parts == null || !parts.next()) {
+            return false;
+        }
+        MessageParts.Part part = parts.current();
+        composed = part.message();
+        recipients.planEnvelope(part.envelope());
+        return true;
     }
 
     public ComposedMessage composed() {

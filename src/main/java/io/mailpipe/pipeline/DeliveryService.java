@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 import io.mailpipe.account.Account;
 import io.mailpipe.account.AccountSelector;
 import io.mailpipe.compose.AttachmentSpec;
+import io.mailpipe.compose.ComposedMessage;
+import io.mailpipe.compose.ListUnsubscribe;
+import io.mailpipe.compose.RecipientSplitter;
+import io.mailpipe.compose.TemplateRef;
 import io.mailpipe.compose.CompositionException;
 import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.compose.MessageSpec;
@@ -34,6 +38,7 @@ import io.mailpipe.request.InvalidRequestException;
 import io.mailpipe.request.MailRequest;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
+import io.mailpipe.smtp.MessageRefusedBeforeSending;
 import io.mailpipe.smtp.RecipientFailure;
 import io.mailpipe.smtp.SendFailure;
 import io.mailpipe.smtp.SmtpFailureClassifier;
@@ -198,49 +203,90 @@ public final class DeliveryService {
         d.ticket = ticket;
         d.account = ticket.account();
         try {
-            d.composed = composer.compose(spec(d.request), d.account, composeSession);
-            int recipients = d.composed.envelopeRecipients().size();
-            if (d.account.maxRecipients() != null && recipients > d.account.maxRecipients()) {
-                throw new CompositionException("to", recipients + " distinct recipients; account '" + d.account.name()
-                        + "' allows at most " + d.account.maxRecipients() + " per message", ReasonCode.TOO_MANY_RECIPIENTS);
+            // more recipients than the account takes per message: several messages (RecipientSplitter)
+            List<ComposedMessage> composed = new ArrayList<>();
+            for (MessageSpec part : RecipientSplitter.split(spec(d.request), d.account.maxRecipients())) {
+                ComposedMessage c = composer.compose(part, d.account, composeSession);
+                if (d.account.maxMessageBytes() != null && c.sizeBytes() > d.account.maxMessageBytes()) {
+                    throw new CompositionException("message", "composed size " + c.sizeBytes() + " bytes exceeds account '"
+                            + d.account.name() + "' maximum of " + d.account.maxMessageBytes(), ReasonCode.MESSAGE_TOO_LARGE);
+                }
+                composed.add(c);
             }
-            if (d.account.maxMessageBytes() != null && d.composed.sizeBytes() > d.account.maxMessageBytes()) {
-                throw new CompositionException("message", "composed size " + d.composed.sizeBytes() + " bytes exceeds account '"
-                        + d.account.name() + "' maximum of " + d.account.maxMessageBytes(), ReasonCode.MESSAGE_TOO_LARGE);
-            }
+            d.composed = composed.get(0);
+            d.composedParts = List.copyOf(composed);
         } catch (CompositionException e) {
             releaseQuota(d);
             d.composed = null;
+            d.composedParts = List.of();
             d.result = Result.invalid(e.reason(), e.getMessage(), e.getClass());
             return;
         }
-        restrictToRemainingRecipients(d);
+        planParts(d);
     }
 
-    /** A retry goes only to the recipients that earlier attempts did not reach or refuse for good. */
-    private void restrictToRemainingRecipients(Delivery d) {
-        List<String> all = d.composed.envelopeRecipients();
-        if (d.recipients.isFresh()) {
-            d.recipients.planEnvelope(all);
-            return;
+    /** The messages of this attempt, each to the recipients that earlier attempts did not reach or refuse for good. */
+    private void planParts(Delivery d) {
+        List<MessageParts.Part> parts = new ArrayList<>();
+        boolean split = d.composedParts.size() > 1;
+        for (int i = 0; i < d.composedParts.size(); i++) {
+            ComposedMessage c = d.composedParts.get(i);
+            List<String> remaining = d.recipients.planEnvelope(c.envelopeRecipients());
+            if (!remaining.isEmpty()) {
+                parts.add(new MessageParts.Part(split ? i + 1 : 0, c, remaining));
+                if (!remaining.equals(c.envelopeRecipients())) {
+                    c.message().restrictEnvelope(addresses(remaining));
+                }
+            }
         }
-        List<String> remaining = d.recipients.planEnvelope(all);
-        if (remaining.isEmpty()) {
+        if (parts.isEmpty()) {
             releaseQuota(d);
             d.result = new Result(d.recipients.someAcceptedBefore() ? ReasonCode.ACCEPTED : ReasonCode.RECIPIENT_REJECTED,
                     "every recipient was reached or refused in earlier attempts", null, orNull(d.recipients.earlierRefusals()),
                     null, true, null);
             return;
         }
+        d.parts = new MessageParts(parts);
+        d.composed = parts.get(0).message();
+        d.recipients.planEnvelope(parts.get(0).envelope());
+    }
+
+    private static jakarta.mail.Address[] addresses(List<String> bare) {
         try {
-            jakarta.mail.Address[] addresses = new jakarta.mail.Address[remaining.size()];
+            jakarta.mail.Address[] addresses = new jakarta.mail.Address[bare.size()];
             for (int i = 0; i < addresses.length; i++) {
-                addresses[i] = new jakarta.mail.internet.InternetAddress(remaining.get(i), false);
+                addresses[i] = new jakarta.mail.internet.InternetAddress(bare.get(i), false);
             }
-            d.composed.message().restrictEnvelope(addresses);
+            return addresses;
         } catch (jakarta.mail.internet.AddressException e) {
             throw new IllegalStateException("a composed recipient no longer parses", e);
         }
+    }
+
+    /**
+     * Moves to the next message to send (the only one, or the next part of a split request) and takes a send of the
+     * account's quota for it; each part is one SMTP transaction and counts as one send.
+     *
+     * @return false when there is nothing (more) to send in this attempt
+     */
+    public boolean nextPart(Delivery d) {
+        if (d.result != null && d.parts == null || d.pauseUntil != null || d.duplicate || d.republish != null) {
+            return false;
+        }
+        if (!d.nextPart()) {
+            return false;
+        }
+        if (d.ticket == null) {
+            AccountSelector.Selection more = selector.acquire(List.of(d.account), Duration.ZERO);
+            if (!more.found()) {
+                d.parts.record(new Result(ReasonCode.ACCOUNTS_AT_LIMIT, "account '" + d.account.name() + "' "
+                        + more.why() + " before every part was sent", null, null, more.retryAt(), false, null), true);
+                d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
+                return false;
+            }
+            d.ticket = more.ticket();
+        }
+        return true;
     }
 
     /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */
@@ -267,8 +313,10 @@ public final class DeliveryService {
         d.sendAttempted = true;
         finishTicket(d, null);
         ReasonCode code = d.recipients.allAccepted();
-        d.result = new Result(code, "accepted by " + d.account.host(), smtp(SmtpReply.parse(serverReply)),
+        Result part = new Result(code, "accepted by " + d.account.host(), smtp(SmtpReply.parse(serverReply)),
                 orNull(d.recipients.earlierRefusals()), null, true, null);
+        d.parts.record(part, false);
+        d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
     }
 
     /**
@@ -281,8 +329,8 @@ public final class DeliveryService {
         SendFailure failure = SmtpFailureClassifier.classify(error);
         finishTicket(d, failure);
         boolean accountLevel = failure.scope() == SendFailure.Scope.ACCOUNT;
-        // a failover only when nobody got the message in this try: otherwise the others would get it twice
-        if (accountLevel && failure.reason() != ReasonCode.PARTIALLY_ACCEPTED && failover(d, failure)) {
+        // a failover only when nobody got the message in this try: otherwise some would get it twice
+        if (accountLevel && failure.reason() != ReasonCode.PARTIALLY_ACCEPTED && !d.parts.started() && failover(d, failure)) {
             return;
         }
         List<RecipientFailure> refused = failure.rejectedRecipients() == null ? List.of() : failure.rejectedRecipients();
@@ -292,7 +340,18 @@ public final class DeliveryService {
         if (code.status() == Status.SENT) {
             rejected.addAll(d.recipients.earlierRefusals());
         }
-        d.result = new Result(code, failure.detail(), smtp(failure.reply()), orNull(rejected), null, true, null);
+        if (d.parts.split() && (code.status() == Status.FAILED || code.status() == Status.REJECTED)) {
+            // this part is refused as a whole: its recipients are not sent again, and they are reported
+            for (String address : d.recipients.refuseRestOfEnvelope()) {
+                if (rejected.stream().noneMatch(r -> r.address().equalsIgnoreCase(address))) {
+                    rejected.add(new OutcomeEvent.RejectedRecipient(address, smtp(failure.reply())));
+                }
+            }
+        }
+        String errorClass = code.status() == Status.REJECTED ? MessageRefusedBeforeSending.class.getName() : null;
+        Result part = new Result(code, failure.detail(), smtp(failure.reply()), orNull(rejected), null, true, errorClass);
+        d.parts.record(part, failure.scope() == SendFailure.Scope.ACCOUNT);
+        d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
     }
 
     /**
@@ -314,7 +373,8 @@ public final class DeliveryService {
             LOG.warn("request={} account={} failed at account level ({}: {}); moving to account {}", d.requestId,
                     failedAccount.name(), failure.reason().code(), failure.detail(), next.account().name());
             d.composed = null;
-            useAccount(d, next.ticket());
+            d.parts = null;
+            useAccount(d, next.ticket()); // composes for the new account; sending starts over with its first part
             return true;
         }
         // no other account can take it now: wait (not an attempt) until one can, on the retry topic
@@ -330,8 +390,9 @@ public final class DeliveryService {
         }
         LOG.warn("request={} account={} failed at account level ({}: {}); no other account can send now, waiting until {}",
                 d.requestId, failedAccount.name(), failure.reason().code(), failure.detail(), retryAt);
-        d.result = new Result(failure.reason(), failure.detail() + "; no other account can send now", smtp(failure.reply()),
-                null, retryAt, false, null);
+        d.parts.record(new Result(failure.reason(), failure.detail() + "; no other account can send now",
+                smtp(failure.reply()), null, retryAt, false, null), true);
+        d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
         return true;
     }
 
@@ -411,9 +472,10 @@ public final class DeliveryService {
         d.terminal = status.isTerminal();
         OutcomeEvent event = new OutcomeEvent(d.requestId, status, code.code(), reason,
                 d.account == null ? null : d.account.name(), d.attempt, r.smtp(),
-                d.composed == null ? null : d.composed.messageId(),
+                d.composed == null ? null : d.composedParts.isEmpty() ? d.composed.messageId() : d.composedParts.get(0).messageId(),
                 d.request == null ? null : d.request.campaign(), r.rejected(), retryAt,
-                new OutcomeEvent.Source(d.source.topic(), d.source.partition(), d.source.offset()), now);
+                new OutcomeEvent.Source(d.source.topic(), d.source.partition(), d.source.offset()), now,
+                d.parts == null || !d.sendAttempted ? null : d.parts.forOutcome());
         d.outcome = event;
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
         byte[] key = d.requestId.getBytes(StandardCharsets.UTF_8);
@@ -478,9 +540,12 @@ public final class DeliveryService {
 
     private static MessageSpec spec(MailRequest r) {
         List<AttachmentSpec> attachments = r.attachments().stream()
-                .map(a -> new AttachmentSpec(a.filename(), a.contentType(), a.content())).toList();
+                .map(a -> new AttachmentSpec(a.filename(), a.contentType(), a.content(), a.contentId())).toList();
         return new MessageSpec(r.id(), r.from(), r.replyTo(), r.to(), r.cc(), r.bcc(), r.subject(), r.text(), r.html(),
-                r.headers(), attachments, r.campaign());
+                r.headers(), attachments, r.campaign(),
+                r.template() == null ? null : new TemplateRef(r.template().id(), r.template().vars()),
+                r.listUnsubscribe() == null ? null : new ListUnsubscribe(r.listUnsubscribe().url(), r.listUnsubscribe().mailto()),
+                null);
     }
 
     /** Gives back the send taken from the account's quota, once. */

@@ -123,6 +123,26 @@ final class RecipientProgress {
         return code;
     }
 
+    /** Whether some recipient was refused for good, in an earlier attempt or this one. */
+    boolean someRefused() {
+        return !refusedBefore.isEmpty() || !refusedNow.isEmpty();
+    }
+
+    /**
+     * The recipients of the current envelope that did not accept, marked refused for good: a part of a split request
+     * that the server refused as a whole (5xx to the message, or a reason that is not retried) is not sent again.
+     */
+    List<String> refuseRestOfEnvelope() {
+        List<String> refused = new ArrayList<>();
+        for (String a : envelope) {
+            String lower = lower(a);
+            if (!acceptedNow.contains(lower) && refusedNow.add(lower)) {
+                refused.add(a);
+            }
+        }
+        return refused;
+    }
+
     /** Recipients refused in earlier attempts, for the outcome's {@code rejectedRecipients} (their replies are in earlier events). */
     List<OutcomeEvent.RejectedRecipient> earlierRefusals() {
         List<OutcomeEvent.RejectedRecipient> list = new ArrayList<>();

@@ -18,7 +18,11 @@ final class Attachments {
     private static final String FILENAME = "filename";
     private static final String CONTENT_TYPE = "contentType";
     private static final String CONTENT = "content";
-    private static final List<String> FIELDS = List.of(FILENAME, CONTENT_TYPE, CONTENT);
+    private static final String CONTENT_ID = "contentId";
+    private static final List<String> FIELDS = List.of(FILENAME, CONTENT_TYPE, CONTENT, CONTENT_ID);
+    /** A Content-ID without angle brackets: printable ASCII without space, quotes, parentheses, brackets, backslash. */
+    private static final java.util.regex.Pattern CONTENT_ID_PATTERN =
+            java.util.regex.Pattern.compile("[!#-'*-;=?-Z^-~]{1,200}");
 
     private Attachments() {
     }
@@ -62,7 +66,19 @@ final class Attachments {
 
         String content = fields.requiredString(CONTENT, ReasonCode.INVALID_ATTACHMENT,
                 "give the file's bytes, base64-encoded");
-        return new Attachment(filename, contentType, decodeBase64(content, fields.path(CONTENT)));
+        String contentId = fields.string(CONTENT_ID);
+        if (contentId != null) {
+            HeaderRules.requireSingleLine(contentId, fields.path(CONTENT_ID));
+            if (contentId.startsWith("<") && contentId.endsWith(">") && contentId.length() > 2) {
+                contentId = contentId.substring(1, contentId.length() - 1);
+            }
+            if (!CONTENT_ID_PATTERN.matcher(contentId).matches()) {
+                throw new InvalidRequestException(ReasonCode.INVALID_ATTACHMENT, fields.path(CONTENT_ID),
+                        "is not a Content-ID; use 1 to 200 printable ASCII characters without spaces, quotes or"
+                                + " brackets (like logo@shop), and refer to it in html as cid:logo@shop");
+            }
+        }
+        return new Attachment(filename, contentType, decodeBase64(content, fields.path(CONTENT)), contentId);
     }
 
     private static void requireMediaType(String contentType, String path) throws InvalidRequestException {

@@ -35,13 +35,14 @@ public final class HeaderRules {
     /**
      * Headers a request may not set in {@code headers} (compared case-insensitively): mailpipe writes
      * them itself from the request's own fields or the account (From, Sender, To, Cc, Bcc, Reply-To,
-     * Subject, Date, Message-ID), they define the MIME structure (MIME-Version, Content-*), or only
-     * servers on the way may add them (Return-Path, Received).
+     * Subject, Date, Message-ID), they define the MIME structure (MIME-Version, Content-*), they carry the DKIM
+     * signature, or only servers on the way may add them (Return-Path, Received). List-Unsubscribe may be given here
+     * (then mailpipe adds none of its own), but not together with the request's {@code listUnsubscribe}.
      */
     public static final List<String> RESERVED_HEADERS = List.of(
             "From", "Sender", "To", "Cc", "Bcc", "Reply-To", "Subject", "Date", "Message-ID",
             "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
-            "Return-Path", "Received");
+            "Return-Path", "Received", "DKIM-Signature");
 
     /**
      * Prefix of mailpipe's own headers (request id, campaign, ...); no request header may start with it

@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param to          recipients; never empty once read
  * @param cc          copy recipients; empty when the request has none
  * @param bcc         blind copy recipients; empty when the request has none
- * @param subject     the subject line; may be empty, never null, one line
+ * @param subject     the subject line; may be empty, one line; null only with a template
  * @param text        the plain-text body, or null (absent or blank)
  * @param html        the HTML body, or null (absent or blank); at least one of text and html is set
  * @param headers     custom headers, in request order; empty when the request has none. No name is
@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param pool        name of the account pool to choose from, or null for every account (not with account)
  * @param campaign    the producer's campaign label for grouping outcomes, or null
  * @param notAfter    the instant after which the mail must not be sent any more, or null for no limit
+ * @param template    a template to render instead of subject, text and html (which are then null), or null
+ * @param listUnsubscribe the request's own unsubscribe link and address, or null
  */
 public record MailRequest(
         String id,
@@ -46,11 +48,50 @@ public record MailRequest(
         String account,
         String pool,
         String campaign,
-        Instant notAfter) {
+        Instant notAfter,
+        Template template,
+        ListUnsubscribe listUnsubscribe) {
+
+    /**
+     * A campaign template and its variables.
+     *
+     * @param id   the template's id
+     * @param vars the variables: String, Number, Boolean, null, List and Map values as in the request's JSON
+     */
+    public record Template(String id, Map<String, Object> vars) {
+        public Template {
+            Objects.requireNonNull(id, "id");
+            vars = vars == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(vars));
+        }
+
+        @Override
+        public String toString() {
+            return "Template[" + id + ", vars=" + vars.keySet() + "]";
+        }
+    }
+
+    /**
+     * Where to unsubscribe (RFC 2369 / RFC 8058).
+     *
+     * @param url    HTTPS one-click URL, or null
+     * @param mailto unsubscribe address or mailto URI, or null
+     */
+    public record ListUnsubscribe(String url, String mailto) {
+    }
+
+    /** A request without template and unsubscribe link. */
+    public MailRequest(String id, String from, String replyTo, List<String> to, List<String> cc, List<String> bcc,
+                       String subject, String text, String html, Map<String, String> headers, List<Attachment> attachments,
+                       String account, String campaign, Instant notAfter) {
+        this(id, from, replyTo, to, cc, bcc, subject, text, html, headers, attachments, account, null, campaign, notAfter,
+                null, null);
+    }
 
     public MailRequest {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(subject, "subject");
+        if (template == null) {
+            Objects.requireNonNull(subject, "subject");
+        }
         to = to == null ? List.of() : List.copyOf(to);
         cc = cc == null ? List.of() : List.copyOf(cc);
         bcc = bcc == null ? List.of() : List.copyOf(bcc);

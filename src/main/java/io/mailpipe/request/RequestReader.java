@@ -56,8 +56,10 @@ public final class RequestReader {
     private static final String POOL = "pool";
     private static final String CAMPAIGN = "campaign";
     private static final String NOT_AFTER = "notAfter";
+    private static final String TEMPLATE = "template";
+    private static final String LIST_UNSUBSCRIBE = "listUnsubscribe";
     private static final List<String> FIELDS = List.of(ID, FROM, REPLY_TO, TO, CC, BCC, SUBJECT, TEXT, HTML,
-            HEADERS, ATTACHMENTS, ACCOUNT, POOL, CAMPAIGN, NOT_AFTER);
+            HEADERS, ATTACHMENTS, ACCOUNT, POOL, CAMPAIGN, NOT_AFTER, TEMPLATE, LIST_UNSUBSCRIBE);
 
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
@@ -106,15 +108,29 @@ public final class RequestReader {
         List<String> cc = addresses(fields, CC);
         List<String> bcc = addresses(fields, BCC);
 
-        String subject = fields.requiredString(SUBJECT, ReasonCode.MISSING_FIELD,
-                "give a subject line (an empty string is allowed)");
-        HeaderRules.requireSingleLine(subject, fields.path(SUBJECT));
+        MailRequest.Template template = Templates.read(fields, TEMPLATE);
+        String subject = null;
+        String text = null;
+        String html = null;
+        if (template != null) {
+            for (String name : List.of(SUBJECT, TEXT, HTML)) {
+                if (fields.get(name) != null) {
+                    throw new InvalidRequestException(ReasonCode.INVALID_FIELD, fields.path(name),
+                            "cannot be given with template, which renders subject, text and html; drop one of them");
+                }
+            }
+        } else {
+            subject = fields.requiredString(SUBJECT, ReasonCode.MISSING_FIELD,
+                    "give a subject line (an empty string is allowed), or a template");
+            HeaderRules.requireSingleLine(subject, fields.path(SUBJECT));
 
-        String text = blankToNull(fields.string(TEXT));
-        String html = blankToNull(fields.string(HTML));
-        if (text == null && html == null) {
-            throw new InvalidRequestException(ReasonCode.NO_BODY, fields.path(TEXT),
-                    "neither text nor html has content; give a plain-text body in text, an HTML body in html, or both");
+            text = blankToNull(fields.string(TEXT));
+            html = blankToNull(fields.string(HTML));
+            if (text == null && html == null) {
+                throw new InvalidRequestException(ReasonCode.NO_BODY, fields.path(TEXT),
+                        "neither text nor html has content; give a plain-text body in text, an HTML body in html, or"
+                                + " both, or a template");
+            }
         }
 
         Map<String, String> headers = headers(fields);
@@ -127,9 +143,10 @@ public final class RequestReader {
         }
         String campaign = optionalName(fields, CAMPAIGN, "leave it out if the mail belongs to no campaign");
         Instant notAfter = notAfter(fields);
+        MailRequest.ListUnsubscribe unsubscribe = Templates.listUnsubscribe(fields, LIST_UNSUBSCRIBE);
 
         return new MailRequest(id, from, replyTo, to, cc, bcc, subject, text, html, headers, attachments,
-                account, pool, campaign, notAfter);
+                account, pool, campaign, notAfter, template, unsubscribe);
     }
 
     private ObjectNode parse(byte[] value) throws InvalidRequestException {

@@ -4,6 +4,7 @@ import java.util.Properties;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 
@@ -13,6 +14,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import io.mailpipe.account.Account;
 import io.mailpipe.account.Security;
 import io.mailpipe.compose.MailpipeMimeMessage;
+import io.mailpipe.outcome.ReasonCode;
 
 /**
  * The camel-mail sender of one account (plugged in with the endpoint option {@code javaMailSender}). Sends the
@@ -29,6 +31,44 @@ public final class AccountMailSender extends DefaultJavaMailSender {
         setUsername(account.username());
         setPassword(account.password());
         setJavaMailProperties(sessionProperties(account, protocol));
+    }
+
+    /**
+     * Refuses, before MAIL FROM, a message the server announced it cannot take: one that needs SMTPUTF8 when the
+     * server does not offer it, and one larger than its ESMTP SIZE.
+     */
+    static void checkServerCanTake(SMTPTransport smtp, MailpipeMimeMessage message) throws MessageRefusedBeforeSending {
+        if (message.requiresSmtpUtf8() && !smtp.supportsExtension("SMTPUTF8")) {
+            throw new MessageRefusedBeforeSending(ReasonCode.SMTPUTF8_UNSUPPORTED, "an address has a non-ASCII local part"
+                    + " (RFC 6531) and the server does not offer SMTPUTF8; use an ASCII address or an account whose"
+                    + " server offers SMTPUTF8");
+        }
+        String size = smtp.supportsExtension("SIZE") ? smtp.getExtensionParameter("SIZE") : null;
+        if (size != null && !size.isBlank() && message.sizeBytes() > 0) {
+            try {
+                long limit = Long.parseLong(size.trim());
+                if (limit > 0 && message.sizeBytes() > limit) {
+                    throw new MessageRefusedBeforeSending(ReasonCode.MESSAGE_TOO_LARGE, "the message has "
+                            + message.sizeBytes() + " bytes, more than the " + limit + " the server announces (ESMTP SIZE);"
+                            + " send smaller or fewer attachments");
+                }
+            } catch (NumberFormatException e) {
+                // a SIZE parameter that is not a number announces no limit
+            }
+        }
+    }
+
+    /** The account's session, writing UTF-8 addresses and asking for SMTPUTF8 ({@code mail.mime.allowutf8}). */
+    private Session utf8Session() {
+        Session s = utf8Session;
+        if (s == null) {
+            Properties props = new Properties();
+            props.putAll(getSession().getProperties());
+            props.setProperty("mail.mime.allowutf8", "true");
+            s = Session.getInstance(props);
+            utf8Session = s;
+        }
+        return s;
     }
 
     static Properties sessionProperties(Account account, String protocol) {
@@ -54,11 +94,17 @@ public final class AccountMailSender extends DefaultJavaMailSender {
         return props;
     }
 
+    private volatile Session utf8Session;
+
     @Override
     public void send(MimeMessage message) throws MessagingException {
-        Transport transport = getTransport(getSession());
+        boolean utf8 = message instanceof MailpipeMimeMessage tracked && tracked.requiresSmtpUtf8();
+        Transport transport = getTransport(utf8 ? utf8Session() : getSession());
         transport.connect(getHost(), getPort(), getUsername(), getPassword());
         try {
+            if (transport instanceof SMTPTransport smtp && message instanceof MailpipeMimeMessage tracked) {
+                checkServerCanTake(smtp, tracked);
+            }
             Address[] recipients = message instanceof MailpipeMimeMessage tracked
                     ? tracked.envelopeRecipients() : message.getAllRecipients();
             transport.sendMessage(message, recipients);

@@ -252,6 +252,11 @@ public final class SmtpFailureClassifier {
         Objects.requireNonNull(failure, "failure");
         Objects.requireNonNull(rules, "rules");
         List<Throwable> chain = chain(failure);
+        for (Throwable t : chain) {
+            if (t instanceof MessageRefusedBeforeSending refused) {
+                return new SendFailure(refused.reason(), null, List.of(), refused.getMessage(), Scope.MESSAGE);
+            }
+        }
 
         Optional<SendFailure> result = tls(chain);
         if (result.isEmpty()) {

@@ -37,8 +37,9 @@ public final class SendMailProcessor implements Processor {
         if (delivery == null) {
             return;
         }
-        // an account-level failure moves the message to the next account: it is then ready to send again
-        while (delivery.readyToSend()) {
+        // one message, or each part of a request split by recipients (DeliveryService combines their results); an
+        // account-level failure before any part went out moves the message to the next account and starts over
+        while (service.nextPart(delivery)) {
             Exchange mail = new DefaultExchange(context);
             mail.getMessage().setBody(delivery.composed().message());
             long started = System.nanoTime();

@@ -55,6 +55,8 @@ public final class Worker implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final BouncePipeline bounces;
     private final Observability ops;
+    /** The message composer; closing it stops following the templates topic. */
+    private final MessageComposer composer;
 
     /** The quota ledger, router and gate of a worker, closed in reverse order. */
     private record Quota(KafkaQuotaLedger ledger, QuotaRouter router, ConsumptionGate gate) implements AutoCloseable {
@@ -73,7 +75,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, Quota quota, ShutdownSignal shutdown,
-                   Duration shutdownTimeout, BouncePipeline bounces, Observability ops) {
+                   Duration shutdownTimeout, BouncePipeline bounces, Observability ops, MessageComposer composer) {
+        this.composer = composer;
         this.bounces = bounces;
         this.ops = ops;
         this.main = main;
@@ -106,15 +109,17 @@ public final class Worker implements AutoCloseable {
         Quota quota = null;
         BouncePipeline bounces = null;
         Observability ops = null;
+        MessageComposer composer = null;
         try {
             ops = Observability.start(config);
+            composer = config.compose().composer(clock, config.kafka());
             ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
             quota = startQuota(config, clock);
             bounces = BouncePipeline.start(config); // issue 4: suppression list and bounce mailboxes
             ShutdownSignal shutdown = new ShutdownSignal();
             QuotaGauges.register(ops.metrics, config.accounts(), quota.router());
             DeliveryService service = new DeliveryService(config.kafka().topics(),
-                    new RequestReader(config.worker().maxRequestBytes()), new MessageComposer(clock),
+                    new RequestReader(config.worker().maxRequestBytes()), composer,
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
                     new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait(),
                     bounces.suppressionList());
@@ -152,7 +157,7 @@ public final class Worker implements AutoCloseable {
             ops.started(context);
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces, ops);
+            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces, ops, composer);
         } catch (Exception e) {
             if (bounces != null) {
                 bounces.close();
@@ -162,6 +167,9 @@ public final class Worker implements AutoCloseable {
             }
             if (ledger != null) {
                 ledger.close();
+            }
+            if (composer != null) {
+                composer.close();
             }
             publisher.close();
             if (ops != null) {
@@ -246,6 +254,7 @@ public final class Worker implements AutoCloseable {
             ledger.close();
             publisher.close();
             ops.close();
+            composer.close();
         }
         LOG.info("mailpipe worker stopped");
     }

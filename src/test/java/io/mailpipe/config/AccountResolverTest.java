@@ -352,7 +352,7 @@ class AccountResolverTest {
     @Test
     void resolveWorksOnSettingsRecordsToo() {
         AccountSettings settings = new AccountSettings("shop", "mailru", null, 587, null, "shop@mail.ru", "pw", null,
-                null, null, new Limits(10, null), null, null, null, List.of("bulk"));
+                null, null, new Limits(10, null), null, null, null, List.of("bulk"), null, null);
 
         Account a = AccountResolver.resolve(List.of(settings)).get(0);
 
@@ -366,7 +366,7 @@ class AccountResolverTest {
     @Test
     void resolveRejectsANullEntryByIndex() {
         AccountSettings good = new AccountSettings("a", null, "mx.example", null, null, null, null, null, "a@x.example",
-                null, null, null, null, null, null);
+                null, null, null, null, null);
         java.util.List<AccountSettings> list = new java.util.ArrayList<>();
         list.add(good);
         list.add(null);

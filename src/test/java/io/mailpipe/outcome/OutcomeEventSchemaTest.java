@@ -80,7 +80,7 @@ class OutcomeEventSchemaTest {
     void describesEveryProperty() {
         assertThat(schemaJson.path("description").asText()).isNotBlank();
         for (String at : List.of("/properties", "/$defs/smtp/properties", "/$defs/rejectedRecipient/properties",
-                "/$defs/source/properties")) {
+                "/$defs/source/properties", "/$defs/part/properties")) {
             assertThat(schemaJson.at(at).properties()).as(at).isNotEmpty().allSatisfy(field ->
                     assertThat(field.getValue().path("description").asText()).as(at + "/" + field.getKey()).isNotBlank());
         }
@@ -93,6 +93,7 @@ class OutcomeEventSchemaTest {
         assertThat(fieldNames(schemaJson.at("/$defs/rejectedRecipient/properties")))
                 .containsExactlyElementsOf(componentNames(OutcomeEvent.RejectedRecipient.class));
         assertThat(fieldNames(schemaJson.at("/$defs/source/properties"))).containsExactlyElementsOf(componentNames(OutcomeEvent.Source.class));
+        assertThat(fieldNames(schemaJson.at("/$defs/part/properties"))).containsExactlyElementsOf(componentNames(OutcomeEvent.Part.class));
     }
 
     @Test

@@ -43,6 +43,13 @@ final class OutcomeExamples {
         examples.add(new Example("unicode text", new OutcomeEvent("заказ-1", Status.SENT, ReasonCode.ACCEPTED.code(),
                 "accepted by smtp.mail.ru", "магазин", 1, new Smtp(250, "2.0.0", "Ok: принято"), "<x@mail.ru>",
                 "весна", null, null, source(), AT)));
+        examples.add(new Example("split request", new OutcomeEvent("campaign-7", Status.DEFERRED,
+                ReasonCode.PARTIALLY_DEFERRED.code(), "split into 2 messages, 1 accepted; 451 try later", "shop", 1,
+                new Smtp(451, "4.3.0", "try later"), "<p1@mail.example>", "spring", null, AT.plusSeconds(60), source(), AT,
+                List.of(new OutcomeEvent.Part(1, "<p1@mail.example>", List.of("a@example.org", "b@example.org"), Status.SENT,
+                                ReasonCode.ACCEPTED.code(), new Smtp(250, "2.0.0", "Ok")),
+                        new OutcomeEvent.Part(2, "<p2@mail.example>", List.of("c@example.org"), Status.DEFERRED,
+                                ReasonCode.TEMPORARY_FAILURE.code(), new Smtp(451, "4.3.0", "try later"))))));
         return examples;
     }
 

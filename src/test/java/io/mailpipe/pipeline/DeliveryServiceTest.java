@@ -153,10 +153,9 @@ class DeliveryServiceTest {
                         Status.REJECTED, ReasonCode.UNKNOWN_ACCOUNT, DeliveryService.class, "r-6", false),
                 new Invalid("notAfter passed", utf8(request("r-7", ",\"notAfter\":\"" + T0.minusSeconds(1) + "\"")), "r-7",
                         Status.EXPIRED, ReasonCode.NOT_AFTER_PASSED, DeliveryService.class, "r-7", false),
-                new Invalid("more recipients than account a's maxRecipients",
-                        utf8("{\"id\":\"r-8\",\"to\":[\"x@example.org\",\"y@example.org\"],\"cc\":\"z@example.org\","
-                                + "\"subject\":\"Hi\",\"text\":\"t\"}"),
-                        "r-8", Status.REJECTED, ReasonCode.TOO_MANY_RECIPIENTS, CompositionException.class, "r-8", true),
+                new Invalid("blocked attachment (an .exe)",
+                        utf8(request("r-8", ",\"attachments\":[{\"filename\":\"setup.exe\",\"content\":\"TVo=\"}]")),
+                        "r-8", Status.REJECTED, ReasonCode.BLOCKED_ATTACHMENT, CompositionException.class, "r-8", true),
                 new Invalid("composed message larger than account a's maxMessageBytes",
                         utf8(request("r-9").replace("\"Hello\"", "\"" + longText + "\"")),
                         "r-9", Status.REJECTED, ReasonCode.MESSAGE_TOO_LARGE, CompositionException.class, "r-9", true),
@@ -214,13 +213,13 @@ class DeliveryServiceTest {
     void refusedRequestDoesNotUseUpTheAccountForTheNextOne() {
         Account one = account("one", 1, 1, null);
         DeliveryHarness single = new DeliveryHarness(one);
-        Delivery tooMany = single.prepare(single.onRequests("m-1",
-                "{\"id\":\"m-1\",\"to\":[\"x@example.org\",\"y@example.org\"],\"subject\":\"Hi\",\"text\":\"t\"}"));
-        single.publish(tooMany);
+        Delivery blocked = single.prepare(single.onRequests("m-1",
+                request("m-1", ",\"attachments\":[{\"filename\":\"run.bat\",\"content\":\"QA==\"}]")));
+        single.publish(blocked);
 
         Delivery next = single.prepare(single.onRequests("m-2", request("m-2")));
 
-        assertThat(tooMany.outcome().reasonCode()).isEqualTo("too_many_recipients");
+        assertThat(blocked.outcome().reasonCode()).isEqualTo("blocked_attachment");
         assertThat(next.readyToSend()).as("the refused request gave its hourly send back").isTrue();
         assertThat(next.account()).isEqualTo(one);
     }

@@ -67,7 +67,7 @@ class MailRequestTest {
         assertThat(request.headers()).containsOnlyKeys("X-B", "X-A");
         assertThat(request.headers().keySet()).containsExactly("X-B", "X-A");
         assertThatThrownBy(() -> request.headers().put("X-D", "4")).isInstanceOf(UnsupportedOperationException.class);
-        assertThat(new MailRequest("r-2", null, null, null, null, null, "", "text", null, null, null, null, null, null, null))
+        assertThat(new MailRequest("r-2", null, null, null, null, null, "", "text", null, null, null, null, null, null))
                 .satisfies(empty -> {
                     assertThat(empty.to()).isEmpty();
                     assertThat(empty.cc()).isEmpty();
@@ -86,7 +86,7 @@ class MailRequestTest {
     private static MailRequest request(List<String> to, Map<String, String> headers) {
         return new MailRequest("r-1", "Shop <news@shop.example>", null, to, List.of(), List.of("audit@shop.example"),
                 "Secret subject", "secret body", null, headers,
-                List.of(new Attachment("a.txt", null, SECRET_BYTES.clone())), null, null, "spring",
+                List.of(new Attachment("a.txt", null, SECRET_BYTES.clone())), null, "spring",
                 Instant.parse("2030-01-01T00:00:00Z"));
     }
 }

@@ -71,12 +71,12 @@ class SuppressionPolicyTest {
         SuppressionState state = new SuppressionState();
         state.put(new SuppressionEntry("bob@example.org", "manual", T0, "cli", null));
         MailRequest some = new MailRequest("r", null, null, List.of("Ann <ann@example.org>"), List.of("BOB@example.org"), List.of(),
-                "s", "t", null, null, null, null, null, null, null);
+                "s", "t", null, null, null, null, null, null);
         SuppressionList.Verdict v = state.check(some);
         assertThat(v.suppressed()).containsExactly("bob@example.org");
         assertThat(v.all()).isFalse();
         MailRequest all = new MailRequest("r", null, null, List.of("Bob <bob@example.org>"), List.of(), List.of("bob@example.org"),
-                "s", "t", null, null, null, null, null, null, null);
+                "s", "t", null, null, null, null, null, null);
         assertThat(state.check(all).all()).isTrue();
         assertThat(SuppressionList.NONE.check(all).any()).isFalse();
     }

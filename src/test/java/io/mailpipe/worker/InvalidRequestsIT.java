@@ -70,8 +70,10 @@ class InvalidRequestsIT {
         cases.put("no-body", new String[] {"{\"id\":\"no-body\",\"to\":[\"a@example.org\"],\"subject\":\"s\"}", "REJECTED", "no_body"});
         cases.put("oversize", new String[] {"{\"id\":\"oversize\",\"account\":\"small\",\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"" + big + "\"}",
                 "REJECTED", "message_too_large"});
-        cases.put("too-many", new String[] {"{\"id\":\"too-many\",\"account\":\"small\",\"to\":[\"a@example.org\",\"b@example.org\",\"c@example.org\"],\"subject\":\"s\",\"text\":\"t\"}",
-                "REJECTED", "too_many_recipients"});
+        cases.put("blocked", new String[] {"{\"id\":\"blocked\",\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\",\"attachments\":[{\"filename\":\"setup.exe\",\"content\":\"TVo=\"}]}",
+                "REJECTED", "blocked_attachment"});
+        cases.put("no-templates", new String[] {"{\"id\":\"no-templates\",\"to\":[\"a@example.org\"],\"template\":{\"id\":\"welcome\"}}",
+                "REJECTED", "unknown_template"});
         cases.put("expired", new String[] {"{\"id\":\"expired\",\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\",\"notAfter\":\""
                 + Instant.now().minusSeconds(60) + "\"}", "EXPIRED", "not_after_passed"});
         return cases;
