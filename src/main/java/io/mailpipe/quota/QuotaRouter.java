@@ -254,11 +254,27 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         }
     }
 
-    /** Sends counted against the account in the hour and the day windows, cluster-wide: {@code {hour, day}}. */
+    /**
+     * Sends counted against the account in the hour and the day windows, cluster-wide: {@code {hour, day}}. The
+     * unused rest of this worker's own leases is left out (it knows them); other workers' leases count in full
+     * until they are handed back.
+     */
     public int[] used(Account account) {
         Instant now = clock.instant();
         QuotaBook.Usage u = ledger.read(book -> book.usage(account.name(), now, settings.leaseTtl()));
-        return new int[] {u.hour(), u.day()};
+        int unusedOwn = 0;
+        Holder h = holders.get(account.name());
+        if (h != null) {
+            synchronized (h) {
+                if (h.current != null) {
+                    unusedOwn += h.current.grant.granted() - h.current.taken;
+                }
+                for (Lease l : h.retiring) {
+                    unusedOwn += l.grant.granted() - l.taken;
+                }
+            }
+        }
+        return new int[] {Math.max(0, u.hour() - unusedOwn), Math.max(0, u.day() - unusedOwn)};
     }
 
     /** This worker's view of the accounts' health. */

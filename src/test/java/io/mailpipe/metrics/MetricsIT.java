@@ -28,7 +28,6 @@ class MetricsIT {
     static RunningPipeline pipeline;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    enum TestHealthState { HEALTHY, COOLING_DOWN }
 
     @BeforeAll
     static void start() {
@@ -76,10 +75,9 @@ class MetricsIT {
         }
         assertThat(pipeline.outcomesFor("m-gone").get(0).status()).isEqualTo(Status.FAILED);
 
-        // the API other parts use: bounces (IMAP bounce pipeline) and account health (quota router)
+        // the API the bounce pipeline uses
         pipeline.worker.metrics().bounceReceived("hard", "user_unknown");
         pipeline.worker.metrics().bounceReceived("hard", "user_unknown");
-        pipeline.worker.metrics().registerAccountHealth("alpha", TestHealthState.class, () -> TestHealthState.COOLING_DOWN);
 
         HttpResponse<String> scrape = get(port, ManagementServer.METRICS_PATH);
         assertThat(scrape.statusCode()).isEqualTo(200);
@@ -107,8 +105,10 @@ class MetricsIT {
         assertThat(m.value("mailpipe_quota_remaining", "account", "beta", "window", "hour")).isEqualTo(4.0);
         assertThat(m.value("mailpipe_quota_remaining", "account", "beta", "window", "day")).isEqualTo(99.0);
         assertThat(m.value("mailpipe_quota_used", "account", "alpha", "window", "hour")).as("alpha has no limit").isNull();
-        assertThat(m.value("mailpipe_account_health", "account", "alpha", "state", "COOLING_DOWN")).isEqualTo(1.0);
-        assertThat(m.value("mailpipe_account_health", "account", "alpha", "state", "HEALTHY")).isEqualTo(0.0);
+        assertThat(m.value("mailpipe_account_health", "account", "alpha", "state", "HEALTHY"))
+                .as("a refused recipient is not the account's problem").isEqualTo(1.0);
+        assertThat(m.value("mailpipe_account_health", "account", "alpha", "state", "COOLING")).isEqualTo(0.0);
+        assertThat(m.value("mailpipe_account_health", "account", "alpha", "state", "DISABLED")).isEqualTo(0.0);
         assertThat(m.value("mailpipe_account_reachable", "account", "alpha")).isEqualTo(1.0);
         assertThat(m.value("mailpipe_kafka_reachable")).isEqualTo(1.0);
         assertThat(m.value("mailpipe_ready")).isEqualTo(1.0);
