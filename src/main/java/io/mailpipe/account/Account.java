@@ -22,6 +22,9 @@ import java.util.List;
  * @param blockedExtensions   attachment extensions this account refuses (also inside zip files), lower case without
  *                            dot; null means the default list ({@code compose.AttachmentPolicy.GMAIL_BLOCKED}), empty none
  * @param dkim                how to DKIM-sign this account's mail, or null to send unsigned
+ * @param returnPath          envelope sender (VERP) with {@code {token}} for the request's token, e.g.
+ *                            {@code bounces+{token}@shop.example}; null: the From address. Only for servers that let
+ *                            the envelope sender differ from the login (own relays)
  */
 public record Account(
         String name,
@@ -38,7 +41,8 @@ public record Account(
         Duration timeout,
         List<String> pools,
         List<String> blockedExtensions,
-        Dkim dkim) {
+        Dkim dkim,
+        String returnPath) {
 
     public Account {
         pools = pools == null ? List.of() : List.copyOf(pools);
@@ -49,25 +53,36 @@ public record Account(
     public Account(String name, String host, int port, Security security, String username, String password, String from,
                    boolean allowSenderOverride, Limits limits, Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
         this(name, host, port, security, username, password, from, allowSenderOverride, limits, maxRecipients,
-                maxMessageBytes, timeout, List.of(), null, null);
+                maxMessageBytes, timeout, List.of(), null, null, null);
     }
 
     /** The same account with other limits (tests and the demo scale them). */
     public Account withLimits(Limits newLimits) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, newLimits,
-                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim);
+                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, returnPath);
     }
 
     /** The same account in these pools. */
     public Account withPools(List<String> newPools) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, newPools, blockedExtensions, dkim);
+                maxRecipients, maxMessageBytes, timeout, newPools, blockedExtensions, dkim, returnPath);
+    }
+
+    /** The same account with a VERP envelope sender ({@code {token}} is replaced per request). */
+    public Account withReturnPath(String newReturnPath) {
+        return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
+                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, newReturnPath);
+    }
+
+    /** The envelope sender for a request, or null to use the From address. */
+    public String returnPathFor(String token) {
+        return returnPath == null ? null : returnPath.replace("{token}", token);
     }
 
     /** The same account with another attachment policy and DKIM setting. */
     public Account withComposition(List<String> newBlockedExtensions, Dkim newDkim) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, pools, newBlockedExtensions, newDkim);
+                maxRecipients, maxMessageBytes, timeout, pools, newBlockedExtensions, newDkim, returnPath);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Objects;
  * instead of generating a random one, so a retry of the same request carries the same Message-ID.
  * The server reply is written by the sender thread and may be read from any other thread.
  */
-public class MailpipeMimeMessage extends MimeMessage {
+public class MailpipeMimeMessage extends org.eclipse.angus.mail.smtp.SMTPMessage {
 
     private final String messageId;
     private volatile String serverReply;

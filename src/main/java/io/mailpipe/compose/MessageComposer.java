@@ -162,6 +162,10 @@ public final class MessageComposer implements AutoCloseable {
         }
         try {
             message.setFrom(senders.from());
+            String returnPath = account.returnPathFor(verpToken(spec.requestId()));
+            if (returnPath != null) {
+                message.setEnvelopeFrom(returnPath); // VERP: a bounce names the request (docs/bounces.md)
+            }
             if (senders.replyTo() != null) {
                 message.setReplyTo(new InternetAddress[] {senders.replyTo()});
             }
@@ -209,8 +213,16 @@ public final class MessageComposer implements AutoCloseable {
      * @param domain    the domain of the From address used, ASCII form
      */
     public static String messageIdFor(String requestId, String domain) {
+        return "<" + verpToken(requestId) + ".mailpipe@" + domain + ">";
+    }
+
+    /**
+     * The request's token for a VERP return path ({@code bounces+<token>@domain}): the same 24 base32 characters as
+     * in its Message-ID, so a bounce delivered to the return path names the request without quoting anything.
+     */
+    public static String verpToken(String requestId) {
         byte[] hash = sha256(requestId.getBytes(StandardCharsets.UTF_8));
-        return "<" + base32Lower(hash, MESSAGE_ID_HASH_BYTES) + ".mailpipe@" + domain + ">";
+        return base32Lower(hash, MESSAGE_ID_HASH_BYTES);
     }
 
     /** Releases the template sources (the templates topic's consumer); a composer without templates has none. */

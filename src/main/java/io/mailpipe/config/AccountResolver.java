@@ -119,7 +119,30 @@ public final class AccountResolver {
         List<String> blocked = blockedExtensions(s, where);
         Dkim dkim = DkimKeys.resolve(s.dkim(), fromAddress.getAddress(), where);
         return new Account(s.name(), host, port, security, blankToNull(s.username()), password, fromAddress.toUnicodeString(),
-                override, limits, maxRecipients, maxBytes, timeout, pools, blocked, dkim);
+                override, limits, maxRecipients, maxBytes, timeout, pools, blocked, dkim, returnPath(s, where));
+    }
+
+    /** The VERP envelope sender template: one {@code {token}}, and a valid address once it is filled in. */
+    private static String returnPath(AccountSettings s, String where) {
+        String rp = s.returnPath();
+        if (rp == null || rp.isBlank()) {
+            return null;
+        }
+        rp = rp.strip();
+        if (rp.indexOf("{token}") < 0 || rp.indexOf("{token}") != rp.lastIndexOf("{token}") || rp.indexOf('@') < 0
+                || rp.indexOf("{token}") > rp.indexOf('@')) {
+            throw new ConfigException(where + ": field 'returnPath' must hold {token} once in its local part,"
+                    + " like bounces+{token}@shop.example");
+        }
+        try {
+            InternetAddress a = new InternetAddress(rp.replace("{token}", "abcdefghijklmnopqrstuvwx"), true);
+            if (a.getPersonal() != null) {
+                throw new AddressException("no display name");
+            }
+        } catch (AddressException e) {
+            throw new ConfigException(where + ": field 'returnPath' is not a bare address once {token} is filled in");
+        }
+        return rp;
     }
 
     /** The account's blocked attachment extensions, lower case without dot; null for the default list. */

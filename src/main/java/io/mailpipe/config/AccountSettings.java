@@ -27,6 +27,8 @@ import io.mailpipe.account.Limits;
  * @param blockedExtensions   attachment extensions refused, also inside zip files (default: the extensions Gmail
  *                            refuses, see {@code compose.AttachmentPolicy}); {@code []} blocks none
  * @param dkim                DKIM signing of this account's mail (default: none)
+ * @param returnPath          VERP envelope sender with {@code {token}}, e.g. {@code bounces+{token}@shop.example}, so a
+ *                            bounce names its request (default: none, the From address); only where the server allows it
  */
 public record AccountSettings(
         String name,
@@ -45,14 +47,15 @@ public record AccountSettings(
         Duration timeout,
         List<String> pools,
         List<String> blockedExtensions,
-        DkimSettings dkim) {
+        DkimSettings dkim,
+        String returnPath) {
 
     /** The fields before pools, blockedExtensions and dkim existed (tests and callers that do not set them). */
     public AccountSettings(String name, String preset, String host, Integer port, String security, String username,
                            String password, String passwordFile, String from, Boolean allowSenderOverride, Limits limits,
                            Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
         this(name, preset, host, port, security, username, password, passwordFile, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, null, null, null);
+                maxRecipients, maxMessageBytes, timeout, null, null, null, null);
     }
 
     /**

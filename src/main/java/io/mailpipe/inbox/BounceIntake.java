@@ -39,8 +39,14 @@ public final class BounceIntake {
     /** Which request sent the original message ({@link MessageIndex} in a worker). */
     @FunctionalInterface
     public interface Correlator {
-        /** @return the origin, or null when unknown */
-        MessageIndex.Origin correlate(String quotedRequestId, String originalMessageId);
+        /**
+         * @param quotedRequestId   the original's X-Mailpipe-Id, when quoted
+         * @param originalMessageId the original's Message-ID, when quoted
+         * @param verpAddresses     addresses that may carry a VERP token: those the report was delivered to, and the
+         *                          original's envelope sender
+         * @return the origin, or null when unknown
+         */
+        MessageIndex.Origin correlate(String quotedRequestId, String originalMessageId, List<String> verpAddresses);
     }
 
     /** What to do with one message. */
@@ -174,7 +180,11 @@ public final class BounceIntake {
     }
 
     private BounceEvent event(String eventId, String reportId, BounceRecord r, Instant receivedAt, String[] ses) {
-        MessageIndex.Origin origin = index.correlate(r.requestId(), r.originalMessageId());
+        List<String> verp = new java.util.ArrayList<>(r.reportRecipients() == null ? List.of() : r.reportRecipients());
+        if (r.originalReturnPath() != null) {
+            verp.add(r.originalReturnPath());
+        }
+        MessageIndex.Origin origin = index.correlate(r.requestId(), r.originalMessageId(), verp);
         return new BounceEvent(eventId, reportId, mailbox, r.kind().jsonName(), r.recipient(), r.status(), r.replyCode(),
                 r.action(), r.reason() == null ? null : r.reason().jsonName(), r.hard(), r.diagnostic(), r.reportingMta(),
                 r.remoteMta(), r.originalMessageId(), origin == null ? null : origin.requestId(),

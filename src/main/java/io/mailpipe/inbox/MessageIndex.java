@@ -1,6 +1,7 @@
 package io.mailpipe.inbox;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,8 @@ public final class MessageIndex implements BounceIntake.Correlator {
 
     private final Map<String, String> requestByMessageId = new ConcurrentHashMap<>();
     private final Map<String, String> accountByRequest = new ConcurrentHashMap<>();
+    private final Map<String, String> requestByVerpToken = new ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern VERP = java.util.regex.Pattern.compile("\\+([a-z2-7]{24})@");
 
     /** Applies one record of {@code mail.outcomes}. */
     public void apply(ConsumerRecord<byte[], byte[]> record) {
@@ -43,6 +46,7 @@ public final class MessageIndex implements BounceIntake.Correlator {
         }
         if (e.messageId() != null) {
             requestByMessageId.put(normalise(e.messageId()), e.id());
+            requestByVerpToken.put(io.mailpipe.compose.MessageComposer.verpToken(e.id()), e.id());
         }
         if (e.account() != null && e.messageId() != null) {
             accountByRequest.put(e.id(), e.account());
@@ -51,10 +55,11 @@ public final class MessageIndex implements BounceIntake.Correlator {
 
     /**
      * The origin of a report: the request id quoted in the original's X-Mailpipe-Id header when there is one, else
-     * the request whose Message-ID the report quotes; null when neither is known.
+     * the request whose Message-ID the report quotes, else the request whose VERP token ({@code +<token>@}) is in an
+     * address the report was delivered to or in the original's envelope sender; null when none is known.
      */
     @Override
-    public Origin correlate(String quotedRequestId, String originalMessageId) {
+    public Origin correlate(String quotedRequestId, String originalMessageId, List<String> verpAddresses) {
         if (quotedRequestId != null && !quotedRequestId.isBlank()) {
             return new Origin(quotedRequestId, accountByRequest.get(quotedRequestId));
         }
@@ -62,6 +67,15 @@ public final class MessageIndex implements BounceIntake.Correlator {
             String requestId = requestByMessageId.get(normalise(originalMessageId));
             if (requestId != null) {
                 return new Origin(requestId, accountByRequest.get(requestId));
+            }
+        }
+        for (String address : verpAddresses == null ? List.<String>of() : verpAddresses) {
+            java.util.regex.Matcher m = address == null ? null : VERP.matcher(address.toLowerCase(Locale.ROOT));
+            if (m != null && m.find()) {
+                String requestId = requestByVerpToken.get(m.group(1));
+                if (requestId != null) {
+                    return new Origin(requestId, accountByRequest.get(requestId));
+                }
             }
         }
         return null;

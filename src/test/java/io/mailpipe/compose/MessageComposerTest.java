@@ -295,6 +295,20 @@ class MessageComposerTest {
     }
 
     @Test
+    void aVerpReturnPathCarriesTheRequestTokenAsEnvelopeSender() throws Exception {
+        Account verp = account("noreply@mailer.example", false).withReturnPath("bounces+{token}@mailer.example");
+
+        ComposedMessage composed = composer.compose(spec().requestId("req-1").build(), verp, session);
+        ComposedMessage plain = composer.compose(spec().requestId("req-1").build(), account("noreply@mailer.example", false),
+                session);
+
+        assertThat(MessageComposer.verpToken("req-1")).isEqualTo("srll36qs5j3jlheuunls6xmr");
+        assertThat(composed.message().getEnvelopeFrom()).isEqualTo("bounces+srll36qs5j3jlheuunls6xmr@mailer.example");
+        assertThat(plain.message().getEnvelopeFrom()).as("no returnPath: the From address").isNull();
+        assertThat(reparse(composed).getHeader("Return-Path")).as("the server adds Return-Path, not mailpipe").isNull();
+    }
+
+    @Test
     void messageIdSurvivesSaveChanges() throws Exception {
         ComposedMessage composed = composer.compose(spec().build(), account("noreply@mailer.example", false), session);
 

@@ -192,7 +192,7 @@ class BounceIntakeTest {
 
     @Test
     void anUnexpectedErrorWhileDecidingKeepsTheMessageTheUnparsedWay() {
-        BounceIntake.Correlator broken = (requestId, messageId) -> {
+        BounceIntake.Correlator broken = (requestId, messageId, verp) -> {
             throw new IllegalStateException("boom");
         };
         BounceIntake b = new BounceIntake("box", TOPICS, new BounceParser(), broken, history, suppressions,
