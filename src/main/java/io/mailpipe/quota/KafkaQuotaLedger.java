@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -178,20 +177,9 @@ public final class KafkaQuotaLedger implements QuotaLedger {
         return new ProducerRecord<>(topic, 0, r.account().getBytes(StandardCharsets.UTF_8), QuotaJson.write(r));
     }
 
-    /** Reads something from the book under its lock. */
     @Override
-    public <T> T read(Function<QuotaBook, T> query) {
-        synchronized (book) {
-            return query.apply(book);
-        }
-    }
-
-    /** The book's change counter; pass it to {@link #awaitChange}. */
-    @Override
-    public long changes() {
-        synchronized (book) {
-            return book.changes();
-        }
+    public QuotaBook book() {
+        return book;
     }
 
     /**

@@ -27,11 +27,21 @@ public interface QuotaLedger extends AutoCloseable {
     /** Hands a lease back, stating how many sends it used. */
     void release(QuotaRecord.Release release);
 
+    /** The book this ledger feeds; guarded by its own monitor (use {@link #read}). */
+    QuotaBook book();
+
     /** Reads something from the book, under its lock. */
-    <T> T read(Function<QuotaBook, T> query);
+    default <T> T read(Function<QuotaBook, T> query) {
+        QuotaBook book = book();
+        synchronized (book) {
+            return query.apply(book);
+        }
+    }
 
     /** The book's change counter; pass it to {@link #awaitChange}. */
-    long changes();
+    default long changes() {
+        return read(QuotaBook::changes);
+    }
 
     /**
      * Waits until the book changed since {@code seen} or {@code deadline} passed.

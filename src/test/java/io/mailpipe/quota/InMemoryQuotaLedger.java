@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * A quota ledger in memory for unit tests. A {@link Log} plays the topic: records are appended with the test
@@ -82,17 +81,8 @@ public final class InMemoryQuotaLedger implements QuotaLedger {
     }
 
     @Override
-    public <T> T read(Function<QuotaBook, T> query) {
-        synchronized (book) {
-            return query.apply(book);
-        }
-    }
-
-    @Override
-    public long changes() {
-        synchronized (book) {
-            return book.changes();
-        }
+    public QuotaBook book() {
+        return book;
     }
 
     @Override
