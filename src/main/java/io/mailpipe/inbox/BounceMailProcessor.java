@@ -32,11 +32,15 @@ public final class BounceMailProcessor implements Processor {
     private final BounceMailbox mailbox;
     private final BounceIntake intake;
     private final RecordPublisher publisher;
+    /** Told (kind, reason) of every bounce event published: the worker's metrics. */
+    private final java.util.function.BiConsumer<String, String> counted;
     private final Iterable<TopicFollower> views;
     private final Clock clock;
 
     public BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, RecordPublisher publisher,
-                               Iterable<TopicFollower> views, Clock clock) {
+                               Iterable<TopicFollower> views, Clock clock,
+                               java.util.function.BiConsumer<String, String> counted) {
+        this.counted = counted;
         this.mailbox = mailbox;
         this.intake = intake;
         this.publisher = publisher;
@@ -59,6 +63,7 @@ public final class BounceMailProcessor implements Processor {
             publisher.publish(decision.records());
         }
         intake.published(decision);
+        decision.events().forEach(e -> counted.accept(e.kind(), e.reason() == null ? "undefined" : e.reason()));
         exchange.getIn().setHeader(MailConstants.MAIL_MOVE_TO, decision.disposition() == BounceIntake.Disposition.UNPARSED
                 ? mailbox.unparsedFolder() : mailbox.processedFolder());
         LOG.info("bounce mailbox={} report={}: {}", mailbox.name(), decision.reportId(), decision.describe());

@@ -105,7 +105,8 @@ public final class BouncePipeline implements AutoCloseable {
     }
 
     /** Adds one route per bounce mailbox to the started Camel context. */
-    public void addRoutes(CamelContext context, RecordPublisher publisher) throws Exception {
+    public void addRoutes(CamelContext context, RecordPublisher publisher,
+                          java.util.function.BiConsumer<String, String> counted) throws Exception {
         if (config.bounces().isEmpty()) {
             return;
         }
@@ -120,7 +121,8 @@ public final class BouncePipeline implements AutoCloseable {
                     policy, MAX_RAW_BYTES);
             String prefix = "mailpipe.bounces." + m.name();
             context.getRegistry().bind(prefix + ".processor",
-                    new BounceMailProcessor(m, intake, publisher, List.copyOf(bounceViews), Clock.systemUTC()));
+                    new BounceMailProcessor(m, intake, publisher, List.copyOf(bounceViews), Clock.systemUTC(),
+                            counted));
             context.getRegistry().bind(prefix + ".login", new Login(m.username(), m.password()));
             context.getRegistry().bind(prefix + ".properties", mailProperties(m));
             TemplatedRouteBuilder.builder(context, TEMPLATE_ID)

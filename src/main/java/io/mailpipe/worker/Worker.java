@@ -149,7 +149,7 @@ public final class Worker implements AutoCloseable {
             quota.gate().bind(context);
             main.start();
             try {
-                bounces.addRoutes(context, publisher);
+                bounces.addRoutes(context, publisher, ops.metrics::bounceReceived);
             } catch (Exception e) {
                 main.stop();
                 throw e;
