@@ -54,6 +54,7 @@ public final class BouncePipeline implements AutoCloseable {
     private final SuppressionState suppressions = new SuppressionState();
     private final List<TopicFollower> followers = new ArrayList<>();
     private final List<TopicFollower> bounceViews = new ArrayList<>();
+    private PollerLeadership leadership;
     private MessageIndex index;
     private BounceHistory history;
 
@@ -137,8 +138,32 @@ public final class BouncePipeline implements AutoCloseable {
                     .parameter("login", prefix + ".login")
                     .parameter("mailProperties", prefix + ".properties")
                     .add();
-            LOG.info("Polling bounce mailbox {} every {} s", m, m.pollInterval().toSeconds());
+            // added started (its first poll waits a second): it polls only while this worker is elected
+            context.getRouteController().stopRoute("bounces-" + m.name());
+            LOG.info("Bounce mailbox {} is polled every {} s by the elected worker", m, m.pollInterval().toSeconds());
         }
+        List<String> routes = config.bounces().stream().map(m -> "bounces-" + m.name()).toList();
+        leadership = new PollerLeadership(config.kafka().bootstrapServers(), config.kafka().topics().quota(),
+                config.kafka().groupId() + ".bounce-poller", config.kafka().sessionTimeout(),
+                () -> routes.forEach(id -> control(context, id, true)), () -> routes.forEach(id -> control(context, id, false)))
+                .start();
+    }
+
+    private static void control(CamelContext context, String routeId, boolean start) {
+        try {
+            if (start) {
+                context.getRouteController().startRoute(routeId);
+            } else {
+                context.getRouteController().stopRoute(routeId, 30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("route " + routeId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this worker is the one that polls the bounce mailboxes (false without mailboxes). */
+    public boolean pollsMailboxes() {
+        return leadership != null && leadership.isLeader();
     }
 
     /** TLS host names are verified; connect and read time-outs keep a hanging server from stalling the poller. */
@@ -216,6 +241,9 @@ public final class BouncePipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        if (leadership != null) {
+            leadership.close();
+        }
         for (TopicFollower f : followers) {
             f.close();
         }
