@@ -9,7 +9,7 @@ import io.mailpipe.quota.QuotaRouter;
 /**
  * Quota and health gauges of the cluster-wide quota router: per account, the sends counted (sent plus held
  * reserved, by any worker) and left in the {@code hour} and {@code day} windows, and the account's health state as
- * this worker sees it. An account without a limit in a window gets no gauge for it.
+ * this worker sees it (cool-downs other workers announced included). An account without a limit in a window gets no gauge for it.
  */
 public final class QuotaGauges {
     private QuotaGauges() {
@@ -28,7 +28,7 @@ public final class QuotaGauges {
                         () -> Math.max(0, perDay - router.used(account)[1]));
             }
             metrics.registerAccountHealth(account.name(), AccountHealth.State.class,
-                    () -> router.health().state(account.name()));
+                    () -> router.state(account.name()));
         }
     }
 }

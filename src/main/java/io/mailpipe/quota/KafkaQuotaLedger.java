@@ -152,6 +152,19 @@ public final class KafkaQuotaLedger implements QuotaLedger {
         }
     }
 
+    @Override
+    public void announce(QuotaRecord.Cooldown cooldown) {
+        try {
+            producer.send(record(cooldown), (md, e) -> {
+                if (e != null) {
+                    LOG.warn("Could not share the cool-down of account {} on {}: {}", cooldown.account(), topic, e.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not share the cool-down of account {} on {}: {}", cooldown.account(), topic, e.toString());
+        }
+    }
+
     private void confirm(QuotaRecord.Confirm confirm) {
         producer.send(record(confirm), (md, e) -> {
             if (e != null) {

@@ -134,6 +134,9 @@ public final class QuotaBook {
     private final Map<String, Lease> byId = new HashMap<>();
     private Instant clock = Instant.EPOCH;
     private long changes;
+    /** Cool-downs other workers announced, by account; only those written after {@link #sharedSince}. */
+    private final Map<String, Instant> coolUntil = new HashMap<>();
+    private Instant sharedSince = Instant.EPOCH;
 
     /**
      * @param worker     this worker's id: its own reservations are decided when applied
@@ -175,8 +178,8 @@ public final class QuotaBook {
             }
             add(lease);
             return null;
-    }
-    if (record instanceof QuotaRecord.Confirm c) {
+        }
+        if (record instanceof QuotaRecord.Confirm c) {
             Lease lease = byId.get(c.lease());
             if (lease != null && !lease.worker.equals(worker)) {
                 if (c.granted() == 0) {
@@ -189,14 +192,21 @@ public final class QuotaBook {
                 }
             }
             return null;
-    }
-    if (record instanceof QuotaRecord.Release r) {
+        }
+        if (record instanceof QuotaRecord.Cooldown c) {
+            // older ones were decided before this worker started, maybe about configuration it no longer has
+            if (!worker.equals(c.worker()) && !timestamp.isBefore(sharedSince)) {
+                coolUntil.merge(c.account(), c.until(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            return null;
+        }
+        if (record instanceof QuotaRecord.Release r) {
             Lease lease = byId.get(r.lease());
             if (lease != null && lease.releasedAt == null) {
                 lease.releasedAt = t;
                 lease.used = Math.min(r.used(), lease.granted);
             }
-    }
+        }
         return null;
     }
 
@@ -353,6 +363,17 @@ public final class QuotaBook {
     public List<Lease> leases(String account) {
         Map<String, Lease> m = byAccount.get(account);
         return m == null ? List.of() : List.copyOf(m.values());
+    }
+
+    /** Cool-downs announced before this time are not applied (set it to the worker's start). */
+    public void shareCooldownsSince(Instant since) {
+        this.sharedSince = since;
+    }
+
+    /** Until when another worker asked to leave the account alone, or null. */
+    public Instant coolingUntil(String account, Instant now) {
+        Instant until = coolUntil.get(account);
+        return until != null && until.isAfter(now) ? until : null;
     }
 
     /** Log time of the last record applied. */

@@ -31,6 +31,9 @@ public final class QuotaJson {
             }
         } else if (record instanceof QuotaRecord.Release r) {
             n.put("type", "release").put("lease", r.lease()).put("account", r.account()).put("used", r.used());
+        } else if (record instanceof QuotaRecord.Cooldown c) {
+            n.put("type", "cooldown").put("account", c.account()).put("worker", c.worker()).put("until", c.until().toString())
+                    .put("reason", c.reason());
         }
         try {
             return JSON.writeValueAsBytes(n);
@@ -55,8 +58,17 @@ public final class QuotaJson {
             throw new IllegalArgumentException("not a JSON object");
         }
         String type = text(n, "type");
-        String lease = text(n, "lease");
         String account = text(n, "account");
+        if (type.equals("cooldown")) {
+            Instant until;
+            try {
+                until = Instant.parse(text(n, "until"));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("cooldown: until is not an ISO-8601 instant");
+            }
+            return new QuotaRecord.Cooldown(account, text(n, "worker"), until, text(n, "reason"));
+        }
+        String lease = text(n, "lease");
         return switch (type) {
             case "reserve" -> {
                 int sends = integer(n, "sends");

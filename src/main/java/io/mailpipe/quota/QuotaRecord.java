@@ -13,11 +13,12 @@ import java.time.Instant;
  *   the account has a per-second rate (then with the first send slot). Until the confirmation is read, others count
  *   the whole request.</li>
  *   <li>{@link Release}: the requester is done with the lease and states how many sends it used.</li>
+ *   <li>{@link Cooldown}: a worker met an account-level failure (throttled, blocked, login refused) and tells the
+ *   others to leave the account alone until then.</li>
  * </ul>
  */
-public sealed interface QuotaRecord permits QuotaRecord.Reserve, QuotaRecord.Confirm, QuotaRecord.Release {
-
-    String lease();
+public sealed interface QuotaRecord permits QuotaRecord.Reserve, QuotaRecord.Confirm, QuotaRecord.Release,
+        QuotaRecord.Cooldown {
 
     String account();
 
@@ -52,5 +53,15 @@ public sealed interface QuotaRecord permits QuotaRecord.Reserve, QuotaRecord.Con
      * @param used sends started under the lease (each counts, whatever its result)
      */
     record Release(String lease, String account, int used) implements QuotaRecord {
+    }
+
+    /**
+     * An account-level failure seen by one worker, shared with the others.
+     *
+     * @param worker the worker that saw it
+     * @param until  when the account may be tried again
+     * @param reason the reason code of the failure (rate_limited, account_blocked, authentication_failed, ...)
+     */
+    record Cooldown(String account, String worker, Instant until, String reason) implements QuotaRecord {
     }
 }

@@ -110,11 +110,41 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         }
     }
 
+    /**
+     * When the account may be used: now, a later time (its own cool-down or one another worker announced), or null
+     * when this worker disabled it.
+     */
+    private Instant availableAt(String account, Instant now) {
+        Instant at = now;
+        if (!health.available(account)) {
+            Instant own = health.availableAt(account);
+            if (own == null) {
+                return null;
+            }
+            at = own.isAfter(now) ? own : now;
+        }
+        Instant shared = ledger.read(book -> book.coolingUntil(account, now));
+        return shared != null && shared.isAfter(at) ? shared : at;
+    }
+
+    /** The account's health as this worker sees it, cool-downs announced by other workers included. */
+    public AccountHealth.State state(String account) {
+        AccountHealth.State own = health.state(account);
+        if (own == AccountHealth.State.HEALTHY) {
+            Instant now = clock.instant();
+            if (ledger.read(book -> book.coolingUntil(account, now)) != null) {
+                return AccountHealth.State.COOLING;
+            }
+        }
+        return own;
+    }
+
     @Override
     public boolean hasRoom(List<Account> candidates) {
         Instant now = clock.instant();
         for (Account account : candidates) {
-            if (!health.available(account.name())) {
+            Instant at = availableAt(account.name(), now);
+            if (at == null || at.isAfter(now)) {
                 continue;
             }
             if (account.limits().unlimited()) {
@@ -140,18 +170,19 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         String why = "disabled";
         for (Account account : candidates) {
             String name = account.name();
-            if (!health.available(name)) {
-                Instant at = health.availableAt(name);
-                if (at != null) {
-                    anyEnabled = true;
-                    earliest = min(earliest, at);
-                    if (!"at its send limit".equals(why)) {
-                        why = "cooling down after account-level failures";
-                    }
+            Instant checked = clock.instant();
+            Instant at = availableAt(name, checked);
+            if (at == null) {
+                continue; // disabled by this worker
+            }
+            anyEnabled = true;
+            if (at.isAfter(checked)) {
+                earliest = min(earliest, at);
+                if (!"at its send limit".equals(why)) {
+                    why = "cooling down after account-level failures";
                 }
                 continue;
             }
-            anyEnabled = true;
             if (account.limits().unlimited()) {
                 return Selection.of(new FreeTicket(account));
             }
@@ -424,11 +455,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         @Override
         public void sent(SendFailure failure) {
             finish(false);
-            if (failure == null) {
-                health.succeeded(lease.holder.account.name());
-            } else {
-                health.failed(lease.holder.account.name(), failure);
-            }
+            report(lease.holder.account.name(), failure);
         }
 
         private void finish(boolean unused) {
@@ -479,11 +506,23 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
 
         @Override
         public void sent(SendFailure failure) {
-            if (failure == null) {
-                health.succeeded(account.name());
-            } else {
-                health.failed(account.name(), failure);
+            report(account.name(), failure);
+        }
+    }
+
+    /** Feeds the account's health; an account-level failure is announced to the other workers. */
+    private void report(String account, SendFailure failure) {
+        if (failure == null) {
+            health.succeeded(account);
+            return;
+        }
+        if (health.failed(account, failure)) {
+            Instant until = health.availableAt(account);
+            if (until == null) {
+                // disabled here: the others try it again themselves after the longest cool-down
+                until = clock.instant().plus(settings.maxCoolDown());
             }
+            ledger.announce(new QuotaRecord.Cooldown(account, worker, until, failure.reason().code()));
         }
     }
 

@@ -193,6 +193,8 @@ public final class Worker implements AutoCloseable {
         }
         Duration longestWindow = q.dayWindow().compareTo(q.hourWindow()) > 0 ? q.dayWindow() : q.hourWindow();
         QuotaBook book = new QuotaBook(worker, q.hourWindow(), q.dayWindow(), limits);
+        // cool-downs announced before this start may be about a configuration that has changed since
+        book.shareCooldownsSince(clock.instant());
         KafkaQuotaLedger quotaLedger = new KafkaQuotaLedger(config.kafka().bootstrapServers(), config.kafka().topics().quota(),
                 book, longestWindow.plus(longestHold).plusMinutes(5), clock);
         QuotaRouter router = null;

@@ -81,6 +81,11 @@ public final class InMemoryQuotaLedger implements QuotaLedger {
     }
 
     @Override
+    public void announce(QuotaRecord.Cooldown cooldown) {
+        log.append(cooldown);
+    }
+
+    @Override
     public QuotaBook book() {
         return book;
     }

@@ -147,6 +147,21 @@ class QuotaBookTest {
     }
 
     @Test
+    void aCooldownOfAnotherWorkerCountsOnlyWhenAnnouncedSinceThisStart() {
+        QuotaBook me = book("me", new Limits(5, null));
+        me.shareCooldownsSince(T0);
+        me.apply(new QuotaRecord.Cooldown("a", "peer", T0.plusSeconds(600), "authentication_failed"), T0.minusSeconds(1));
+        assertThat(me.coolingUntil("a", T0)).as("announced before this worker started").isNull();
+
+        me.apply(new QuotaRecord.Cooldown("a", "peer", T0.plusSeconds(60), "rate_limited"), T0.plusSeconds(1));
+        me.apply(new QuotaRecord.Cooldown("a", "me", T0.plusSeconds(900), "rate_limited"), T0.plusSeconds(2));
+
+        assertThat(me.coolingUntil("a", T0.plusSeconds(2))).isEqualTo(T0.plusSeconds(60));
+        assertThat(me.coolingUntil("a", T0.plusSeconds(60))).as("over").isNull();
+        assertThat(me.room("a", T0.plusSeconds(2))).as("a cool-down is not quota").isEqualTo(5);
+    }
+
+    @Test
     void anUnreadableOrDuplicateRecordChangesNothing() {
         QuotaBook me = book("me", new Limits(5, null));
         QuotaRecord.Reserve r = reserve("peer", 2);

@@ -150,6 +150,22 @@ class QuotaRouterTest {
     }
 
     @Test
+    void anAccountLevelFailureIsSharedSoOtherWorkersLeaveTheAccountAloneToo() {
+        Account a = account("a", new Limits(100, null));
+        Account b = account("b", Limits.NONE);
+        QuotaRouter one = router("w1", a, b);
+        QuotaRouter two = router("w2", a, b);
+
+        one.acquire(List.of(a, b), Duration.ZERO).ticket().sent(accountFailure(ReasonCode.ACCOUNT_BLOCKED));
+
+        assertThat(two.acquire(List.of(a, b), Duration.ZERO).account().name()).as("w2 never tried a itself").isEqualTo("b");
+        assertThat(two.state("a")).isEqualTo(AccountHealth.State.COOLING);
+        assertThat(two.acquire(List.of(a), Duration.ZERO).retryAt()).isEqualTo(T0.plus(SETTINGS.coolDown()));
+        clock.advance(SETTINGS.coolDown());
+        assertThat(two.acquire(List.of(a), Duration.ZERO).found()).isTrue();
+    }
+
+    @Test
     void aRecipientFailureLeavesTheAccountHealthy() {
         Account a = account("a", Limits.NONE);
         QuotaRouter router = router("w1", a);

@@ -171,6 +171,42 @@ class QuotaRoutingIT {
         assertThat(spamming.received()).isEmpty();
     }
 
+    @Test
+    void aCoolDownIsSharedWithTheOtherWorkers() throws Exception {
+        ScriptedSmtpServer spamming = open(new ScriptedSmtpServer());
+        spamming.nextDataReply(550, "5.7.1 Spam message rejected"); // once: afterwards a would accept again
+        ScriptedSmtpServer smtp = open(new ScriptedSmtpServer());
+        List<Account> accounts = List.of(
+                TestWorkers.account("a", spamming.port(), "a@a.example", false, null),
+                TestWorkers.account("b", smtp.port(), "b@b.example", false, null));
+        io.mailpipe.config.KafkaSettings.Topics topics = TestWorkers.topics("quota-shared");
+        MailpipeConfig config = shortWindows(TestWorkers.config(topics, accounts));
+        List<io.mailpipe.worker.Worker> workers = new ArrayList<>(List.of(io.mailpipe.worker.Worker.start(config),
+                io.mailpipe.worker.Worker.start(config)));
+        workers.forEach(this::open);
+        KafkaIO kafka = open(new KafkaIO());
+        KafkaIO.Collector outcomes = open(new KafkaIO.Collector(topics.outcomes()));
+
+        kafka.send(topics.requests(), "first", request("first", ""));
+        await().atMost(Duration.ofSeconds(30)).until(() -> outcomes.outcomesFor("first").stream()
+                .anyMatch(e -> e.status() == Status.SENT));
+        // the worker that met the spam refusal goes; the other one only heard of it through mail.quota
+        io.mailpipe.worker.Worker saw = workers.stream().filter(w -> sentThrough(w, "b") > 0).findFirst().orElseThrow();
+        saw.close();
+        List<String> ids = ids("after", 8);
+        ids.forEach(id -> kafka.send(topics.requests(), id, request(id, "")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> outcomes.outcomesFor(id).stream()
+                .anyMatch(e -> e.status() == Status.SENT)));
+
+        assertThat(outcomes.outcomes()).extracting(OutcomeEvent::account).containsOnly("b");
+        assertThat(spamming.received()).as("the other worker left a alone while it cools down").isEmpty();
+    }
+
+    private static double sentThrough(io.mailpipe.worker.Worker worker, String account) {
+        return worker.metrics().registry().find(io.mailpipe.metrics.MailpipeMetrics.MESSAGES).tag("account", account)
+                .counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
     private static boolean sent(RunningPipeline p, String id) {
         return p.outcomesFor(id).stream().anyMatch(e -> e.status() == Status.SENT);
     }
