@@ -152,7 +152,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             }
             Holder h = holder(account);
             synchronized (h) {
-                if (h.current != null && h.current.usable(now)) {
+                if (h.current != null && h.current.usable(now) && !h.busy(now)) {
                     return true;
                 }
             }
@@ -190,6 +190,12 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             synchronized (h) {
                 Instant now = clock.instant();
                 Ticket t = h.take(now);
+                if (t == null && h.busy(now)) {
+                    // this worker's sessions on the account are all in use: look again shortly
+                    earliest = min(earliest, now.plus(RECHECK));
+                    why = "at its send limit";
+                    continue;
+                }
                 if (t == null) {
                     t = reserve(h, now);
                 }
@@ -237,7 +243,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         if (grant.granted() == 0) {
             return null;
         }
-        h.current = new Lease(h, grant, localDeadline, clock.instant());
+        h.current = new Lease(h, grant, leaseSessions, localDeadline, clock.instant());
         return h.take(clock.instant());
     }
 
@@ -367,6 +373,11 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             this.account = account;
         }
 
+        /** The current lease has sends left but all its sessions are in use (concurrency): wait, do not reserve more. */
+        boolean busy(Instant now) {
+            return current != null && current.usable(now) && current.inFlight >= current.sessions;
+        }
+
         /** Takes a send from the current lease, or returns null (retiring the lease when it is spent). */
         Ticket take(Instant now) {
             Lease l = current;
@@ -378,6 +389,9 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
                 l.retired = true;
                 retiring.add(l);
                 return null;
+            }
+            if (l.inFlight >= l.sessions) {
+                return null; // every session of the lease is busy: see busy()
             }
             Instant slot = l.slot(l.taken);
             l.taken++;
@@ -391,15 +405,18 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
     private static final class Lease {
         final Holder holder;
         final QuotaBook.Grant grant;
+        /** SMTP sessions this lease reserved: no more sends than that run at once under it. */
+        final int sessions;
         final Instant localDeadline;
         int taken;
         int inFlight;
         Instant lastUse;
         boolean retired;
 
-        Lease(Holder holder, QuotaBook.Grant grant, Instant localDeadline, Instant now) {
+        Lease(Holder holder, QuotaBook.Grant grant, int sessions, Instant localDeadline, Instant now) {
             this.holder = holder;
             this.grant = grant;
+            this.sessions = sessions;
             this.localDeadline = localDeadline;
             this.lastUse = now;
         }

@@ -103,6 +103,36 @@ class ClusterQuotaIT {
         }
     }
 
+    @Test
+    void concurrencyHoldsAcrossWorkers() throws Exception {
+        smtp = new ScriptedSmtpServer().slowData(Duration.ofMillis(150));
+        Path dir = Files.createDirectories(Path.of(System.getProperty("mailpipe.itDir", "target"), "cluster-concurrency-it"));
+        KafkaSettings.Topics topics = TestWorkers.topics("concurrency");
+        TestWorkers.config(topics, List.of());
+        Path config = dir.resolve("worker.yaml");
+        Files.writeString(config, TestWorkers.kafkaYaml(topics) + """
+                quota: {leaseSize: 3, leaseTtl: PT2S, sendGrace: PT1S, idleRelease: PT0.2S, maxInlineWait: PT1S}
+                accounts:
+                  - name: shared
+                    host: 127.0.0.1
+                    port: %d
+                    security: none
+                    from: "Shared <shared@example.com>"
+                    limits: {concurrency: 1}
+                """.formatted(smtp.port()));
+        for (int i = 1; i <= 3; i++) {
+            workers.add(WorkerProcess.start(config, dir.resolve("worker-" + i + ".log"), Map.of()));
+        }
+        List<String> ids = IntStream.range(0, 15).mapToObj(i -> "s-" + i).toList();
+        try (KafkaIO kafka = new KafkaIO(); KafkaIO.Collector outcomes = new KafkaIO.Collector(topics.outcomes())) {
+            ids.forEach(id -> kafka.send(topics.requests(), id,
+                    "{\"id\":\"" + id + "\",\"to\":[\"r@example.org\"],\"subject\":\"s\",\"text\":\"t\"}"));
+            await().atMost(Duration.ofSeconds(120)).until(() -> sentIds(outcomes).containsAll(ids));
+        }
+        assertThat(smtp.received()).hasSize(ids.size());
+        assertThat(smtp.mostOpenAtOnce()).as("SMTP sessions open at once, across three workers").isEqualTo(1);
+    }
+
     private static Set<String> sentIds(KafkaIO.Collector outcomes) {
         return outcomes.outcomes().stream().filter(e -> e.status() == Status.SENT).map(OutcomeEvent::id)
                 .collect(Collectors.toSet());

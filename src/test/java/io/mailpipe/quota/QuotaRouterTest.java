@@ -36,13 +36,17 @@ class QuotaRouterTest {
     }
 
     QuotaRouter router(String worker, Account... accounts) {
+        return router(worker, 1, accounts);
+    }
+
+    QuotaRouter router(String worker, int sessions, Account... accounts) {
         Map<String, Limits> limits = new HashMap<>();
         for (Account a : accounts) {
             limits.put(a.name(), a.limits());
         }
         QuotaBook book = new QuotaBook(worker, SETTINGS.hourWindow(), SETTINGS.dayWindow(), limits);
         return new QuotaRouter(log.join(book), new AccountHealth(SETTINGS.coolDown(), SETTINGS.maxCoolDown(), clock), SETTINGS,
-                worker, 1, clock, false);
+                worker, sessions, clock, false);
     }
 
     static SendFailure accountFailure(ReasonCode reason) {
@@ -163,6 +167,22 @@ class QuotaRouterTest {
         assertThat(two.acquire(List.of(a), Duration.ZERO).retryAt()).isEqualTo(T0.plus(SETTINGS.coolDown()));
         clock.advance(SETTINGS.coolDown());
         assertThat(two.acquire(List.of(a), Duration.ZERO).found()).isTrue();
+    }
+
+    @Test
+    void concurrencyCapsTheSessionsOfOneWorkerToo() {
+        Account a = account("a", new Limits(null, null, null, 1));
+        QuotaRouter router = router("w1", 2, a); // two sending threads, the account allows one session
+
+        AccountSelector.Selection first = router.acquire(List.of(a), Duration.ZERO);
+        AccountSelector.Selection second = router.acquire(List.of(a), Duration.ZERO);
+
+        assertThat(first.found()).isTrue();
+        assertThat(second.found()).as("the one session is in use").isFalse();
+        assertThat(router.hasRoom(List.of(a))).isFalse();
+        first.ticket().sent(null);
+        assertThat(router.acquire(List.of(a), Duration.ZERO).found()).as("free again").isTrue();
+        assertThat(log.records()).filteredOn(r -> r instanceof QuotaRecord.Reserve).as("one lease served both").hasSize(1);
     }
 
     @Test

@@ -31,6 +31,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
     private final List<MimeMessage> accepted = new CopyOnWriteArrayList<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long dataMillis;
 
     /** A message the server accepted: its MAIL FROM, when its DATA ended, and the message. */
     public record Received(String mailFrom, java.time.Instant at, MimeMessage message) {
@@ -131,6 +134,17 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Makes every DATA take this long, like a slow provider (so that overlapping sessions would show). */
+    public ScriptedSmtpServer slowData(java.time.Duration d) {
+        this.dataMillis = d.toMillis();
+        return this;
+    }
+
+    /** The most mail transactions that were open at the same time. */
+    public int mostOpenAtOnce() {
+        return mostOpen.get();
+    }
+
     /** Every accepted message with its MAIL FROM and time, in the order received. */
     public List<Received> received() {
         return List.copyOf(received);
@@ -160,6 +174,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         private final List<String> rcpts = new java.util.ArrayList<>();
         private String mailFrom;
 
+        Handler() {
+            int now = open.incrementAndGet();
+            mostOpen.accumulateAndGet(now, Math::max);
+        }
+
         @Override
         public void from(String from) {
             this.mailFrom = from;
@@ -181,6 +200,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         @Override
         public String data(InputStream data) throws RejectException, IOException {
             byte[] bytes = data.readAllBytes();
+            if (dataMillis > 0) {
+                try {
+                    Thread.sleep(dataMillis); // the server's own slowness, part of the scenario
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             RejectException reply = dataReplies.poll();
             if (reply != null) {
                 throw reply;
@@ -198,6 +224,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
         @Override
         public void done() {
+            open.decrementAndGet();
         }
     }
 }
