@@ -23,7 +23,7 @@ public final class QuotaReport {
 
     /** One line per account. */
     public record Row(String account, int hourUsed, Integer hourLimit, int dayUsed, Integer dayLimit, int sessions,
-                      Integer concurrency, Instant nextSend) {
+                      Integer concurrency, Instant nextSend, Instant coolingUntil) {
     }
 
     public static List<Row> rows(QuotaBook book, List<Account> accounts, Instant now, Duration sendFor) {
@@ -31,7 +31,8 @@ public final class QuotaReport {
         for (Account a : accounts) {
             QuotaBook.Usage u = book.usage(a.name(), now, sendFor);
             Limits l = a.limits();
-            rows.add(new Row(a.name(), u.hour(), l.perHour(), u.day(), l.perDay(), u.sessions(), l.concurrency(), u.nextRoom()));
+            rows.add(new Row(a.name(), u.hour(), l.perHour(), u.day(), l.perDay(), u.sessions(), l.concurrency(), u.nextRoom(),
+                    book.coolingUntil(a.name(), now)));
         }
         return rows;
     }
@@ -41,8 +42,12 @@ public final class QuotaReport {
         StringBuilder out = new StringBuilder();
         out.append(String.format("%-20s %15s %15s %10s  %s%n", "ACCOUNT", "HOUR", "DAY", "SESSIONS", "NEXT SEND"));
         for (Row r : rows) {
+            String next = next(r.nextSend(), now);
+            if (r.coolingUntil() != null) {
+                next = next + "; cooling down until " + TIME.format(r.coolingUntil()) + " after an account-level failure";
+            }
             out.append(String.format("%-20s %15s %15s %10s  %s%n", r.account(), ratio(r.hourUsed(), r.hourLimit()),
-                    ratio(r.dayUsed(), r.dayLimit()), ratio(r.sessions(), r.concurrency()), next(r.nextSend(), now)));
+                    ratio(r.dayUsed(), r.dayLimit()), ratio(r.sessions(), r.concurrency()), next));
         }
         return out.toString();
     }
