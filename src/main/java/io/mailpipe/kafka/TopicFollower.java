@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * Reads every partition of some topics from the beginning, without a consumer group, and hands each record to a
  * handler on its own thread while the worker runs: the in-memory views of the bounce pipeline (message-id index from
  * {@code mail.outcomes}, published bounce ids, the suppression list) are built this way, so they survive a restart
- * and see what other workers wrote. {@link #awaitCaughtUp} waits until everything written before the call is read.
- * The same idea as {@code ledger.OutcomeTail}, for any topic.
+ * and see what other workers wrote, and so is the delivery ledger ({@code ledger.OutcomeTail}). {@link #awaitCaughtUp}
+ * waits until everything written before the call is read.
  */
 public final class TopicFollower implements AutoCloseable {
 

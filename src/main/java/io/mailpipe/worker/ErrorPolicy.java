@@ -47,6 +47,7 @@ public final class ErrorPolicy implements Processor {
                     || t instanceof ShutdownSignal.ShuttingDownException
                     || t instanceof io.mailpipe.quota.QuotaPauseException
                     || t instanceof io.mailpipe.quota.QuotaLedger.QuotaUnavailableException
+                    || t instanceof io.mailpipe.kafka.TopicFollower.NotCaughtUpException
                     || t instanceof org.apache.kafka.common.KafkaException
                     || t instanceof InterruptedException) {
                 return true;
