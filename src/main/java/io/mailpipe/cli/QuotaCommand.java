@@ -4,16 +4,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.mailpipe.account.Account;
-import io.mailpipe.account.Limits;
 import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.quota.KafkaQuotaLedger;
-import io.mailpipe.quota.QuotaBook;
 import io.mailpipe.quota.QuotaReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,17 +40,7 @@ final class QuotaCommand implements Callable<Integer> {
             return 2;
         }
         var q = cfg.quota();
-        Map<String, Limits> limits = new HashMap<>();
-        Duration longestHold = Duration.ZERO;
-        for (Account a : cfg.accounts()) {
-            limits.put(a.name(), a.limits());
-            Duration hold = q.leaseTtl().plus(q.sendGraceFor(a.timeout()));
-            longestHold = hold.compareTo(longestHold) > 0 ? hold : longestHold;
-        }
-        Duration longestWindow = q.dayWindow().compareTo(q.hourWindow()) > 0 ? q.dayWindow() : q.hourWindow();
-        QuotaBook book = new QuotaBook("mailpipe-quota-command", q.hourWindow(), q.dayWindow(), limits);
-        try (KafkaQuotaLedger ledger = new KafkaQuotaLedger(cfg.kafka().bootstrapServers(), cfg.kafka().topics().quota(), book,
-                longestWindow.plus(longestHold).plusMinutes(5), Clock.systemUTC())) {
+        try (KafkaQuotaLedger ledger = KafkaQuotaLedger.forAccounts(cfg, "mailpipe-quota-command", Clock.systemUTC())) {
             ledger.start(Duration.ofSeconds(60));
             Instant now = Instant.now();
             String table = ledger.read(b -> QuotaReport.format(QuotaReport.rows(b, cfg.accounts(), now, q.leaseTtl()), now));

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import io.mailpipe.config.BounceMailbox;
 import io.mailpipe.kafka.RecordPublisher;
-import io.mailpipe.kafka.TopicFollower;
 
 /**
  * Route step of one bounce mailbox (routes/bounce-pipeline.yaml): reads the raw message camel-mail polled, lets
@@ -34,11 +33,11 @@ public final class BounceMailProcessor implements Processor {
     private final RecordPublisher publisher;
     /** Told (kind, reason) of every bounce event published: the worker's metrics. */
     private final java.util.function.BiConsumer<String, String> counted;
-    private final Iterable<TopicFollower> views;
+    private final Iterable<java.util.function.Consumer<Duration>> views;
     private final Clock clock;
 
     public BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, RecordPublisher publisher,
-                               Iterable<TopicFollower> views, Clock clock,
+                               Iterable<java.util.function.Consumer<Duration>> views, Clock clock,
                                java.util.function.BiConsumer<String, String> counted) {
         this.counted = counted;
         this.mailbox = mailbox;
@@ -55,8 +54,8 @@ public final class BounceMailProcessor implements Processor {
         mail.writeTo(raw);
         Instant received = mail.getReceivedDate() != null ? mail.getReceivedDate().toInstant() : clock.instant();
         // the message-id index and the published ids must include everything written so far
-        for (TopicFollower view : views) {
-            view.awaitCaughtUp(VIEW_WAIT);
+        for (java.util.function.Consumer<Duration> awaitCaughtUp : views) {
+            awaitCaughtUp.accept(VIEW_WAIT);
         }
         BounceIntake.Decision decision = intake.decide(raw.toByteArray(), received);
         if (!decision.records().isEmpty()) {

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.PasswordAuthentication;
@@ -15,10 +13,7 @@ import jakarta.mail.PasswordAuthentication;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.mail.MailAuthenticator;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +48,8 @@ public final class BouncePipeline implements AutoCloseable {
     private final MailpipeConfig config;
     private final SuppressionState suppressions = new SuppressionState();
     private final List<TopicFollower> followers = new ArrayList<>();
-    private final List<TopicFollower> bounceViews = new ArrayList<>();
+    /** Views that must be caught up before a report is decided: wait on each with the given timeout. */
+    private final List<java.util.function.Consumer<Duration>> bounceViews = new ArrayList<>();
     private PollerLeadership leadership;
     private MessageIndex index;
     private BounceHistory history;
@@ -62,8 +58,22 @@ public final class BouncePipeline implements AutoCloseable {
         this.config = config;
     }
 
-    /** Creates the topics when allowed, and reads the views up to the end of their topics. */
-    public static BouncePipeline start(MailpipeConfig config) {
+    /**
+     * The index of sent messages the bounce pipeline correlates with, or null without bounce mailboxes. The worker
+     * feeds it from the delivery ledger's reading of {@code mail.outcomes}, so that topic is read once.
+     */
+    public static MessageIndex messageIndexFor(MailpipeConfig config) {
+        return config.bounces().isEmpty() ? null : new MessageIndex();
+    }
+
+    /**
+     * Creates the topics when allowed, and reads the views up to the end of their topics.
+     *
+     * @param index            from {@link #messageIndexFor}, fed elsewhere from {@code mail.outcomes}
+     * @param outcomesCaughtUp waits until {@code index} has read {@code mail.outcomes} up to now
+     */
+    public static BouncePipeline start(MailpipeConfig config, MessageIndex index,
+                                       java.util.function.Consumer<Duration> outcomesCaughtUp) {
         BouncePipeline p = new BouncePipeline(config);
         KafkaSettings kafka = config.kafka();
         KafkaSettings.Topics t = kafka.topics();
@@ -80,16 +90,13 @@ public final class BouncePipeline implements AutoCloseable {
             }
             if (bounces) {
                 var rule = config.suppression().softBounceRule();
-                p.index = new MessageIndex();
+                p.index = java.util.Objects.requireNonNull(index, "index");
                 p.history = new BounceHistory(t.bounces(), rule == null ? null : rule.within());
-                TopicFollower outcomes = new TopicFollower("message-index", kafka.bootstrapServers(), List.of(t.outcomes()),
-                        p.index::apply).start(START_WAIT);
-                p.followers.add(outcomes);
                 TopicFollower published = new TopicFollower("bounce-history", kafka.bootstrapServers(),
                         List.of(t.bounces(), t.bouncesUnparsed()), p.history::apply).start(START_WAIT);
                 p.followers.add(published);
-                p.bounceViews.add(outcomes);
-                p.bounceViews.add(published);
+                p.bounceViews.add(outcomesCaughtUp);
+                p.bounceViews.add(published::awaitCaughtUp);
                 LOG.info("Bounce pipeline read {} ({} sent messages) and {} ({} events)", t.outcomes(), p.index.size(),
                         t.bounces(), p.history.size());
             }
@@ -154,7 +161,7 @@ public final class BouncePipeline implements AutoCloseable {
             if (start) {
                 context.getRouteController().startRoute(routeId);
             } else {
-                context.getRouteController().stopRoute(routeId, 30, java.util.concurrent.TimeUnit.SECONDS);
+                context.getRouteController().stopRoute(routeId, 30, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             throw new IllegalStateException("route " + routeId + ": " + e.getMessage(), e);
@@ -213,30 +220,7 @@ public final class BouncePipeline implements AutoCloseable {
             wanted.add(new NewTopic(t.suppressions(), kafka.partitions(), kafka.replicationFactor())
                     .configs(Map.of("cleanup.policy", "compact")));
         }
-        if (wanted.isEmpty()) {
-            return;
-        }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
-            if (missing.isEmpty()) {
-                return;
-            }
-            try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topics", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not list or create the bounce and suppression topics on "
-                    + kafka.bootstrapServers() + ": " + e.getMessage(), e);
-        }
+        TopicAdmin.createMissing(kafka.bootstrapServers(), wanted, "the bounce and suppression topics");
     }
 
     @Override

@@ -43,28 +43,39 @@ public final class TopicAdmin {
     public static void ensureTopics(KafkaSettings kafka, long maxRequestBytes) {
         String maxMessageBytes = String.valueOf(maxRecordBytes(maxRequestBytes));
         KafkaSettings.Topics t = kafka.topics();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String name : List.of(t.requests(), t.outcomes(), t.dlq(), t.retry())) {
+            NewTopic topic = new NewTopic(name, kafka.partitions(), kafka.replicationFactor());
+            if (name.equals(t.dlq())) {
+                // dead letters are kept until replayed or removed by an operator
+                topic.configs(Map.of("retention.ms", "-1", "max.message.bytes", maxMessageBytes));
+            } else {
+                topic.configs(Map.of("max.message.bytes", maxMessageBytes));
+            }
+            wanted.add(topic);
+        }
+        // one partition: the ledger's order is the order in which reservations are decided
+        wanted.add(new NewTopic(t.quota(), 1, kafka.replicationFactor()).configs(Map.of(
+                "message.timestamp.type", "LogAppendTime",
+                "retention.ms", String.valueOf(QUOTA_RETENTION.toMillis()),
+                "segment.ms", String.valueOf(Duration.ofHours(1).toMillis()))));
+        createMissing(kafka.bootstrapServers(), wanted, "the topics");
+    }
+
+    /**
+     * Creates those of {@code wanted} that do not exist yet (one that appears meanwhile is fine); existing topics
+     * are left as they are.
+     *
+     * @param what what the topics are, for the error message ("the templates topic")
+     * @throws IllegalStateException when the topics cannot be listed or created
+     */
+    public static void createMissing(String bootstrapServers, List<NewTopic> wanted, String what) {
+        if (wanted.isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String name : List.of(t.requests(), t.outcomes(), t.dlq(), t.retry())) {
-                if (!existing.contains(name)) {
-                    NewTopic topic = new NewTopic(name, kafka.partitions(), kafka.replicationFactor());
-                    if (name.equals(t.dlq())) {
-                        // dead letters are kept until replayed or removed by an operator
-                        topic.configs(Map.of("retention.ms", "-1", "max.message.bytes", maxMessageBytes));
-                    } else {
-                        topic.configs(Map.of("max.message.bytes", maxMessageBytes));
-                    }
-                    missing.add(topic);
-                }
-            }
-            if (!existing.contains(t.quota())) {
-                // one partition: the ledger's order is the order in which reservations are decided
-                missing.add(new NewTopic(t.quota(), 1, kafka.replicationFactor()).configs(Map.of(
-                        "message.timestamp.type", "LogAppendTime",
-                        "retention.ms", String.valueOf(QUOTA_RETENTION.toMillis()),
-                        "segment.ms", String.valueOf(Duration.ofHours(1).toMillis()))));
-            }
+            List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
             if (missing.isEmpty()) {
                 return;
             }
@@ -78,10 +89,10 @@ public final class TopicAdmin {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topics", e);
+            throw new IllegalStateException("Interrupted while creating " + what, e);
         } catch (Exception e) {
-            throw new IllegalStateException("Could not list or create the topics on " + kafka.bootstrapServers()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Could not list or create " + what + " on " + bootstrapServers + ": "
+                    + (e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e.getMessage()), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.mailpipe.ledger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -29,9 +30,21 @@ public final class OutcomeTail implements AutoCloseable {
     private final TopicFollower follower;
 
     public OutcomeTail(String bootstrapServers, String outcomesTopic) {
+        this(bootstrapServers, outcomesTopic, null);
+    }
+
+    /**
+     * @param alsoTo another view built from the same records (the bounce pipeline's message index), so that the
+     *               topic is read once; null for none
+     */
+    public OutcomeTail(String bootstrapServers, String outcomesTopic, Consumer<ConsumerRecord<byte[], byte[]>> alsoTo) {
         this.topic = outcomesTopic;
         this.ledger = new RequestLedger(this::awaitCaughtUp);
-        this.follower = new TopicFollower("ledger", bootstrapServers, List.of(outcomesTopic), this::apply);
+        this.follower = new TopicFollower("ledger", bootstrapServers, List.of(outcomesTopic), alsoTo == null ? this::apply
+                : record -> {
+                    apply(record);
+                    alsoTo.accept(record);
+                });
     }
 
     /** The ledger this tail feeds. */

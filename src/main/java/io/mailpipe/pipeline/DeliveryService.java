@@ -163,7 +163,7 @@ public final class DeliveryService {
             return List.of(pinned);
         }
         if (request.pool() != null) {
-            List<Account> pool = accounts.stream().filter(a -> a.pools().contains(request.pool())).toList();
+            List<Account> pool = candidatesOrAll(request);
             if (pool.isEmpty()) {
                 d.result = Result.invalid(ReasonCode.UNKNOWN_POOL, "field 'pool': no account belongs to pool '" + request.pool()
                         + "'; known pools: " + accounts.stream().flatMap(a -> a.pools().stream()).distinct().sorted().toList(),
@@ -193,6 +193,7 @@ public final class DeliveryService {
         d.pauseCandidates = candidatesOrAll(d.request);
     }
 
+    /** The request's pool's accounts in order, or every account (pinning aside). */
     private List<Account> candidatesOrAll(MailRequest request) {
         return request.pool() == null ? accounts
                 : accounts.stream().filter(a -> a.pools().contains(request.pool())).toList();

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,6 +28,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mailpipe.account.Account;
+import io.mailpipe.account.Limits;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.QuotaSettings;
 
 /**
  * The quota ledger on Kafka: writes this worker's reservations, confirmations and releases to {@code mail.quota}
@@ -94,6 +100,27 @@ public final class KafkaQuotaLedger implements QuotaLedger {
         this.producer = new KafkaProducer<>(producerProps(bootstrapServers), new ByteArraySerializer(), new ByteArraySerializer());
         this.reader = new Thread(this::read, "mailpipe-quota-ledger");
         this.reader.setDaemon(true);
+    }
+
+    /**
+     * A ledger for these accounts, feeding a fresh book: it reads back far enough for every lease that can still
+     * count (the longest window plus the longest hold, and a margin). Call {@link #start} next.
+     *
+     * @param worker the id of this reader in the book (its own reservations are decided by it)
+     */
+    public static KafkaQuotaLedger forAccounts(MailpipeConfig config, String worker, Clock clock) {
+        QuotaSettings q = config.quota();
+        Map<String, Limits> limits = new HashMap<>();
+        Duration longestHold = Duration.ZERO;
+        for (Account account : config.accounts()) {
+            limits.put(account.name(), account.limits());
+            Duration hold = q.leaseTtl().plus(q.sendGraceFor(account.timeout()));
+            longestHold = hold.compareTo(longestHold) > 0 ? hold : longestHold;
+        }
+        Duration longestWindow = q.dayWindow().compareTo(q.hourWindow()) > 0 ? q.dayWindow() : q.hourWindow();
+        QuotaBook book = new QuotaBook(worker, q.hourWindow(), q.dayWindow(), limits);
+        return new KafkaQuotaLedger(config.kafka().bootstrapServers(), config.kafka().topics().quota(), book,
+                longestWindow.plus(longestHold).plusMinutes(5), clock);
     }
 
     /** Starts reading and returns once the ledger has been read to its current end. */

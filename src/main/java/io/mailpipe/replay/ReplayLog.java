@@ -4,19 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.mailpipe.config.KafkaSettings;
+import io.mailpipe.kafka.TopicAdmin;
 
 /**
  * What {@code mailpipe replay} re-published, kept in Kafka so that it survives restarts and is shared by every
@@ -53,25 +50,8 @@ final class ReplayLog {
 
     /** Creates the compacted topic when it is missing. */
     void ensureTopic(KafkaSettings kafka) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-                return;
-            }
-            NewTopic t = new NewTopic(topic, 1, kafka.replicationFactor())
-                    .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
-            try {
-                admin.createTopics(java.util.List.of(t)).all().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating " + topic, e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not create the replay log topic " + topic + ": " + e.getMessage(), e);
-        }
+        TopicAdmin.createMissing(bootstrapServers, java.util.List.of(new NewTopic(topic, 1, kafka.replicationFactor())
+                .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1"))), "the replay log topic " + topic);
     }
 
     /** The entry that records one replay. */

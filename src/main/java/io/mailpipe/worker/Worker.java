@@ -20,6 +20,7 @@ import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.inbox.BouncePipeline;
+import io.mailpipe.inbox.MessageIndex;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
@@ -27,7 +28,6 @@ import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.metrics.QuotaGauges;
 import io.mailpipe.pipeline.DeliveryService;
 import io.mailpipe.quota.KafkaQuotaLedger;
-import io.mailpipe.quota.QuotaBook;
 import io.mailpipe.quota.QuotaRouter;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
@@ -113,9 +113,12 @@ public final class Worker implements AutoCloseable {
         try {
             ops = Observability.start(config);
             composer = config.compose().composer(clock, config.kafka());
-            ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes()).start(Duration.ofMinutes(2));
+            // the bounce pipeline's message index is built from the same reading of mail.outcomes as the ledger
+            MessageIndex index = BouncePipeline.messageIndexFor(config);
+            ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes(), index == null ? null : index::apply)
+                    .start(Duration.ofMinutes(2));
             quota = startQuota(config, clock);
-            bounces = BouncePipeline.start(config); // issue 4: suppression list and bounce mailboxes
+            bounces = BouncePipeline.start(config, index, ledger::awaitCaughtUp); // suppression list, bounce mailboxes
             ShutdownSignal shutdown = new ShutdownSignal();
             QuotaGauges.register(ops.metrics, config.accounts(), quota.router());
             DeliveryService service = new DeliveryService(config.kafka().topics(),
@@ -182,21 +185,9 @@ public final class Worker implements AutoCloseable {
     private static Quota startQuota(MailpipeConfig config, Clock clock) {
         var q = config.quota();
         String worker = workerId();
-        Map<String, io.mailpipe.account.Limits> limits = new HashMap<>();
-        Duration longestHold = Duration.ZERO;
-        for (Account account : config.accounts()) {
-            limits.put(account.name(), account.limits());
-            Duration hold = q.leaseTtl().plus(q.sendGraceFor(account.timeout()));
-            if (hold.compareTo(longestHold) > 0) {
-                longestHold = hold;
-            }
-        }
-        Duration longestWindow = q.dayWindow().compareTo(q.hourWindow()) > 0 ? q.dayWindow() : q.hourWindow();
-        QuotaBook book = new QuotaBook(worker, q.hourWindow(), q.dayWindow(), limits);
+        KafkaQuotaLedger quotaLedger = KafkaQuotaLedger.forAccounts(config, worker, clock);
         // cool-downs announced before this start may be about a configuration that has changed since
-        book.shareCooldownsSince(clock.instant());
-        KafkaQuotaLedger quotaLedger = new KafkaQuotaLedger(config.kafka().bootstrapServers(), config.kafka().topics().quota(),
-                book, longestWindow.plus(longestHold).plusMinutes(5), clock);
+        quotaLedger.book().shareCooldownsSince(clock.instant());
         QuotaRouter router = null;
         try {
             quotaLedger.start(Duration.ofMinutes(2));

@@ -29,7 +29,6 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<String, RejectException> recipientRepliesOnce = new ConcurrentHashMap<>();
     private final Map<MimeMessage, List<String>> envelopes = new ConcurrentHashMap<>();
     private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
-    private final List<MimeMessage> accepted = new CopyOnWriteArrayList<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
@@ -119,7 +118,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** Accepted messages of one request, in the order they arrived. */
     public List<MimeMessage> acceptedMessagesFor(String requestId) {
-        return accepted.stream().filter(m -> {
+        return accepted().stream().filter(m -> {
             try {
                 return requestId.equals(m.getHeader("X-Mailpipe-Id", null));
             } catch (Exception e) {
@@ -151,12 +150,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     public List<MimeMessage> accepted() {
-        return List.copyOf(accepted);
+        return received.stream().map(Received::message).toList();
     }
 
     /** Messages accepted whose X-Mailpipe-Id is the given request id. */
     public long acceptedFor(String requestId) {
-        return accepted.stream().filter(m -> {
+        return accepted().stream().filter(m -> {
             try {
                 return requestId.equals(m.getHeader("X-Mailpipe-Id", null));
             } catch (Exception e) {
@@ -214,7 +213,6 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             try {
                 MimeMessage message = new MimeMessage(Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(bytes));
                 envelopes.put(message, List.copyOf(rcpts));
-                accepted.add(message);
                 received.add(new Received(mailFrom, java.time.Instant.now(), message));
             } catch (jakarta.mail.MessagingException e) {
                 throw new IOException(e);
