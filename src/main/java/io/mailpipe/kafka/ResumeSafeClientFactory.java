@@ -13,33 +13,91 @@ import java.util.Properties;
 
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * camel-kafka's client factory, with one fix for pausing a route. When a suspended camel-kafka consumer resumes, it
+ * camel-kafka's client factory, with one fix for pausing a route and one aid for batch processing. When a suspended camel-kafka consumer resumes, it
  * seeks each partition back to its committed offset, so that records it had fetched but not processed are read
  * again; but a partition of which nothing was ever committed is left where the fetch ended, and those records would
  * be skipped. This factory's consumers seek such a partition back to its beginning first, which is what the
  * consumer's {@code auto.offset.reset=earliest} would have done: nothing was processed from it yet.
+ *
+ * <p>Its consumers also keep {@link StaleRecords} (see {@link #staleRecords}): which records they handed out were
+ * fetched before a seek or a rebalance moved their partition's position, so that a batch processor that rewinds a
+ * partition does not process the records it will read again.
  */
 public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResumeSafeClientFactory.class);
 
+    /** Implemented by this factory's consumers. */
+    public interface Tracked {
+        StaleRecords staleRecords();
+    }
+
+    /** The stale-record tracking of a consumer made by this factory, or null for another consumer. */
+    public static StaleRecords staleRecords(Object consumer) {
+        return consumer instanceof Tracked t ? t.staleRecords() : null;
+    }
+
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Consumer getConsumer(Properties kafkaProps) {
         Consumer delegate = super.getConsumer(kafkaProps);
+        StaleRecords stale = new StaleRecords();
         InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("resume") && args != null && args.length == 1 && args[0] instanceof Collection<?> c) {
-                seekUncommittedToBeginning(delegate, (Collection<TopicPartition>) c);
+            String name = method.getName();
+            int arity = args == null ? 0 : args.length;
+            if (name.equals("staleRecords") && arity == 0) {
+                return stale;
             }
-            return invoke(delegate, method, args);
+            if (name.equals("resume") && arity == 1 && args[0] instanceof Collection<?> c) {
+                // through the proxy, so that the seek is tracked too
+                seekUncommittedToBeginning((Consumer) proxy, (Collection<TopicPartition>) c);
+            } else if (name.equals("seek") && arity == 2 && args[0] instanceof TopicPartition tp) {
+                stale.moved(List.of(tp));
+            } else if ((name.equals("seekToBeginning") || name.equals("seekToEnd")) && arity == 1
+                    && args[0] instanceof Collection<?> c) {
+                stale.moved((Collection<TopicPartition>) c);
+            } else if (name.equals("subscribe") && arity == 2 && args[1] instanceof ConsumerRebalanceListener l) {
+                args = new Object[] {args[0], tracking(l, stale)};
+            }
+            Object result = invoke(delegate, method, args);
+            if (name.equals("poll") && result instanceof ConsumerRecords<?, ?> records) {
+                stale.polled(records);
+            }
+            return result;
         };
-        return (Consumer) Proxy.newProxyInstance(Consumer.class.getClassLoader(), new Class<?>[] {Consumer.class}, handler);
+        return (Consumer) Proxy.newProxyInstance(Consumer.class.getClassLoader(), new Class<?>[] {Consumer.class, Tracked.class},
+                handler);
+    }
+
+    /** A rebalance moves the positions of the partitions it revokes and assigns. */
+    private static ConsumerRebalanceListener tracking(ConsumerRebalanceListener listener, StaleRecords stale) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                stale.moved(partitions);
+                listener.onPartitionsRevoked(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                stale.moved(partitions);
+                listener.onPartitionsAssigned(partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                stale.moved(partitions);
+                listener.onPartitionsLost(partitions);
+            }
+        };
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})

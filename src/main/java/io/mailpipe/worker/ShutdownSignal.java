@@ -20,6 +20,11 @@ public final class ShutdownSignal {
         latch.countDown();
     }
 
+    /** Whether the worker is stopping. */
+    public boolean isFired() {
+        return latch.getCount() == 0;
+    }
+
     /** Waits up to {@code duration}, less when the worker is stopping; never throws. */
     public void pause(Duration duration) {
         try {

@@ -55,6 +55,8 @@ public final class Worker implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final BouncePipeline bounces;
     private final Observability ops;
+    /** Delivers the batches of mail.requests; closing it stops its sending threads. */
+    private final DeliverBatchProcessor batches;
     /** The message composer; closing it stops following the templates topic. */
     private final MessageComposer composer;
 
@@ -75,7 +77,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, Quota quota, ShutdownSignal shutdown,
-                   Duration shutdownTimeout, BouncePipeline bounces, Observability ops, MessageComposer composer) {
+                   Duration shutdownTimeout, BouncePipeline bounces, Observability ops, MessageComposer composer,
+                   DeliverBatchProcessor batches) {
+        this.batches = batches;
         this.composer = composer;
         this.bounces = bounces;
         this.ops = ops;
@@ -110,6 +114,7 @@ public final class Worker implements AutoCloseable {
         BouncePipeline bounces = null;
         Observability ops = null;
         MessageComposer composer = null;
+        DeliverBatchProcessor batches = null;
         try {
             ops = Observability.start(config);
             composer = config.compose().composer(clock, config.kafka());
@@ -149,6 +154,8 @@ public final class Worker implements AutoCloseable {
             main.init();
             CamelContext context = main.getCamelContext();
             main.bind("sendMail", new SendMailProcessor(service, endpoints, context, ops.metrics));
+            batches = new DeliverBatchProcessor(context, shutdown, config.worker().sendThreads());
+            main.bind("deliverBatch", batches);
             quota.gate().bind(context);
             main.start();
             try {
@@ -160,8 +167,12 @@ public final class Worker implements AutoCloseable {
             ops.started(context);
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces, ops, composer);
+            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces, ops, composer,
+                    batches);
         } catch (Exception e) {
+            if (batches != null) {
+                batches.close();
+            }
             if (bounces != null) {
                 bounces.close();
             }
@@ -191,9 +202,9 @@ public final class Worker implements AutoCloseable {
         QuotaRouter router = null;
         try {
             quotaLedger.start(Duration.ofMinutes(2));
-            // every consumer thread of mail.requests plus the retry consumer may send at once
+            // every sending thread plus the retry consumer may send at once
             router = new QuotaRouter(quotaLedger, new AccountHealth(q.coolDown(), q.maxCoolDown(), clock), q, worker,
-                    config.kafka().consumers() + 1, clock);
+                    config.worker().sendThreads() + 1, clock);
             return new Quota(quotaLedger, router, new ConsumptionGate(router, clock));
         } catch (RuntimeException e) {
             new Quota(quotaLedger, router, null).close();
@@ -223,12 +234,27 @@ public final class Worker implements AutoCloseable {
         p.setProperty("mailpipe.kafka.groupId", kafka.groupId());
         p.setProperty("mailpipe.kafka.maxPollRecords", String.valueOf(kafka.maxPollRecords()));
         p.setProperty("mailpipe.kafka.consumers", String.valueOf(kafka.consumers()));
+        p.setProperty("mailpipe.kafka.maxPollIntervalMs", String.valueOf(batchPollInterval(config).toMillis()));
         p.setProperty("mailpipe.kafka.sessionTimeoutMs", String.valueOf(kafka.sessionTimeout().toMillis()));
         p.setProperty("mailpipe.kafka.heartbeatIntervalMs", String.valueOf(Math.max(1000, kafka.sessionTimeout().toMillis() / 3)));
         // a retry record may wait up to retry.maxBackoff before it is processed; keep the group from evicting us
         long retryPollInterval = config.retry().maxBackoff().plusMinutes(5).toMillis();
         p.setProperty("mailpipe.retry.maxPollIntervalMs", String.valueOf(retryPollInterval));
         return p;
+    }
+
+    /**
+     * How long a batch of mail.requests may take before the group evicts the worker: every round of
+     * {@code worker.sendThreads} requests may wait {@code quota.maxInlineWait} for room and then take up to four
+     * SMTP timeouts (connect, commands, data, reply) of the slowest account; at least Kafka's default 5 minutes.
+     */
+    static Duration batchPollInterval(MailpipeConfig config) {
+        int threads = config.worker().sendThreads();
+        long rounds = (config.kafka().maxPollRecords() + threads - 1) / threads;
+        Duration slowest = config.accounts().stream().map(Account::timeout).max(Duration::compareTo).orElse(Duration.ofSeconds(30));
+        Duration perRound = slowest.multipliedBy(4).plus(config.quota().maxInlineWait());
+        Duration interval = perRound.multipliedBy(rounds).plusMinutes(1);
+        return interval.compareTo(Duration.ofMinutes(5)) < 0 ? Duration.ofMinutes(5) : interval;
     }
 
     /** Stops consuming, lets in-flight sends finish and their outcomes be committed, then releases everything. */
@@ -242,6 +268,7 @@ public final class Worker implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.toString());
         } finally {
+            batches.close();
             bounces.close();
             quota.close();
             ledger.close();

@@ -1,0 +1,205 @@
+package io.mailpipe.worker;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailpipe.kafka.ResumeSafeClientFactory;
+import io.mailpipe.kafka.StaleRecords;
+import io.mailpipe.quota.QuotaPauseException;
+
+/**
+ * Route step {@code deliverBatch}: delivers a batch of request records (camel-kafka's batching consumer) with many
+ * sends in flight, and commits each partition only below its lowest unfinished record.
+ * <ul>
+ *   <li>Each record goes through {@code direct:deliver} (prepare, send, publish the outcome, error policy) on one
+ *   of {@code worker.sendThreads} threads; the batch waits for all of them.</li>
+ *   <li>A record is finished when its outcome is written (or it was dead-lettered): the error policy handled it.
+ *   A record left unhandled (Kafka could not take its outcome, no account has room, the worker is stopping) is not
+ *   finished: its partition is committed up to it and rewound to it, so it and the records after it are read
+ *   again. Records of that partition already fetched are then skipped as stale ({@link StaleRecords}); the request
+ *   ledger keeps a record that had finished from being sent twice.</li>
+ *   <li>After a batch in which Kafka refused outcomes, the next batch starts with one record alone, and sends
+ *   nothing more while that one cannot be recorded: no mail goes out that cannot be recorded.</li>
+ * </ul>
+ */
+public final class DeliverBatchProcessor implements Processor, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliverBatchProcessor.class);
+    static final String DELIVER = "direct:deliver";
+
+    private final CamelContext context;
+    private final ShutdownSignal shutdown;
+    private final ExecutorService senders;
+    private volatile ProducerTemplate template;
+    /** Kafka refused the outcomes of the previous batch (or something else left records unfinished). */
+    private volatile boolean lastBatchFailed;
+
+    public DeliverBatchProcessor(CamelContext context, ShutdownSignal shutdown, int sendThreads) {
+        this.context = context;
+        this.shutdown = shutdown;
+        this.senders = Executors.newFixedThreadPool(Math.max(1, sendThreads), threads());
+    }
+
+    private static ThreadFactory threads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "mailpipe-send-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** One record of the batch. */
+    private record Record(Exchange exchange, TopicPartition partition, long offset) {
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange batch) {
+        List<Exchange> exchanges = batch.getMessage().getBody(List.class);
+        if (exchanges == null || exchanges.isEmpty()) {
+            return;
+        }
+        Consumer<?, ?> consumer = consumerOf(exchanges.get(0));
+        StaleRecords stale = ResumeSafeClientFactory.staleRecords(consumer);
+        List<Record> records = new ArrayList<>(exchanges.size());
+        for (Exchange e : exchanges) {
+            Message m = e.getMessage();
+            TopicPartition tp = new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class),
+                    m.getHeader(KafkaConstants.PARTITION, Integer.class));
+            long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
+            if (stale != null && stale.isStale(tp, offset)) {
+                continue; // fetched before its partition was rewound: it comes again
+            }
+            records.add(new Record(e, tp, offset));
+        }
+        if (records.isEmpty()) {
+            return;
+        }
+        Map<Record, Boolean> finished = deliver(records);
+        List<BatchPlan.Item> items = new ArrayList<>(records.size());
+        boolean failed = false;
+        for (Record r : records) {
+            boolean done = finished.getOrDefault(r, false);
+            items.add(new BatchPlan.Item(r.partition(), r.offset(), done));
+            Exception error = r.exchange().getException();
+            if (!done && error != null && !(error instanceof QuotaPauseException)
+                    && !(error instanceof ShutdownSignal.ShuttingDownException)) {
+                failed = true;
+            }
+        }
+        lastBatchFailed = failed;
+        apply(consumer, BatchPlan.of(items));
+    }
+
+    /** Runs every record through {@code direct:deliver}; true for the records that finished. */
+    private Map<Record, Boolean> deliver(List<Record> records) {
+        Map<Record, Boolean> finished = new HashMap<>();
+        int start = 0;
+        if (lastBatchFailed) {
+            // Kafka refused outcomes last time: one record first, and nothing more while it cannot be recorded
+            Record first = records.get(0);
+            boolean ok = deliverOne(first);
+            finished.put(first, ok);
+            if (!ok) {
+                return finished;
+            }
+            start = 1;
+        }
+        List<CompletableFuture<Boolean>> futures = new ArrayList<>(records.size() - start);
+        for (int i = start; i < records.size(); i++) {
+            Record r = records.get(i);
+            futures.add(CompletableFuture.supplyAsync(() -> deliverOne(r), senders));
+        }
+        for (int i = start; i < records.size(); i++) {
+            finished.put(records.get(i), futures.get(i - start).join());
+        }
+        return finished;
+    }
+
+    private boolean deliverOne(Record r) {
+        if (shutdownFired()) {
+            return false; // read again after the restart; nothing was sent for it
+        }
+        try {
+            template().send(DELIVER, r.exchange());
+        } catch (RuntimeException e) {
+            r.exchange().setException(e);
+        }
+        return r.exchange().getException() == null;
+    }
+
+    private boolean shutdownFired() {
+        return shutdown.isFired();
+    }
+
+    private static void apply(Consumer<?, ?> consumer, BatchPlan plan) {
+        if (consumer == null) {
+            return;
+        }
+        if (!plan.commits().isEmpty()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            plan.commits().forEach((tp, next) -> offsets.put(tp, new OffsetAndMetadata(next)));
+            try {
+                consumer.commitSync(offsets);
+            } catch (KafkaException e) {
+                // a rebalance moved the partitions, or the broker is away: the records are read again (by this
+                // worker or another), and the request ledger keeps them from being sent twice
+                LOG.warn("Could not commit {} partition(s) after a batch: {}", offsets.size(), e.toString());
+            }
+        }
+        plan.rewinds().forEach((tp, offset) -> {
+            try {
+                consumer.seek(tp, offset);
+            } catch (IllegalStateException e) {
+                LOG.debug("Partition {} is no longer assigned; not rewinding it", tp);
+            }
+        });
+    }
+
+    private static Consumer<?, ?> consumerOf(Exchange exchange) {
+        Object manual = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT);
+        if (manual instanceof DefaultKafkaManualCommit commit && commit.getCamelExchangePayload() != null) {
+            return commit.getCamelExchangePayload().consumer;
+        }
+        return null;
+    }
+
+    private ProducerTemplate template() {
+        ProducerTemplate t = template;
+        if (t == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = context.createProducerTemplate();
+                }
+                t = template;
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public void close() {
+        senders.shutdownNow();
+    }
+}
