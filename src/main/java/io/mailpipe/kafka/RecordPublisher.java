@@ -52,6 +52,35 @@ public final class RecordPublisher implements AutoCloseable {
         this.timeout = timeout;
     }
 
+    /**
+     * Sends all records without waiting: the future completes when Kafka acknowledged every one, or exceptionally
+     * with a {@link PublishFailedException}. The records are handed to the producer in order, so a caller that
+     * publishes one request's records per call keeps their order.
+     */
+    public java.util.concurrent.CompletableFuture<Void> publishAsync(List<ProducerRecord<byte[], byte[]>> records) {
+        java.util.concurrent.CompletableFuture<Void> all = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(records.size());
+        if (records.isEmpty()) {
+            all.complete(null);
+            return all;
+        }
+        try {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record, (metadata, error) -> {
+                    if (error != null) {
+                        all.completeExceptionally(new PublishFailedException("Kafka did not acknowledge a record for "
+                                + record.topic() + ": " + error, error));
+                    } else if (left.decrementAndGet() == 0) {
+                        all.complete(null);
+                    }
+                });
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            all.completeExceptionally(new PublishFailedException("Kafka did not take " + records.size() + " record(s): " + e, e));
+        }
+        return all;
+    }
+
     /** Sends all records and waits for every acknowledgement. */
     public void publish(List<ProducerRecord<byte[], byte[]>> records) {
         List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());

@@ -51,20 +51,38 @@ public final class StaleRecords {
         }
     }
 
+    /** What a record handed out by the consumer is. */
+    public enum Position {
+        /** Fetched before its partition's position moved: it comes again; skip it. */
+        STALE,
+        /**
+         * The first record read after its partition's position moved (assignment, rebalance, rewind): records of
+         * this partition may have been processed elsewhere, or earlier here, since it was last read.
+         */
+        MOVED,
+        /** Read in order after the records handed out before it. */
+        IN_ORDER
+    }
+
     /**
-     * Whether the record at this offset, handed out by the consumer, is stale. Ask in the order the records were
+     * Tells what the record at this offset, handed out by the consumer, is. Ask in the order the records were
      * handed out: the first fresh record clears the partition's mark.
      */
-    public boolean isStale(TopicPartition tp, long offset) {
+    public Position check(TopicPartition tp, long offset) {
         Mark mark = marks.get(tp);
         if (mark == null) {
-            return false;
+            return Position.IN_ORDER;
         }
         Long first = mark.freshFirst;
         if (first != null && first == offset) {
             marks.remove(tp, mark);
-            return false;
+            return Position.MOVED;
         }
-        return true;
+        return Position.STALE;
+    }
+
+    /** Whether the record is stale (see {@link #check}). */
+    public boolean isStale(TopicPartition tp, long offset) {
+        return check(tp, offset) == Position.STALE;
     }
 }

@@ -38,6 +38,8 @@ public final class Delivery {
     /** The messages to send in this attempt and their results; null until prepared. */
     MessageParts parts;
     RequestLedger.Claim claim;
+    /** The caller made sure the ledger knows every outcome written before this record was read (a batch). */
+    boolean ledgerChecked;
     Result result;
     boolean sendAttempted;
     /** Already finished: nothing to send or publish. */
@@ -121,6 +123,14 @@ public final class Delivery {
 
     public boolean isTerminal() {
         return terminal;
+    }
+
+    /**
+     * Tells the delivery that the ledger already caught up for its record, so that {@link DeliveryService#prepare}
+     * does not judge by offset order (records of a batch are prepared out of order).
+     */
+    public void ledgerChecked() {
+        ledgerChecked = true;
     }
 
     public RequestLedger.Claim claim() {

@@ -94,10 +94,18 @@ public final class DeliveryService {
         return new Delivery(in, clock.instant());
     }
 
+    /**
+     * Waits until the ledger knows every outcome written so far (by any worker): before records that may have been
+     * processed elsewhere, such as the first ones after a rebalance.
+     */
+    public void awaitLedger() {
+        ledger.awaitCaughtUp(LEDGER_WAIT);
+    }
+
     /** Reads, checks and composes; afterwards the delivery is either ready to send or already has its result. */
     public void prepare(Delivery d) {
         InboundRecord in = d.source;
-        if (!continuity.follows(in.topic(), in.partition(), in.offset())) {
+        if (!d.ledgerChecked && !continuity.follows(in.topic(), in.partition(), in.offset())) {
             // first record of this partition here, or a redelivery: another worker may have finished it
             ledger.awaitCaughtUp(LEDGER_WAIT);
         }

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mailpipe.kafka.ResumeSafeClientFactory;
 import io.mailpipe.kafka.StaleRecords;
+import io.mailpipe.pipeline.DeliveryService;
 import io.mailpipe.quota.QuotaPauseException;
 
 /**
@@ -48,14 +49,16 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
     static final String DELIVER = "direct:deliver";
 
     private final CamelContext context;
+    private final DeliveryService service;
     private final ShutdownSignal shutdown;
     private final ExecutorService senders;
     private volatile ProducerTemplate template;
     /** Kafka refused the outcomes of the previous batch (or something else left records unfinished). */
     private volatile boolean lastBatchFailed;
 
-    public DeliverBatchProcessor(CamelContext context, ShutdownSignal shutdown, int sendThreads) {
+    public DeliverBatchProcessor(CamelContext context, DeliveryService service, ShutdownSignal shutdown, int sendThreads) {
         this.context = context;
+        this.service = service;
         this.shutdown = shutdown;
         this.senders = Executors.newFixedThreadPool(Math.max(1, sendThreads), threads());
     }
@@ -83,20 +86,35 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         Consumer<?, ?> consumer = consumerOf(exchanges.get(0));
         StaleRecords stale = ResumeSafeClientFactory.staleRecords(consumer);
         List<Record> records = new ArrayList<>(exchanges.size());
+        boolean moved = stale == null;
         for (Exchange e : exchanges) {
             Message m = e.getMessage();
             TopicPartition tp = new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class),
                     m.getHeader(KafkaConstants.PARTITION, Integer.class));
             long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
-            if (stale != null && stale.isStale(tp, offset)) {
+            StaleRecords.Position position = stale == null ? StaleRecords.Position.MOVED : stale.check(tp, offset);
+            if (position == StaleRecords.Position.STALE) {
                 continue; // fetched before its partition was rewound: it comes again
             }
+            moved |= position == StaleRecords.Position.MOVED;
             records.add(new Record(e, tp, offset));
         }
         if (records.isEmpty()) {
             return;
         }
-        Map<Record, Boolean> finished = deliver(records);
+        Map<Record, Boolean> finished;
+        try {
+            if (moved) {
+                // the first records after an assignment or a rewind may have been processed elsewhere or before
+                service.awaitLedger();
+            }
+            records.forEach(r -> r.exchange().setProperty(ExchangeRecords.LEDGER_CHECKED, true));
+            finished = deliver(records);
+        } catch (RuntimeException e) {
+            LOG.warn("Batch of {} record(s) not delivered, read again: {}", records.size(), e.toString());
+            records.forEach(r -> r.exchange().setException(e));
+            finished = Map.of();
+        }
         List<BatchPlan.Item> items = new ArrayList<>(records.size());
         boolean failed = false;
         for (Record r : records) {
@@ -110,6 +128,10 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         }
         lastBatchFailed = failed;
         apply(consumer, BatchPlan.of(items));
+        if (failed) {
+            // what failed (most often Kafka refusing outcomes) may fail again at once: no busy loop
+            shutdown.pause(PublishOutcomeProcessor.PAUSE_AFTER_PUBLISH_FAILURE);
+        }
     }
 
     /** Runs every record through {@code direct:deliver}; true for the records that finished. */
@@ -119,7 +141,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         if (lastBatchFailed) {
             // Kafka refused outcomes last time: one record first, and nothing more while it cannot be recorded
             Record first = records.get(0);
-            boolean ok = deliverOne(first);
+            boolean ok = deliverOne(first).join();
             finished.put(first, ok);
             if (!ok) {
                 return finished;
@@ -129,7 +151,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         List<CompletableFuture<Boolean>> futures = new ArrayList<>(records.size() - start);
         for (int i = start; i < records.size(); i++) {
             Record r = records.get(i);
-            futures.add(CompletableFuture.supplyAsync(() -> deliverOne(r), senders));
+            futures.add(CompletableFuture.supplyAsync(() -> deliverOne(r), senders).thenCompose(f -> f));
         }
         for (int i = start; i < records.size(); i++) {
             finished.put(records.get(i), futures.get(i - start).join());
@@ -137,16 +159,37 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         return finished;
     }
 
-    private boolean deliverOne(Record r) {
+    /**
+     * Delivers one record on the calling (sending) thread, without waiting for Kafka's acknowledgement of its
+     * outcome; the future tells whether the record finished: its outcome written (or none needed).
+     */
+    private CompletableFuture<Boolean> deliverOne(Record r) {
         if (shutdownFired()) {
-            return false; // read again after the restart; nothing was sent for it
+            return CompletableFuture.completedFuture(false); // read again after the restart; nothing was sent for it
         }
+        Exchange exchange = r.exchange();
+        exchange.setProperty(ExchangeRecords.BATCHED, true);
         try {
-            template().send(DELIVER, r.exchange());
+            template().send(DELIVER, exchange);
         } catch (RuntimeException e) {
-            r.exchange().setException(e);
+            exchange.setException(e);
         }
-        return r.exchange().getException() == null;
+        if (exchange.getException() != null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<?> written = exchange.getProperty(ExchangeRecords.OUTCOME_WRITTEN, CompletableFuture.class);
+        if (written == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return written.handle((ok, error) -> {
+            if (error == null) {
+                return true;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            exchange.setException(cause instanceof Exception ex ? ex : new IllegalStateException(cause));
+            return false;
+        });
     }
 
     private boolean shutdownFired() {

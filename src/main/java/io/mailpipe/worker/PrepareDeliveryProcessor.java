@@ -31,11 +31,15 @@ public final class PrepareDeliveryProcessor implements Processor {
         String key = inbound.keyText();
         LogContext.set(key != null && key.length() <= 200 ? key : null, null);
         Delivery delivery = service.start(inbound);
+        if (Boolean.TRUE.equals(exchange.getProperty(ExchangeRecords.LEDGER_CHECKED, Boolean.class))) {
+            delivery.ledgerChecked();
+        }
         exchange.setProperty(ExchangeRecords.DELIVERY, delivery);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                if (delivery.claim() != null) {
+                // an outcome still on its way to Kafka keeps the claim until acknowledged (PublishOutcomeProcessor)
+                if (delivery.claim() != null && done.getProperty(ExchangeRecords.OUTCOME_WRITTEN) == null) {
                     delivery.claim().close();
                 }
                 LogContext.clear();

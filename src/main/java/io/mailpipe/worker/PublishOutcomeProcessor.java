@@ -2,6 +2,7 @@ package io.mailpipe.worker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,8 +18,10 @@ import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
 
 /**
- * Route step {@code publishOutcome}: writes the outcome event (and the dead letter or retry record) and returns
- * only when Kafka acknowledged them, so camel-kafka commits the input offset after the outcome is safe.
+ * Route step {@code publishOutcome}: writes the outcome event (and the dead letter or retry record). A record of a
+ * batch ({@link DeliverBatchProcessor}) hands the records to Kafka without waiting and leaves the acknowledgement's
+ * future on the exchange; the batch waits for all of them before it commits. Otherwise (the retry route) the step
+ * returns only when Kafka acknowledged them, so camel-kafka commits the input offset after the outcome is safe.
  */
 public final class PublishOutcomeProcessor implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(PublishOutcomeProcessor.class);
@@ -41,7 +44,50 @@ public final class PublishOutcomeProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        publish(service, publisher, shutdown, metrics, ExchangeRecords.delivery(exchange));
+        Delivery delivery = ExchangeRecords.delivery(exchange);
+        if (Boolean.TRUE.equals(exchange.getProperty(ExchangeRecords.BATCHED, Boolean.class))) {
+            CompletableFuture<Void> written = publishAsync(delivery);
+            if (written != null) {
+                exchange.setProperty(ExchangeRecords.OUTCOME_WRITTEN, written);
+            }
+        } else {
+            publish(service, publisher, shutdown, metrics, delivery);
+        }
+    }
+
+    /**
+     * Concludes the delivery and hands its records to Kafka; the claim is released once Kafka answered.
+     *
+     * @return the acknowledgement, or null when there was nothing to publish
+     */
+    private CompletableFuture<Void> publishAsync(Delivery delivery) {
+        RequestLedger.Claim claim = delivery.claim();
+        List<ProducerRecord<byte[], byte[]>> records = service.conclude(delivery);
+        if (records.isEmpty()) {
+            return null;
+        }
+        RequestLedger.Pending pending = delivery.sendToRemember(records);
+        if (pending != null && claim != null) {
+            claim.sendHappened(pending);
+        }
+        boolean terminal = delivery.isTerminal();
+        var outcome = delivery.outcome();
+        LOG.info("request={} account={} outcome: {}", delivery.requestId(),
+                delivery.account() == null ? "-" : delivery.account().name(), service.describe(delivery));
+        return publisher.publishAsync(records).whenComplete((ok, error) -> {
+            try {
+                if (error == null) {
+                    if (claim != null) {
+                        claim.published(terminal);
+                    }
+                    metrics.outcomePublished(outcome);
+                }
+            } finally {
+                if (claim != null) {
+                    claim.close();
+                }
+            }
+        });
     }
 
     /** Concludes, publishes and releases the delivery's claim (also used by the error policy). */
