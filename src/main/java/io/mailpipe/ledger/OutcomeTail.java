@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import io.mailpipe.kafka.MailpipeHeaders;
 import io.mailpipe.kafka.TopicFollower;
-import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.OutcomeJson;
 
 /**
@@ -79,8 +78,8 @@ public final class OutcomeTail implements AutoCloseable {
             return;
         }
         try {
-            OutcomeEvent event = OutcomeJson.read(record.value());
-            if (event.status() != null && event.status().isTerminal()) {
+            io.mailpipe.outcome.Status status = OutcomeJson.readStatus(record.value());
+            if (status != null && status.isTerminal()) {
                 var replay = record.headers().lastHeader(MailpipeHeaders.REPLAY);
                 ledger.markFinished(RequestLedger.lineage(new String(record.key(), StandardCharsets.UTF_8),
                         replay == null || replay.value() == null ? null : new String(replay.value(), StandardCharsets.UTF_8)));

@@ -31,4 +31,31 @@ public final class OutcomeJson {
     public static OutcomeEvent read(byte[] json) throws IOException {
         return MAPPER.readValue(json, OutcomeEvent.class);
     }
+
+    /**
+     * The event's status alone, read without building the event (the delivery ledger reads every outcome of the
+     * cluster and needs nothing else): null when the event has no known status.
+     *
+     * @throws IOException when the bytes are not a JSON object
+     */
+    public static Status readStatus(byte[] json) throws IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new IOException("an outcome event is a JSON object");
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if ("status".equals(name) && value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    try {
+                        return Status.valueOf(p.getText());
+                    } catch (IllegalArgumentException e) {
+                        return null;
+                    }
+                }
+                p.skipChildren();
+            }
+            return null;
+        }
+    }
 }

@@ -35,6 +35,21 @@ class OutcomeJsonTest {
         assertThat(json).contains("\"id\":\"" + example.event().id() + "\"");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void readsTheStatusAloneAsTheFullReadingDoes(Example example) throws IOException {
+        assertThat(OutcomeJson.readStatus(OutcomeJson.write(example.event()))).isEqualTo(example.event().status());
+    }
+
+    @Test
+    void theStatusAloneSkipsNestedValuesAndTellsUnknownOrMissingStatuses() throws IOException {
+        assertThat(OutcomeJson.readStatus("{\"parts\":[{\"status\":\"FAILED\"}],\"smtp\":{\"status\":1},\"status\":\"SENT\"}"
+                .getBytes(StandardCharsets.UTF_8))).isEqualTo(Status.SENT);
+        assertThat(OutcomeJson.readStatus("{\"status\":\"LOST\"}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(OutcomeJson.readStatus("{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThatThrownBy(() -> OutcomeJson.readStatus("[1]".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
+    }
+
     @Test
     void writesTheFieldsInTheDocumentedOrder() {
         String json = new String(OutcomeJson.write(OutcomeExamples.full(ReasonCode.PARTIALLY_ACCEPTED)), StandardCharsets.UTF_8);

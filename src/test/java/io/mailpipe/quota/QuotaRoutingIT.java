@@ -68,7 +68,10 @@ class QuotaRoutingIT {
                 TestWorkers.account("a", smtp.port(), "a@a.example", false, new Limits(5, null)),
                 TestWorkers.account("b", smtp.port(), "b@b.example", false, new Limits(5, null)),
                 TestWorkers.account("c", smtp.port(), "c@c.example", false, new Limits(5, null)));
-        RunningPipeline p = open(RunningPipeline.start("quota-order", accounts, QuotaRoutingIT::shortWindows));
+        // one sending thread: the order in which the server receives the messages is then the order in which the
+        // router chose their accounts (with parallel sends, a later send can overtake an earlier one on the wire)
+        RunningPipeline p = open(RunningPipeline.start("quota-order", accounts, c -> shortWindows(c)
+                .withWorker(new io.mailpipe.config.WorkerSettings(null, null, null, null, 1))));
         KafkaIO.Collector retries = open(new KafkaIO.Collector(p.topics.retry()));
         List<String> ids = ids("q", 20);
         ids.forEach(id -> p.send(id, request(id, "")));
