@@ -38,6 +38,16 @@ public interface AccountSelector {
          *                the account cools down)
          */
         void sent(SendFailure failure);
+
+        /**
+         * Called right before the SMTP transaction: waits until the send may start (an account's per-second rate)
+         * and tells whether it still may. False when the lease the send was taken from ran out while the message
+         * was prepared: no send may start under it any more (the cluster stops counting it), so the caller gives
+         * this ticket back and takes a new one.
+         */
+        default boolean readyToSend() throws InterruptedException {
+            return true;
+        }
     }
 
     /**

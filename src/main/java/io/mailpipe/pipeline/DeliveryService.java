@@ -285,17 +285,44 @@ public final class DeliveryService {
         if (!d.nextPart()) {
             return false;
         }
-        if (d.ticket == null) {
-            AccountSelector.Selection more = selector.acquire(List.of(d.account), Duration.ZERO);
-            if (!more.found()) {
+        Duration wait = Duration.ZERO;
+        if (d.ticket != null && !readyToSend(d.ticket)) {
+            // its lease ran out while the message was prepared (a slow or busy machine): a new send from the account
+            LOG.debug("request={} account={} lease ran out before the send started; taking a new one", d.requestId,
+                    d.account.name());
+            d.ticket.giveBack();
+            d.ticket = null;
+            wait = maxInlineWait;
+        }
+        for (int tries = 0; d.ticket == null; tries++) {
+            AccountSelector.Selection more = selector.acquire(List.of(d.account), wait);
+            if (!more.found() || tries == 3) {
+                if (more.found()) {
+                    more.ticket().giveBack();
+                }
+                String when = wait.isZero() ? " before every part was sent" : " when the send was due";
                 d.parts.record(new Result(ReasonCode.ACCOUNTS_AT_LIMIT, "account '" + d.account.name() + "' "
-                        + more.why() + " before every part was sent", null, null, more.retryAt(), false, null), true);
+                        + (more.found() ? "had no lease left to send under" : more.why()) + when, null, null,
+                        more.found() ? clock.instant().plus(retryPolicy.initialBackoff()) : more.retryAt(), false, null), true);
                 d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
                 return false;
             }
-            d.ticket = more.ticket();
+            if (readyToSend(more.ticket())) {
+                d.ticket = more.ticket();
+            } else {
+                more.ticket().giveBack();
+            }
         }
         return true;
+    }
+
+    private static boolean readyToSend(AccountSelector.Ticket ticket) {
+        try {
+            return ticket.readyToSend();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the send's start", e);
+        }
     }
 
     /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */

@@ -470,6 +470,14 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         }
 
         @Override
+        public boolean readyToSend() throws InterruptedException {
+            pace();
+            // the lease's local deadline was taken before its reservation was written: never later than the
+            // cluster's; a send started before it finishes within sendGrace, which the cluster counts
+            return clock.instant().isBefore(lease.localDeadline);
+        }
+
+        @Override
         public void sent(SendFailure failure) {
             finish(false);
             report(lease.holder.account.name(), failure);
@@ -543,8 +551,9 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         }
     }
 
+
     /** Waits until a ticket's send may start (per-second pacing); a no-op for other tickets. */
-    public static void pace(Ticket ticket) throws InterruptedException {
+    private static void pace(Ticket ticket) throws InterruptedException {
         if (ticket instanceof LeaseTicket t) {
             t.pace();
         }

@@ -88,6 +88,23 @@ class QuotaRouterTest {
     }
 
     @Test
+    void aSendMayNotStartUnderALeaseThatRanOutWhileTheMessageWasPrepared() throws InterruptedException {
+        Account a = account("a", new Limits(30, null));
+        QuotaRouter router = router("w1", 2, a);
+
+        AccountSelector.Ticket early = router.acquire(List.of(a), Duration.ZERO).ticket();
+        assertThat(early.readyToSend()).isTrue();
+        AccountSelector.Ticket late = router.acquire(List.of(a), Duration.ZERO).ticket();
+        clock.advance(SETTINGS.leaseTtl());
+
+        assertThat(late.readyToSend()).as("the cluster stops counting the lease after ttl + sendGrace").isFalse();
+        late.giveBack();
+        early.sent(null);
+        AccountSelector.Ticket fresh = router.acquire(List.of(a), Duration.ZERO).ticket();
+        assertThat(fresh.readyToSend()).as("a new lease").isTrue();
+    }
+
+    @Test
     void aSendGivenBackCanBeTakenAgain() {
         Account a = account("a", new Limits(1, null));
         QuotaRouter router = router("w1", a);
