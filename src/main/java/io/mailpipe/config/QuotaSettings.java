@@ -19,10 +19,20 @@ import java.time.Duration;
  * @param coolDown      first cool-down of an account after an account-level failure (default 30 s); it doubles
  *                      with each further failure, up to {@code maxCoolDown}, and resets after a success
  * @param maxCoolDown   longest cool-down (default 30 min)
+ * @param maxLeaseSize  largest lease a busy worker grows to (default 500): a lease used up quickly doubles the
+ *                      next one, up to this and to a twentieth of the account's smallest limit; an idle one halves
+ *                      it back towards {@code leaseSize}
  */
 public record QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendGrace, Duration idleRelease,
                             Duration maxInlineWait, Duration hourWindow, Duration dayWindow, Duration coolDown,
-                            Duration maxCoolDown) {
+                            Duration maxCoolDown, Integer maxLeaseSize) {
+
+    public QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendGrace, Duration idleRelease,
+                         Duration maxInlineWait, Duration hourWindow, Duration dayWindow, Duration coolDown,
+                         Duration maxCoolDown) {
+        this(leaseSize, leaseTtl, sendGrace, idleRelease, maxInlineWait, hourWindow, dayWindow, coolDown, maxCoolDown, null);
+    }
+
     public QuotaSettings {
         leaseSize = leaseSize == null ? 20 : leaseSize;
         leaseTtl = leaseTtl == null ? Duration.ofSeconds(15) : leaseTtl;
@@ -32,6 +42,10 @@ public record QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendG
         dayWindow = dayWindow == null ? Duration.ofDays(1) : dayWindow;
         coolDown = coolDown == null ? Duration.ofSeconds(30) : coolDown;
         maxCoolDown = maxCoolDown == null ? Duration.ofMinutes(30) : maxCoolDown;
+        maxLeaseSize = maxLeaseSize == null ? Math.max(500, leaseSize) : maxLeaseSize;
+        if (maxLeaseSize < leaseSize || maxLeaseSize > 100_000) {
+            throw new ConfigException("quota.maxLeaseSize must be at least quota.leaseSize and at most 100000");
+        }
         if (leaseSize < 1 || leaseSize > 10_000) {
             throw new ConfigException("quota.leaseSize must be between 1 and 10000");
         }
@@ -66,6 +80,6 @@ public record QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendG
     }
 
     public static QuotaSettings defaults() {
-        return new QuotaSettings(null, null, null, null, null, null, null, null, null);
+        return new QuotaSettings(null, null, null, null, null, null, null, null, null, null);
     }
 }

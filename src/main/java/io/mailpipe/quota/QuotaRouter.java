@@ -223,7 +223,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         if (room <= 0) {
             return null;
         }
-        int want = Math.min(settings.leaseSize(), room);
+        int want = Math.min(h.nextSize(now), room);
         if (limits.perSecond() != null) {
             long perTtl = (long) Math.ceil(limits.perSecond() * settings.leaseTtl().toNanos() / 1e9);
             want = (int) Math.max(1, Math.min(want, perTtl));
@@ -244,6 +244,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             return null;
         }
         h.current = new Lease(h, grant, leaseSessions, localDeadline, clock.instant());
+        h.last = h.current;
         return h.take(clock.instant());
     }
 
@@ -367,10 +368,46 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
     private final class Holder {
         final Account account;
         Lease current;
+        /** The most recent lease: how it was used sizes the next one. */
+        Lease last;
+        /** Size of the next lease: grows while leases are used up quickly, shrinks when they go unused. */
+        int size = settings.leaseSize();
         final List<Lease> retiring = new ArrayList<>();
 
         Holder(Account account) {
             this.account = account;
+        }
+
+        /**
+         * The size to ask for now. A lease used up within half its time doubles the next one (a busy worker pays
+         * one ledger round trip per lease, so fewer, larger leases keep up with its rate), up to
+         * {@code quota.maxLeaseSize} and a twentieth of the account's smallest count limit (what a crashed worker's
+         * lease can hold back from the others until it ages out); a lease handed back unused halves it.
+         */
+        int nextSize(Instant now) {
+            Lease l = last;
+            if (l != null) {
+                boolean usedUp = l.taken >= l.grant.granted();
+                boolean quickly = Duration.between(l.createdAt, l.lastUse).compareTo(settings.leaseTtl().dividedBy(2)) < 0;
+                if (usedUp && quickly) {
+                    size = Math.max(size, Math.min(size * 2, growthCap()));
+                } else if (!usedUp) {
+                    size = Math.max(settings.leaseSize(), size / 2);
+                }
+                last = null;
+            }
+            return size;
+        }
+
+        private int growthCap() {
+            var limits = account.limits();
+            int cap = settings.maxLeaseSize();
+            for (Integer limit : new Integer[] {limits.perHour(), limits.perDay()}) {
+                if (limit != null) {
+                    cap = Math.min(cap, limit / 20);
+                }
+            }
+            return Math.max(settings.leaseSize(), cap);
         }
 
         /** The current lease has sends left but all its sessions are in use (concurrency): wait, do not reserve more. */
@@ -408,6 +445,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         /** SMTP sessions this lease reserved: no more sends than that run at once under it. */
         final int sessions;
         final Instant localDeadline;
+        final Instant createdAt;
         int taken;
         int inFlight;
         Instant lastUse;
@@ -418,6 +456,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             this.grant = grant;
             this.sessions = sessions;
             this.localDeadline = localDeadline;
+            this.createdAt = now;
             this.lastUse = now;
         }
 

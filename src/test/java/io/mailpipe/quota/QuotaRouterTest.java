@@ -104,6 +104,35 @@ class QuotaRouterTest {
         assertThat(fresh.readyToSend()).as("a new lease").isTrue();
     }
 
+    /** The sizes the router asked for, in order. */
+    List<Integer> askedLeaseSizes() {
+        return log.records().stream().filter(r -> r instanceof QuotaRecord.Reserve)
+                .map(r -> ((QuotaRecord.Reserve) r).sends()).toList();
+    }
+
+    @Test
+    void leasesUsedUpQuicklyGrowUpToTheCapAndShrinkWhenTheyGoUnused() {
+        Account a = account("a", new Limits(100_000, null)); // a twentieth: 5,000; maxLeaseSize 500 is lower
+        QuotaRouter router = router("w1", a);
+
+        assertThat(sendMany(router, List.of(a), 20 + 40 + 80 + 160 + 320 + 500 + 1)).hasSize(1121);
+        assertThat(askedLeaseSizes()).containsExactly(20, 40, 80, 160, 320, 500, 500);
+
+        clock.advance(SETTINGS.leaseTtl()); // the last lease ran out with 499 unused
+        sendMany(router, List.of(a), 1);
+        assertThat(askedLeaseSizes()).last().isEqualTo(250);
+    }
+
+    @Test
+    void aSmallLimitKeepsLeasesSmall() {
+        Account a = account("a", new Limits(600, null)); // a twentieth: 30
+        QuotaRouter router = router("w1", a);
+
+        sendMany(router, List.of(a), 20 + 30 + 30 + 1);
+
+        assertThat(askedLeaseSizes()).containsExactly(20, 30, 30, 30);
+    }
+
     @Test
     void aSendGivenBackCanBeTakenAgain() {
         Account a = account("a", new Limits(1, null));
