@@ -39,6 +39,11 @@ final class FaultKit {
         return WorkerProcess.start(config, log, Map.of("MAILPIPE_LOG_FORMAT", "text"));
     }
 
+    /** A worker whose Kafka client logs at INFO too (group joins and partition assignments show in its log). */
+    static Process startWorkerWithKafkaLog(Path config, Path log) throws IOException {
+        return WorkerProcess.start(config, log, Map.of("MAILPIPE_LOG_FORMAT", "text", "MAILPIPE_LOG_LIBRARY_LEVEL", "INFO"));
+    }
+
     /** Stops a worker with SIGTERM (or SIGKILL after 60 s). */
     static void stop(Process worker) throws InterruptedException {
         if (worker != null && worker.isAlive()) {

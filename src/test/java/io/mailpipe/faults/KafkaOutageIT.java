@@ -115,6 +115,13 @@ class KafkaOutageIT {
             }
             broker.close();
             smtp.close();
+            deleteTree(brokerDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
