@@ -57,9 +57,10 @@ class ImapOutageIT {
                   - {name: sandbox, protocol: imap, host: 127.0.0.1, port: %d, username: bounces, password: bounce-secret, pollInterval: PT1S}
                 """.formatted(smtp.port(), imapPort));
         Path log = dir.resolve("worker.log");
-        Process worker = null;
-        try (KafkaIO.Collector bounces = new KafkaIO.Collector(topics.bounces())) {
-            worker = FaultKit.startWorker(config, log);
+        Process worker = FaultKit.startWorker(config, log);
+        // the worker creates mail.bounces at start-up
+        try (KafkaIO.Collector bounces = await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                .until(() -> new KafkaIO.Collector(topics.bounces()), java.util.Objects::nonNull)) {
             deliver(imap, report("report-a", "a@example.org"));
             await().atMost(Duration.ofSeconds(90)).until(() -> events(bounces).size() == 1);
 
@@ -104,7 +105,8 @@ class ImapOutageIT {
             long pollSeconds = DOWN.toSeconds();
             assertThat(attempts.get()).as("IMAP connection attempts while down").isBetween(1, (int) (Math.log(pollSeconds) / Math.log(2)) + 4);
             assertThat(during).contains("backing off");
-            assertThat(share).as("CPU share of one core while IMAP is down").isLessThan(0.10);
+            // no busy loop (a spinning thread takes a whole core); room for a busy machine and a freshly started JVM
+            assertThat(share).as("CPU share of one core while IMAP is down").isLessThan(0.25);
             FaultKit.report("imap-down", String.format("down %d s: %d IMAP connection attempt(s) (poll interval 1 s), %d 'backing off'"
                             + " log line(s), worker CPU %.1f %% of one core; polling again %.1f s after the server was back;"
                             + " 2 reports (one read before and again after) -> 2 bounce events, each once",

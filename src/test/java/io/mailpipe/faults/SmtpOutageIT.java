@@ -80,8 +80,9 @@ class SmtpOutageIT {
             assertThat(deferred).extracting(OutcomeEvent::reasonCode).contains("connection_failed");
             String text = FaultKit.log(log);
             assertThat(text).as("the account cools down").contains("cools down");
-            // no busy loop: an idle worker JVM (Kafka polls, heartbeats) stays well under a tenth of a core
-            assertThat(share).as("CPU share of one core while the server is down").isLessThan(0.10);
+            // no busy loop: a spinning thread would take a whole core; an idle worker JVM (Kafka polls and heartbeats of
+            // its consumers, the management server) takes a few per cent; the bound leaves room for a busy machine
+            assertThat(share).as("CPU share of one core while the server is down").isLessThan(0.25);
             // back-off, not a retry storm: a few DEFERRED events per request over the whole outage
             assertThat(deferred.size()).as("DEFERRED events").isLessThan(REQUESTS * (int) (DOWN.toSeconds() / 2 + 4));
             FaultKit.report("smtp-down", String.format("down %d s, %d requests: worker CPU %.2f s over %.1f s wall = %.1f %% of one core;"
