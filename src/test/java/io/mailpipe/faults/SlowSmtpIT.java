@@ -32,7 +32,7 @@ import io.mailpipe.testing.TestWorkers;
 class SlowSmtpIT {
 
     static final Duration REPLY = Duration.ofMillis(FaultKit.BIG ? 3000 : 1500);
-    static final int REQUESTS = FaultKit.BIG ? 100 : 16;
+    static final int REQUESTS = FaultKit.BIG ? 40 : 16;
 
     @Test
     void aSlowServerSlowsSendingDownWithoutRebalancesOrDuplicates() throws Exception {
