@@ -37,7 +37,11 @@ import io.mailpipe.testing.TestWorkers;
 class KafkaOutageIT {
 
     static final int REQUESTS = FaultKit.BIG ? 3000 : 400;
-    static final Duration OUTAGE = Duration.ofSeconds(FaultKit.BIG ? 60 : 20);
+    /**
+     * Longer than the producer's 30 s delivery timeout, so that publishing an outcome fails and a commit times out
+     * while the broker is down: the case in which camel-kafka's default poll error handling skipped records.
+     */
+    static final Duration OUTAGE = Duration.ofSeconds(FaultKit.BIG ? 60 : 40);
     /** Records per poll of the worker (kafka.maxPollRecords, default 50): the most that can be in flight per consumer. */
     static final int MAX_POLL_RECORDS = 50;
 
