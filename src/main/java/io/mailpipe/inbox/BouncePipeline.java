@@ -133,6 +133,7 @@ public final class BouncePipeline implements AutoCloseable {
                             counted));
             context.getRegistry().bind(prefix + ".login", new Login(m.username(), m.password()));
             context.getRegistry().bind(prefix + ".properties", mailProperties(m));
+            context.getRegistry().bind(prefix + ".pollStrategy", new MailboxPollBackoff(m.name(), m.pollInterval(), Clock.systemUTC()));
             TemplatedRouteBuilder.builder(context, TEMPLATE_ID)
                     .routeId("bounces-" + m.name())
                     .parameter("protocol", m.protocol())
@@ -144,6 +145,7 @@ public final class BouncePipeline implements AutoCloseable {
                     .parameter("processor", prefix + ".processor")
                     .parameter("login", prefix + ".login")
                     .parameter("mailProperties", prefix + ".properties")
+                    .parameter("pollStrategy", prefix + ".pollStrategy")
                     .add();
             // added started (its first poll waits a second): it polls only while this worker is elected
             context.getRouteController().stopRoute("bounces-" + m.name());

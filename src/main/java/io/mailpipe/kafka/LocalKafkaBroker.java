@@ -61,17 +61,27 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     public static LocalKafkaBroker start(Path dataDir) {
         try {
-            return doStart(dataDir.toAbsolutePath());
+            return doStart(dataDir.toAbsolutePath(), freePort(), freePort());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the local Kafka broker in " + dataDir, e);
         }
     }
 
-    private static LocalKafkaBroker doStart(Path dataDir) throws IOException {
+    /**
+     * As {@link #start(Path)}, on fixed ports: started again on the same data folder and ports after {@link #close()},
+     * it is the same broker to its clients (a restart).
+     */
+    public static LocalKafkaBroker start(Path dataDir, int port, int controllerPort) {
+        try {
+            return doStart(dataDir.toAbsolutePath(), port, controllerPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the local Kafka broker in " + dataDir, e);
+        }
+    }
+
+    private static LocalKafkaBroker doStart(Path dataDir, int port, int controllerPort) throws IOException {
         Path lib = brokerLib();
         Files.createDirectories(dataDir);
-        int port = freePort();
-        int controllerPort = freePort();
         Path logDir = dataDir.resolve("log");
         Path config = dataDir.resolve("server.properties");
         Properties props = new Properties();
@@ -278,7 +288,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -19,6 +19,11 @@ public final class MailpipeHeaders {
      * On {@code mail.retry}: recipients (bare addresses, comma-separated) that accepted the message in an earlier
      * attempt; later attempts do not send to them again.
      */
+    /**
+     * On {@code mail.retry}: set (to the time) when an earlier attempt of the request was uncertain (data sent, no
+     * reply); such a request is never resent a second time for that cause.
+     */
+    public static final String UNCERTAIN_AT = "mailpipe.uncertainAt";
     public static final String RECIPIENTS_ACCEPTED = "mailpipe.recipients.accepted";
     /** On {@code mail.retry}: recipients permanently (5xx) refused in an earlier attempt; not tried again. */
     public static final String RECIPIENTS_REFUSED = "mailpipe.recipients.refused";

@@ -116,7 +116,7 @@ public final class MailpipeMetrics {
                     .tags("account", account, "code", String.valueOf(event.smtp().code()))
                     .register(registry).increment();
         }
-        if (event.status() == Status.REJECTED || event.status() == Status.EXPIRED) {
+        if (event.status() == Status.REJECTED || event.status() == Status.EXPIRED || event.status() == Status.UNCERTAIN) {
             Counter.builder(DEAD_LETTERS).description("Records written to the dead-letter topic, by reason code")
                     .tags("reason", String.valueOf(event.reasonCode()), "status", event.status().name())
                     .register(registry).increment();

@@ -102,6 +102,20 @@ public enum ReasonCode {
      */
     ACCOUNT_BLOCKED(Status.DEFERRED),
 
+    /**
+     * The message and its final dot were sent, then the connection broke or timed out before the server replied:
+     * it may have been delivered. With {@code retry.uncertain: retry-once} (the default) it is sent once more after
+     * {@code retry.uncertainWait}, through the same account, with the same Message-ID; never a second time.
+     */
+    UNCERTAIN_RETRY(Status.DEFERRED),
+
+    // --- UNCERTAIN
+    /**
+     * The delivery is uncertain (data sent, no reply) and is not sent again: the policy is {@code hold}, or the one
+     * resend of {@code retry-once} was uncertain too. Check with the recipient or the provider, then replay or not.
+     */
+    DELIVERY_UNCERTAIN(Status.UNCERTAIN),
+
     // --- SUPPRESSED
     /** Every recipient is on the suppression list ({@code mail.suppressions}); nothing was sent. */
     SUPPRESSED(Status.SUPPRESSED);

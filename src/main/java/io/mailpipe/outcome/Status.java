@@ -16,7 +16,13 @@ public enum Status {
     /** Too late: {@code notAfter} passed, or attempts or maximum age ran out. Terminal. */
     EXPIRED(true),
     /** Not sent: every recipient is on the suppression list (hard bounce, complaint, or added by hand). Terminal. */
-    SUPPRESSED(true);
+    SUPPRESSED(true),
+    /**
+     * The message was sent completely but the server's reply to it never came: it may or may not have been
+     * delivered. Held for a human (after the one resend that {@code retry.uncertain: retry-once} allows); a
+     * {@code mail.dlq} record holds its bytes, {@code mailpipe replay --reason delivery_uncertain} sends it again. Terminal.
+     */
+    UNCERTAIN(true);
 
     private final boolean terminal;
 

@@ -42,6 +42,8 @@ public final class Delivery {
     boolean ledgerChecked;
     Result result;
     boolean sendAttempted;
+    /** When a delivery of this request was first uncertain (data sent, no reply), as carried on; null if never. */
+    String uncertainAt;
     /** Already finished: nothing to send or publish. */
     boolean duplicate;
     /** Records of an earlier attempt of this worker that still wait for Kafka's acknowledgement. */

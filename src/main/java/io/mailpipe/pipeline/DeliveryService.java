@@ -27,6 +27,7 @@ import io.mailpipe.compose.CompositionException;
 import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.compose.MessageSpec;
 import io.mailpipe.config.KafkaSettings;
+import io.mailpipe.config.UncertainPolicy;
 import io.mailpipe.kafka.MailpipeHeaders;
 import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.ledger.OffsetContinuity;
@@ -364,6 +365,10 @@ public final class DeliveryService {
         d.sendAttempted = true;
         SendFailure failure = SmtpFailureClassifier.classify(error);
         finishTicket(d, failure);
+        if (failure.reason() == ReasonCode.DELIVERY_UNCERTAIN) {
+            uncertain(d, failure);
+            return;
+        }
         boolean accountLevel = failure.scope() == SendFailure.Scope.ACCOUNT;
         // a failover only when nobody got the message in this try: otherwise some would get it twice
         if (accountLevel && failure.reason() != ReasonCode.PARTIALLY_ACCEPTED && !d.parts.started() && failover(d, failure)) {
@@ -388,6 +393,34 @@ public final class DeliveryService {
         Result part = new Result(code, failure.detail(), smtp(failure.reply()), orNull(rejected), null, true, errorClass);
         d.parts.record(part, failure.scope() == SendFailure.Scope.ACCOUNT);
         d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
+    }
+
+    /**
+     * The message was sent but no reply came: it may have been delivered. Never a failover (another account would
+     * send a second copy at once) and at most one resend per request for this cause ({@code retry.uncertain}):
+     * retry-once resends after {@code retry.uncertainWait} with the same Message-ID, unless an earlier attempt was
+     * uncertain already ({@link MailpipeHeaders#UNCERTAIN_AT}); otherwise the request is held (UNCERTAIN).
+     */
+    private void uncertain(Delivery d, SendFailure failure) {
+        Instant now = clock.instant();
+        String earlier = d.source.header(MailpipeHeaders.UNCERTAIN_AT);
+        d.uncertainAt = earlier != null ? earlier : now.toString();
+        Result part;
+        if (retryPolicy.uncertainPolicy() == UncertainPolicy.RETRY_ONCE && earlier == null) {
+            part = new Result(ReasonCode.UNCERTAIN_RETRY, failure.detail() + "; sent once more (same Message-ID) after "
+                    + "retry.uncertainWait, never again", null, null, now.plus(retryPolicy.uncertainWait()), true, null);
+        } else {
+            String why = earlier != null ? "the one resend after an uncertain delivery at " + earlier + " was uncertain too"
+                    : "retry.uncertain is hold";
+            part = new Result(ReasonCode.DELIVERY_UNCERTAIN, failure.detail() + "; not sent again (" + why
+                    + "); check with the recipient, then replay it or not", null, null, null, true,
+                    io.mailpipe.smtp.DeliveryUncertainException.class.getName());
+        }
+        d.parts.record(part, true);
+        d.result = part.reasonCode().status() == Status.UNCERTAIN ? part
+                : d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
+        LOG.warn("request={} account={} delivery uncertain (data sent, no reply): {}", d.requestId, d.account.name(),
+                part.reasonCode().code());
     }
 
     /**
@@ -486,7 +519,18 @@ public final class DeliveryService {
         String reason = r.reason();
         Instant retryAt = null;
         int nextAttempt = d.attempt;
-        if (code.status() == Status.DEFERRED) {
+        if (code == ReasonCode.UNCERTAIN_RETRY) {
+            // the one resend of an uncertain delivery, at its fixed time; if that is too late, it is held instead
+            RetryPolicy.Next next = retryPolicy.checkDeadline(r.retryAt(), d.firstAttemptAt,
+                    d.request == null ? null : d.request.notAfter());
+            if (next.expired()) {
+                code = ReasonCode.DELIVERY_UNCERTAIN;
+                reason = reason + "; not resent: " + next.detail();
+            } else {
+                retryAt = next.at();
+                nextAttempt = d.attempt + 1;
+            }
+        } else if (code.status() == Status.DEFERRED) {
             // a full account is checked again at the latest after retry.maxBackoff (the retry consumer waits no longer)
             Instant fixed = r.retryAt() == null ? null : min(r.retryAt(), now.plus(retryPolicy.maxBackoff()));
             RetryPolicy.Next next = fixed != null && !r.countsAsAttempt()
@@ -520,8 +564,9 @@ public final class DeliveryService {
             put(outcome.headers(), MailpipeHeaders.REPLAY, d.source.replayKey());
         }
         records.add(outcome);
-        if (status == Status.REJECTED || status == Status.EXPIRED) {
-            records.add(deadLetter(d, code, reason, status, now, r.errorClass()));
+        if (status == Status.REJECTED || status == Status.EXPIRED || status == Status.UNCERTAIN) {
+            records.add(deadLetter(d, code, reason, status, now, code == ReasonCode.DELIVERY_UNCERTAIN
+                    ? io.mailpipe.smtp.DeliveryUncertainException.class.getName() : r.errorClass()));
         } else if (status == Status.DEFERRED) {
             records.add(retryRecord(d, nextAttempt, retryAt));
         }
@@ -566,6 +611,10 @@ public final class DeliveryService {
         put(headers, MailpipeHeaders.NOT_BEFORE, retryAt.toString());
         put(headers, MailpipeHeaders.FIRST_ATTEMPT_AT, d.firstAttemptAt.toString());
         d.recipients.writeTo(headers);
+        String uncertainAt = d.uncertainAt != null ? d.uncertainAt : d.source.header(MailpipeHeaders.UNCERTAIN_AT);
+        if (uncertainAt != null) {
+            put(headers, MailpipeHeaders.UNCERTAIN_AT, uncertainAt);
+        }
         return new ProducerRecord<>(topics.retry(), null, d.requestId.getBytes(StandardCharsets.UTF_8), d.source.value(), headers);
     }
 

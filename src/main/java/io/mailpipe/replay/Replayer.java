@@ -223,7 +223,7 @@ public final class Replayer {
         if (e.account() != null) {
             h.lastAccount = e.account();
         }
-        if (failed != null && (e.status() == Status.FAILED || e.status() == Status.EXPIRED) && e.source() != null) {
+        if (failed != null && (e.status() == Status.FAILED || e.status() == Status.EXPIRED || e.status() == Status.UNCERTAIN) && e.source() != null) {
             // the original bytes are fetched later, for the ones the filter keeps
             failed.add(new FailedRequest(e.id(), record.key(), null, new RecordHeaders(), e.status().name(), e.reasonCode(),
                     e.at(), e.account(), e.campaign(), e.source().topic() + "-" + e.source().partition() + "@" + e.source().offset(),

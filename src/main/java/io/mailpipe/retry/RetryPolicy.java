@@ -16,6 +16,16 @@ public final class RetryPolicy {
         this.settings = settings;
     }
 
+    /** What to do when a delivery is uncertain (data sent, no reply): {@code retry.uncertain}. */
+    public io.mailpipe.config.UncertainPolicy uncertainPolicy() {
+        return settings.uncertain();
+    }
+
+    /** With retry-once: the wait before the one resend of an uncertain delivery ({@code retry.uncertainWait}). */
+    public Duration uncertainWait() {
+        return settings.uncertainWait();
+    }
+
     /**
      * What happens after attempt {@code attempt} was deferred.
      *

@@ -96,6 +96,15 @@ public final class AccountMailSender extends DefaultJavaMailSender {
 
     private volatile Session utf8Session;
 
+    /**
+     * Angus Mail's transport that reports a missing reply to the final dot as {@link DeliveryUncertainException}
+     * (the data was sent, the server may have accepted it) instead of a plain connection failure.
+     */
+    @Override
+    protected Transport getTransport(Session session) throws jakarta.mail.NoSuchProviderException {
+        return session.getTransport(UncertainAwareSmtpTransport.provider("smtps".equals(getProtocol())));
+    }
+
     @Override
     public void send(MimeMessage message) throws MessagingException {
         boolean utf8 = message instanceof MailpipeMimeMessage tracked && tracked.requiresSmtpUtf8();

@@ -30,7 +30,7 @@ public record SendFailure(
             ReasonCode.TEMPORARY_FAILURE, ReasonCode.CONNECTION_FAILED, ReasonCode.AUTHENTICATION_FAILED,
             ReasonCode.TLS_FAILED, ReasonCode.RECIPIENT_REJECTED, ReasonCode.MESSAGE_REJECTED,
             ReasonCode.PARTIALLY_ACCEPTED, ReasonCode.RATE_LIMITED, ReasonCode.ACCOUNT_BLOCKED,
-            ReasonCode.SMTPUTF8_UNSUPPORTED, ReasonCode.MESSAGE_TOO_LARGE));
+            ReasonCode.SMTPUTF8_UNSUPPORTED, ReasonCode.MESSAGE_TOO_LARGE, ReasonCode.DELIVERY_UNCERTAIN));
 
     /** What a failure is about; decides whether the account, a recipient or the message is to blame. */
     public enum Scope {

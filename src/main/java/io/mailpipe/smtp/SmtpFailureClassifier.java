@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  *
  * <p>It walks the exception chain ({@code getNextException()}, {@code getCause()}) and decides in this order:
  * <ol>
+ *   <li><b>Uncertain</b>: a {@link DeliveryUncertainException} (the message and its final dot were sent, no reply
+ *       came): DELIVERY_UNCERTAIN, scope MESSAGE (never a failover: the server may have the message).</li>
  *   <li><b>TLS</b>: an {@link SSLException} (handshake, untrusted or expired certificate), a certificate
  *       path error, "STARTTLS is required but host does not support STARTTLS" or "Could not convert socket
  *       to TLS": TLS_FAILED, scope ACCOUNT. An SSLException that only wraps a broken socket is a connection failure.</li>
@@ -255,6 +257,12 @@ public final class SmtpFailureClassifier {
         for (Throwable t : chain) {
             if (t instanceof MessageRefusedBeforeSending refused) {
                 return new SendFailure(refused.reason(), null, List.of(), refused.getMessage(), Scope.MESSAGE);
+            }
+            if (t instanceof DeliveryUncertainException uncertain) {
+                // the server may have the message: scope MESSAGE, so it never fails over to another account
+                return new SendFailure(ReasonCode.DELIVERY_UNCERTAIN, null, List.of(),
+                        cut(uncertain.getMessage() + (uncertain.getNextException() == null ? ""
+                                : " (" + describe(uncertain.getNextException()) + ")")), Scope.MESSAGE);
             }
         }
 

@@ -33,6 +33,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long dataMillis;
+    private final java.util.concurrent.atomic.AtomicInteger dropsLeft = new java.util.concurrent.atomic.AtomicInteger();
+    private final List<Received> dropped = new CopyOnWriteArrayList<>();
 
     /** A message the server accepted: its MAIL FROM, when its DATA ended, and the message. */
     public record Received(String mailFrom, java.time.Instant at, MimeMessage message) {
@@ -81,7 +83,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     }));
         }
         server = builder
-                .messageHandlerFactory(ctx -> new Handler())
+                .messageHandlerFactory(ctx -> new Handler(ctx))
                 .build();
         server.start();
     }
@@ -133,6 +135,27 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The next {@code times} messages are read completely (DATA up to the final dot), and then the connection is
+     * closed without a reply: the client cannot know whether the message was taken. Such messages are kept in
+     * {@link #droppedAfterData()}, not in {@link #accepted()}.
+     */
+    public ScriptedSmtpServer dropAfterData(int times) {
+        dropsLeft.set(times);
+        return this;
+    }
+
+    /** Messages read completely and then left without a reply ({@link #dropAfterData}). */
+    public List<Received> droppedAfterData() {
+        return List.copyOf(dropped);
+    }
+
+    /** Every message of one request the server read completely, accepted or dropped without a reply. */
+    public long seenFor(String requestId) {
+        return java.util.stream.Stream.concat(received.stream(), dropped.stream())
+                .filter(r -> requestId.equals(r.requestId())).count();
+    }
+
     /** Makes every DATA take this long, like a slow provider (so that overlapping sessions would show). */
     public ScriptedSmtpServer slowData(java.time.Duration d) {
         this.dataMillis = d.toMillis();
@@ -172,8 +195,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final class Handler implements MessageHandler {
         private final List<String> rcpts = new java.util.ArrayList<>();
         private String mailFrom;
+        private final org.subethamail.smtp.MessageContext ctx;
 
-        Handler() {
+        Handler(org.subethamail.smtp.MessageContext ctx) {
+            this.ctx = ctx;
             int now = open.incrementAndGet();
             mostOpen.accumulateAndGet(now, Math::max);
         }
@@ -205,6 +230,17 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (dropsLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                try {
+                    dropped.add(new Received(mailFrom, java.time.Instant.now(),
+                            new MimeMessage(Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(bytes))));
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IOException(e);
+                }
+                // the whole message is here; the client gets no reply, only a closed connection
+                ((org.subethamail.smtp.server.Session) ctx).closeSocket();
+                throw new IOException("scripted: connection dropped after the data, before the reply");
             }
             RejectException reply = dataReplies.poll();
             if (reply != null) {

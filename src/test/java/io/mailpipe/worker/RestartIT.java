@@ -61,15 +61,27 @@ class RestartIT {
         assertThat(r.duplicates).as("messages received twice").isEmpty();
     }
 
+    /**
+     * Fault 1 of issue 8. The design's bound: a second send happens only for a message the server accepted while its
+     * outcome was not yet acknowledged by Kafka when the worker died. So every duplicate is among the requests the
+     * server had received at the kill without a SENT outcome on mail.outcomes (read to its end after the kill).
+     * {@code -Dmailpipe.faults.big=true} runs 10,000 requests.
+     */
     @Test
     void killedWorkerLosesNothingAndResendsNothingAlreadyRecorded() throws Exception {
-        Result r = runTwoWorkers("kill9", 1500, true);
+        int count = Boolean.getBoolean("mailpipe.faults.big") ? 10_000 : 1500;
+        Result r = runTwoWorkers("kill9", count, true);
         assertThat(r.duplicates).as("requests recorded SENT before the kill and sent again")
                 .doesNotContainAnyElementsOf(r.sentBeforeStop);
-        System.out.println("RestartIT kill -9: " + r.duplicates.size() + " request(s) sent twice (sent, not yet recorded when killed)");
+        assertThat(r.unrecordedAtKill).as("the window: received by the server at the kill, no SENT outcome recorded")
+                .containsAll(r.duplicates);
+        System.out.println("FAULT-FIGURES kill-9: " + count + " requests, killed after " + r.sentBeforeStop.size()
+                + " SENT outcomes; " + r.unrecordedAtKill.size() + " message(s) received by the server but not recorded"
+                + " at the kill (the window); " + r.duplicates.size() + " request(s) received twice; every request exactly one"
+                + " terminal outcome");
     }
 
-    record Result(int firstExitCode, Set<String> sentBeforeStop, Set<String> duplicates) {
+    record Result(int firstExitCode, Set<String> sentBeforeStop, Set<String> duplicates, Set<String> unrecordedAtKill) {
     }
 
     private Result runTwoWorkers(String name, int count, boolean kill) throws Exception {
@@ -82,7 +94,7 @@ class RestartIT {
                 kafka.send(topics.requests(), id, "{\"id\":\"" + id + "\",\"to\":[\"r@example.org\"],\"subject\":\"s\",\"text\":\"t\"}");
             }
             Process first = startWorker(config, name + "-1");
-            await().atMost(Duration.ofSeconds(90)).until(() -> sent(outcomes).size() >= count / 5 || !first.isAlive());
+            await().atMost(Duration.ofSeconds(Math.max(90, count / 30))).until(() -> sent(outcomes).size() >= count / 5 || !first.isAlive());
             assertThat(first.isAlive()).as("first worker still running").isTrue();
             if (kill) {
                 first.destroyForcibly();
@@ -90,12 +102,17 @@ class RestartIT {
                 first.destroy();
             }
             assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("first worker exited").isTrue();
+            Set<String> receivedAtStop = receivedIds(name);
+            long written = endOffsets(topics.outcomes());
+            await().atMost(Duration.ofSeconds(30)).until(() -> outcomes.records().size() >= written);
             Set<String> sentBeforeStop = sent(outcomes);
+            Set<String> unrecordedAtKill = new java.util.TreeSet<>(receivedAtStop);
+            unrecordedAtKill.removeAll(sentBeforeStop);
             assertThat(sentBeforeStop.size()).as("stopped mid-stream").isLessThan(count);
 
             Process second = startWorker(config, name + "-2");
             try {
-                await().atMost(Duration.ofSeconds(120)).until(() -> terminalIds(outcomes).containsAll(ids));
+                await().atMost(Duration.ofSeconds(Math.max(120, count / 20))).until(() -> terminalIds(outcomes).containsAll(ids));
             } finally {
                 second.destroy();
                 second.waitFor(60, TimeUnit.SECONDS);
@@ -116,7 +133,25 @@ class RestartIT {
             assertThat(received.keySet()).as("every request reached the SMTP server").containsAll(ids);
             Set<String> duplicates = received.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
                     .collect(Collectors.toSet());
-            return new Result(first.exitValue(), sentBeforeStop, duplicates);
+            return new Result(first.exitValue(), sentBeforeStop, duplicates, unrecordedAtKill);
+        }
+    }
+
+    private static Set<String> receivedIds(String name) {
+        return smtp.received().stream().map(ScriptedSmtpServer.Received::requestId)
+                .filter(id -> id != null && id.startsWith(name + "-")).collect(Collectors.toSet());
+    }
+
+    /** Records written to a topic so far (sum of its partitions' end offsets). */
+    private static long endOffsets(String topic) {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", io.mailpipe.testing.TestKafka.bootstrapServers());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 

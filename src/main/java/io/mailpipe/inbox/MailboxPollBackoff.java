@@ -1,0 +1,93 @@
+package io.mailpipe.inbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll strategy of a bounce mailbox route ({@code pollStrategy}): after a failed poll (IMAP server down, login
+ * refused, connection reset) the next polls are skipped for a back-off that doubles with each failure in a row, from
+ * twice the poll interval up to {@link #MAX_BACKOFF} (or the poll interval, when that is longer). The log says so once
+ * per failure, with the time of the next poll, and says when the mailbox is reachable again. No hot loop, no log
+ * flood, whatever the poll interval.
+ */
+public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxPollBackoff.class);
+    /** The longest wait between two polls of a failing mailbox (unless the poll interval is longer). */
+    public static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+    private final String mailbox;
+    private final Duration pollInterval;
+    private final Clock clock;
+    private int failuresInARow;
+    private Instant nextPoll = Instant.MIN;
+
+    public MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock) {
+        this.mailbox = mailbox;
+        this.pollInterval = pollInterval;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized boolean begin(Consumer consumer, Endpoint endpoint) {
+        // false skips this poll: still backing off
+        return !clock.instant().isBefore(nextPoll);
+    }
+
+    @Override
+    public synchronized void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        if (failuresInARow > 0) {
+            LOG.info("Bounce mailbox {} polled again after {} failed poll(s); back to polling every {} s", mailbox,
+                    failuresInARow, pollInterval.toSeconds());
+        }
+        failuresInARow = 0;
+        nextPoll = Instant.MIN;
+    }
+
+    @Override
+    public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        failuresInARow++;
+        Duration wait = backoff(failuresInARow);
+        nextPoll = clock.instant().plus(wait);
+        LOG.warn("Polling bounce mailbox {} failed ({} in a row: {}); backing off, next poll in {} s at {}", mailbox,
+                failuresInARow, describe(cause), wait.toSeconds(), nextPoll);
+        return false; // never retry at once
+    }
+
+    /** The wait after {@code failures} failed polls in a row: 2, 4, 8, ... poll intervals, capped. */
+    Duration backoff(int failures) {
+        Duration cap = pollInterval.compareTo(MAX_BACKOFF) > 0 ? pollInterval : MAX_BACKOFF;
+        Duration wait = pollInterval;
+        for (int i = 0; i < failures && wait.compareTo(cap) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(cap) > 0 ? cap : wait;
+    }
+
+    synchronized int failuresInARow() {
+        return failuresInARow;
+    }
+
+    private static String describe(Throwable t) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable c = t; c != null && s.length() < 300; c = c.getCause() == c ? null : c.getCause()) {
+            if (s.length() > 0) {
+                s.append(" <- ");
+            }
+            s.append(c.getClass().getSimpleName());
+            if (c.getMessage() != null) {
+                String m = c.getMessage().strip();
+                int nl = m.indexOf('\n');
+                s.append(": ").append(nl < 0 ? m : m.substring(0, nl));
+            }
+        }
+        return s.length() > 300 ? s.substring(0, 300) : s.toString();
+    }
+}
