@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,24 +95,18 @@ final class Baselines {
     }
 
     /**
-     * What a plain Jakarta Mail program has on its class path: the API, Angus Mail, Jakarta Activation, and the folder
-     * (or jar) holding {@link JakartaMailBaseline}; taken from this JVM's class path.
+     * What a plain Jakarta Mail program has on its class path: the jars this JVM loaded the Jakarta Mail API, Angus Mail
+     * and Jakarta Activation from, and the folder (or jar) holding {@link JakartaMailBaseline}.
      */
     static String jakartaMailClassPath() {
-        List<String> keep = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = Path.of(entry).getFileName().toString();
-            if (name.startsWith("jakarta.mail") || name.startsWith("angus-") || name.startsWith("jakarta.activation")) {
-                keep.add(entry);
+        Set<String> keep = new LinkedHashSet<>();
+        for (Class<?> c : List.of(jakarta.mail.Session.class, org.eclipse.angus.mail.smtp.SMTPTransport.class,
+                jakarta.activation.DataHandler.class, org.eclipse.angus.activation.MailcapFile.class, JakartaMailBaseline.class)) {
+            try {
+                keep.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                throw new IllegalStateException("cannot tell where " + c.getName() + " was loaded from", e);
             }
-        }
-        try {
-            keep.add(Path.of(JakartaMailBaseline.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        if (keep.size() < 3) {
-            throw new IllegalStateException("Jakarta Mail is not on this JVM's class path: " + System.getProperty("java.class.path"));
         }
         return String.join(File.pathSeparator, keep);
     }

@@ -102,12 +102,13 @@ public final class LoadDriver {
                 log("worker pid " + worker.pid() + " (" + worker.log() + "), waiting until it is ready");
                 worker.awaitReady(Duration.ofSeconds(180));
                 sinkBefore = sink.messages();
+                long sessionsBefore = sink.sessions();
                 Duration cpuBefore = worker.cpu();
                 Duration startupCpu = cpuBefore;
                 Machine.CpuTicks ticksBefore = Machine.CpuTicks.now();
                 HeapTracker heap = new HeapTracker();
 
-                OutcomeWatcher.Phase main = watcher.phase(runId, options.messages());
+                OutcomeWatcher.Phase main = watcher.phase("main", runId, options.messages());
                 log("publishing " + main.size() + " requests of " + options.bodyBytes + " bytes"
                         + (options.rate > 0 ? " at " + options.rate + "/s" : " as fast as Kafka takes them"));
                 runPhase(main, message, options.rate, publisher, worker, watcher, heap);
@@ -121,7 +122,7 @@ public final class LoadDriver {
                 if (options.latencySeconds() > 0 && maxRate > 0) {
                     double halfRate = maxRate / 2;
                     int count = (int) Math.max(1, Math.round(halfRate * options.latencySeconds()));
-                    OutcomeWatcher.Phase half = watcher.phase(runId + "-half", count);
+                    OutcomeWatcher.Phase half = watcher.phase("half rate", runId + "-half", count);
                     log("latency phase: " + count + " requests at " + "%.1f".formatted(halfRate) + "/s (half the measured rate)");
                     runPhase(half, message, halfRate, publisher, worker, watcher, heap);
                     latency = new LoadRun.LatencyPhase(halfRate, half.result());
@@ -129,7 +130,7 @@ public final class LoadDriver {
                 long sent = mainResult.sent() + (latency == null ? 0 : latency.result().sent());
                 long sinkMessages = sink.awaitMessages(sinkBefore + sent, Duration.ofSeconds(10)) - sinkBefore;
                 mailpipe = new LoadRun.Mailpipe(mainResult, latency, startupCpu, cpuMain, busyMain, loadMain,
-                        heap.peakUsed, heap.maxLiveAfterGc, heap.samples, heap.rows, sinkMessages, watcher.foreign(),
+                        heap.peakUsed, heap.peakOldGen, heap.samples, heap.rows, sinkMessages, sink.sessions() - sessionsBefore, watcher.foreign(),
                         watcher.unreadable(), worker.jvmOptions, yaml);
                 log("stopping the worker");
             }
@@ -188,8 +189,8 @@ public final class LoadDriver {
             }
             if (now >= nextRow) {
                 double seconds = (now - rowStart) / 1e9;
-                heap.row((now - start) / 1e9, finished, (finished - rowFinished) / seconds);
-                System.out.println("  " + heap.rows.get(heap.rows.size() - 1).line(phase.size()));
+                heap.row(phase.name(), phase.size(), (now - start) / 1e9, finished, (finished - rowFinished) / seconds);
+                System.out.println("  " + heap.rows.get(heap.rows.size() - 1).line());
                 rowFinished = finished;
                 rowStart = now;
                 nextRow = now + TimeUnit.SECONDS.toNanos(options.reportIntervalSeconds());
@@ -205,12 +206,12 @@ public final class LoadDriver {
     /** Heap of the worker over time, from its Prometheus endpoint, sampled every second. */
     static final class HeapTracker {
         long peakUsed = -1;
-        long maxLiveAfterGc = -1;
+        long peakOldGen = -1;
         int samples;
         final List<LoadRun.Row> rows = new ArrayList<>();
         private long rowMinUsed = Long.MAX_VALUE;
         private long rowMaxUsed = -1;
-        private long lastLive = -1;
+        private long lastOldGen = -1;
 
         void sample(WorkerJvm worker) {
             WorkerJvm.HeapSample s = worker.heap();
@@ -219,15 +220,15 @@ public final class LoadDriver {
             }
             samples++;
             peakUsed = Math.max(peakUsed, s.usedBytes());
-            maxLiveAfterGc = Math.max(maxLiveAfterGc, s.liveAfterGc());
+            peakOldGen = Math.max(peakOldGen, s.oldGenBytes());
             rowMinUsed = Math.min(rowMinUsed, s.usedBytes());
             rowMaxUsed = Math.max(rowMaxUsed, s.usedBytes());
-            lastLive = s.liveAfterGc();
+            lastOldGen = s.oldGenBytes();
         }
 
-        void row(double elapsedSeconds, int finished, double rate) {
-            rows.add(new LoadRun.Row(elapsedSeconds, finished, rate, rowMinUsed == Long.MAX_VALUE ? -1 : rowMinUsed,
-                    rowMaxUsed, lastLive, Machine.loadAverage()));
+        void row(String phase, int of, double elapsedSeconds, int finished, double rate) {
+            rows.add(new LoadRun.Row(phase, of, elapsedSeconds, finished, rate, rowMinUsed == Long.MAX_VALUE ? -1 : rowMinUsed,
+                    rowMaxUsed, lastOldGen, Machine.loadAverage()));
             rowMinUsed = Long.MAX_VALUE;
             rowMaxUsed = -1;
         }

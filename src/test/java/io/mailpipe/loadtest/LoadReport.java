@@ -45,14 +45,15 @@ final class LoadReport {
                 .append(seconds(m.startupCpu())).append(" s |\n");
         md.append("| machine CPU busy during the phase (all cores) | ").append(fmt(100 * m.machineBusyMain())).append(" % |\n");
         md.append("| worker heap (cap ").append(o.heap).append(") | peak used ").append(mb(m.peakHeapUsed()))
-                .append(" MB, old generation after GC at most ").append(mb(m.maxLiveAfterGc())).append(" MB (")
+                .append(" MB, old generation at most ").append(mb(m.peakOldGen())).append(" MB (")
                 .append(m.heapSamples()).append(" samples of /observe/metrics, 1 per second) |\n");
         md.append("| outcome events by status | ").append(r.statusCounts().entrySet().stream()
                 .map(e -> e.getKey() + " " + fmt(e.getValue())).collect(Collectors.joining(", "))).append(" |\n");
         md.append("| requests with exactly one terminal outcome | ").append(fmt(r.finished() - 0L)).append(" of ")
                 .append(fmt(r.requests())).append(r.extraTerminal() > 0 ? "; " + r.extraTerminal() + " extra terminal outcomes" : "")
                 .append(" |\n");
-        md.append("| messages received by smtp-sink | ").append(fmt(m.sinkMessages())).append(" |\n");
+        md.append("| smtp-sink: messages received, SMTP sessions opened").append(m.latency() == null ? "" : " (both phases)")
+                .append(" | ").append(fmt(m.sinkMessages())).append(", ").append(fmt(m.sinkSessions())).append(" |\n");
         if (m.latency() != null) {
             OutcomeWatcher.Result h = m.latency().result();
             md.append("| latency at half the rate: ").append(fmt(h.requests())).append(" requests at ")
@@ -85,7 +86,7 @@ final class LoadReport {
         if (!m.rows().isEmpty()) {
             md.append("<details><summary>Progress and heap over time</summary>\n\n```\n");
             for (LoadRun.Row row : m.rows()) {
-                md.append(row.line(r.requests())).append('\n');
+                md.append(row.line()).append('\n');
             }
             md.append("```\n</details>\n\n");
         }

@@ -19,24 +19,29 @@ record LoadRun(LoadOptions options, String runId, Instant started, Instant ended
      * @param machineBusyMain   share of all CPUs of the machine busy during the main phase (0..1)
      * @param loadAverageMain   load average at the end of the main phase
      * @param peakHeapUsed      highest heap use seen (bytes), -1 if never read
-     * @param maxLiveAfterGc    highest old-generation size after a GC (bytes), -1 if unknown
+     * @param peakOldGen        highest old-generation use seen (bytes), -1 if unknown
      * @param sinkMessages      messages smtp-sink received while the worker ran
+     * @param sinkSessions      SMTP sessions smtp-sink saw while the worker ran (connections opened)
      * @param foreignOutcomes   outcome events whose id belongs to no request of this run
      */
     record Mailpipe(OutcomeWatcher.Result main, LatencyPhase latency, Duration startupCpu, Duration cpuMain,
-                    double machineBusyMain, String loadAverageMain, long peakHeapUsed, long maxLiveAfterGc, int heapSamples,
-                    List<Row> rows, long sinkMessages, long foreignOutcomes, long unreadableOutcomes,
+                    double machineBusyMain, String loadAverageMain, long peakHeapUsed, long peakOldGen, int heapSamples,
+                    List<Row> rows, long sinkMessages, long sinkSessions, long foreignOutcomes, long unreadableOutcomes,
                     List<String> workerJvmOptions, String workerConfig) {
     }
 
     record LatencyPhase(double rate, OutcomeWatcher.Result result) {
     }
 
-    /** One progress line: heap use min..max within the interval, old generation after the last GC. */
-    record Row(double elapsedSeconds, int finished, double rate, long heapMin, long heapMax, long liveAfterGc, String loadAverage) {
-        String line(int of) {
-            return "%6.0f s  %,9d / %,d outcomes  %,8.0f msg/s  heap %s..%s MB  old gen after GC %s MB  load %s".formatted(
-                    elapsedSeconds, finished, of, rate, LoadReport.mb(heapMin), LoadReport.mb(heapMax), LoadReport.mb(liveAfterGc),
+    /**
+     * One progress line of a phase: outcomes so far, rate within the interval, heap use lowest..highest within the
+     * interval (the lowest is close to the heap left after a collection), old generation at the end of it.
+     */
+    record Row(String phase, int of, double elapsedSeconds, int finished, double rate, long heapMin, long heapMax, long oldGen,
+               String loadAverage) {
+        String line() {
+            return "%-9s %6.0f s  %,9d / %,d outcomes  %,8.0f msg/s  heap %s..%s MB  old gen %s MB  load %s".formatted(
+                    phase, elapsedSeconds, finished, of, rate, LoadReport.mb(heapMin), LoadReport.mb(heapMax), LoadReport.mb(oldGen),
                     loadAverage);
         }
     }

@@ -47,8 +47,8 @@ final class OutcomeWatcher implements AutoCloseable {
     }
 
     /** Registers a phase before its requests are published. */
-    Phase phase(String prefix, int size) {
-        Phase p = new Phase(prefix, size);
+    Phase phase(String name, String prefix, int size) {
+        Phase p = new Phase(name, prefix, size);
         phases.put(prefix, p);
         return p;
     }
@@ -100,6 +100,7 @@ final class OutcomeWatcher implements AutoCloseable {
 
     /** The requests of one publishing phase and what became of them. */
     static final class Phase {
+        final String name;
         final String prefix;
         final int size;
         private final AtomicLongArray publishedAt;
@@ -111,7 +112,8 @@ final class OutcomeWatcher implements AutoCloseable {
         private long firstOutcome = Long.MAX_VALUE;
         private long lastOutcome = Long.MIN_VALUE;
 
-        private Phase(String prefix, int size) {
+        private Phase(String name, String prefix, int size) {
+            this.name = name;
             this.prefix = prefix;
             this.size = size;
             this.publishedAt = new AtomicLongArray(size);
@@ -121,6 +123,10 @@ final class OutcomeWatcher implements AutoCloseable {
 
         int size() {
             return size;
+        }
+
+        String name() {
+            return name;
         }
 
         String id(int index) {

@@ -170,20 +170,23 @@ final class WorkerJvm implements AutoCloseable {
 
     /**
      * @param usedBytes     heap in use now (sum of {@code jvm_memory_used_bytes{area="heap"}} over the pools)
-     * @param liveAfterGc   old generation after the last GC ({@code jvm_gc_live_data_size_bytes}), -1 if absent
+     * @param oldGenBytes   of that, the old generation ({@code id="G1 Old Gen"}, "Tenured Gen", "PS Old Gen"), -1 if absent
      */
-    record HeapSample(long usedBytes, long liveAfterGc) {
+    record HeapSample(long usedBytes, long oldGenBytes) {
         static HeapSample of(PrometheusText metrics) {
             long used = 0;
+            long old = -1;
             boolean any = false;
             for (Map.Entry<String, Double> e : metrics.samples().entrySet()) {
                 if (e.getKey().startsWith("jvm_memory_used_bytes{") && e.getKey().contains("area=\"heap\"")) {
                     used += e.getValue().longValue();
                     any = true;
+                    if (e.getKey().contains("Old Gen") || e.getKey().contains("Tenured")) {
+                        old = Math.max(0, old) + e.getValue().longValue();
+                    }
                 }
             }
-            Double live = metrics.value("jvm_gc_live_data_size_bytes");
-            return any ? new HeapSample(used, live == null ? -1 : live.longValue()) : null;
+            return any ? new HeapSample(used, old) : null;
         }
     }
 }
