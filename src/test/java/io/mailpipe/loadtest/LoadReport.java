@@ -105,7 +105,8 @@ final class LoadReport {
 
     /** The one command that reproduces the run. */
     static String command(LoadOptions o) {
-        String args = String.join(" ", o.rawArgs);
+        String args = o.rawArgs.stream().map(a -> a.isEmpty() || a.matches(".*[\\s'\"$`\\\\].*") ? "'" + a.replace("'", "") + "'" : a)
+                .collect(Collectors.joining(" "));
         return "mvn -q -DskipTests package exec:exec@load-test" + (args.isEmpty() ? "" : " -Dload.args=\"" + args + "\"");
     }
 
