@@ -83,11 +83,9 @@ public final class LoadDriver {
             bootstrap = broker.bootstrapServers();
         }
         KafkaSettings.Topics topics = KafkaSettings.Topics.withPrefix(runId + ".");
-        KafkaSettings kafka = KafkaSettings.defaults().withBootstrapServers(bootstrap).withTopics(topics)
-                .withGroupId(runId);
-        kafka = new KafkaSettings(kafka.bootstrapServers(), kafka.groupId(), topics, options.partitions, null, null,
-                null, null, null);
-        TopicAdmin.ensureTopics(kafka, WorkerSettings.defaults().maxRequestBytes());
+        // the topics as the worker would create them, with the run's partition count
+        TopicAdmin.ensureTopics(new KafkaSettings(bootstrap, runId, topics, options.partitions, null, null, null, null, null),
+                WorkerSettings.defaults().maxRequestBytes());
         LoadMessage message = LoadMessage.ofBodySize(options.bodyBytes);
         try (SmtpSink sink = SmtpSink.start();
              OutcomeWatcher watcher = new OutcomeWatcher(bootstrap, topics.outcomes());
@@ -139,7 +137,7 @@ public final class LoadDriver {
                 log("baselines: " + options.baselineMessages() + " messages each, " + options.baselineThreads + " threads/sessions");
                 baselines = Baselines.runAll(sink, options.baselineThreads, options.baselineMessages(), options.bodyBytes);
             }
-            return new LoadRun(options, runId, started, Instant.now(), Machine.describe(), Machine.gitVersion(),
+            return new LoadRun(options, runId, started, Instant.now(), Machine.describe(), Machine.gitVersion(options.results),
                     broker != null ? "local KRaft broker (io.mailpipe.kafka.LocalKafkaBroker), " + bootstrap : bootstrap,
                     loadStart, Machine.loadAverage(), mailpipe, baselines, runDir);
         } finally {

@@ -23,7 +23,7 @@ final class LoadReport {
         StringBuilder md = new StringBuilder();
         md.append("## ").append(o.label).append(" (").append(WHEN.format(run.started())).append(")\n\n");
         md.append("- Command: `").append(command(o)).append("`\n");
-        md.append("- Code: `").append(run.gitVersion()).append("`; worker `java ").append(String.join(" ", m.workerJvmOptions()))
+        md.append("- Code: ").append(run.gitVersion()).append("; worker `java ").append(String.join(" ", m.workerJvmOptions()))
                 .append(" -jar mailpipe.jar run`, ").append(o.accounts).append(o.accounts == 1 ? " account" : " accounts")
                 .append(o.noLimits ? " without limits" : " with limits far above N (perHour, perDay) and concurrency " + o.concurrency)
                 .append(", ").append(o.partitions).append(" partitions")

@@ -60,18 +60,35 @@ final class Machine {
         }
     }
 
-    /** {@code git describe --always --dirty} of the working directory, or "?" outside a git checkout. */
-    static String gitVersion() {
-        try {
-            Process p = new ProcessBuilder(List.of("git", "describe", "--always", "--dirty", "--abbrev=10"))
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "?";
-        } catch (IOException e) {
+    /**
+     * The commit of the working directory and the tracked files changed since (the results file the driver appends to
+     * does not count), or "?" outside a git checkout.
+     */
+    static String gitVersion(Path resultsFile) {
+        String commit = git("rev-parse", "--short=10", "HEAD");
+        if (commit == null) {
             return "?";
+        }
+        String status = git("status", "--porcelain", "--untracked-files=no");
+        String skip = resultsFile == null ? null : resultsFile.normalize().toString();
+        List<String> changed = status == null ? List.of() : status.lines().map(l -> l.substring(Math.min(3, l.length())).trim())
+                .filter(f -> skip == null || !(f.equals(skip) || skip.endsWith("/" + f))).toList();
+        return changed.isEmpty() ? commit : commit + " with uncommitted changes to " + String.join(", ", changed);
+    }
+
+    private static String git(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            // only trailing white space goes: `git status --porcelain` lines start with a status column that may be blank
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).stripTrailing();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "?";
+            return null;
         }
     }
 
