@@ -125,10 +125,13 @@ public final class LoadDriver {
                     runPhase(half, message, halfRate, publisher, worker, watcher, heap);
                     latency = new LoadRun.LatencyPhase(halfRate, half.result());
                 }
+                // the live heap once everything is done: a full GC, then the objects by class
+                Path histogram = runDir.resolve("worker-class-histogram.txt");
+                long liveHeapAtEnd = worker.classHistogram(histogram);
                 long sent = mainResult.sent() + (latency == null ? 0 : latency.result().sent());
                 long sinkMessages = sink.awaitMessages(sinkBefore + sent, Duration.ofSeconds(10)) - sinkBefore;
                 mailpipe = new LoadRun.Mailpipe(mainResult, latency, startupCpu, cpuMain, busyMain, loadMain,
-                        heap.peakUsed, heap.peakOldGen, heap.samples, heap.rows, sinkMessages, sink.sessions() - sessionsBefore, watcher.foreign(),
+                        heap.peakUsed, heap.peakOldGen, liveHeapAtEnd, liveHeapAtEnd < 0 ? null : histogram, heap.samples, heap.rows, sinkMessages, sink.sessions() - sessionsBefore, watcher.foreign(),
                         watcher.unreadable(), worker.jvmOptions, yaml);
                 log("stopping the worker");
             }

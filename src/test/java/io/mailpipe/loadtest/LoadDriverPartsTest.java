@@ -98,4 +98,21 @@ class LoadDriverPartsTest {
         assertThat(LoadReport.command(o))
                 .isEqualTo("mvn -q -DskipTests package exec:exec@load-test -Dload.args=\"-n 500 --label 'Before pooled sends'\"");
     }
+
+    @Test
+    void theLargestClassesAreReadFromAClassHistogram(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // the shape of `jcmd PID GC.class_histogram` (JDK 17)
+        Path file = dir.resolve("histogram.txt");
+        java.nio.file.Files.writeString(file, """
+                12345:
+                 num     #instances         #bytes  class name (module)
+                -------------------------------------------------------
+                   1:        120000       31457280  [B (java.base@17.0.15)
+                   2:        100000        3145728  java.lang.String (java.base@17.0.15)
+                   3:          5000        1048576  java.util.HashMap$Node (java.base@17.0.15)
+                   4:            10            160  io.mailpipe.Other
+                Total        225010       35651744
+                """);
+        assertThat(LoadReport.top(file, 2)).isEqualTo("largest: [B 30 MB, java.lang.String 3 MB");
+    }
 }

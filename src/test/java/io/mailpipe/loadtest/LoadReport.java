@@ -46,7 +46,9 @@ final class LoadReport {
         md.append("| machine CPU busy during the phase (all cores) | ").append(fmt(100 * m.machineBusyMain())).append(" % |\n");
         md.append("| worker heap (cap ").append(o.heap).append(") | peak used ").append(mb(m.peakHeapUsed()))
                 .append(" MB, old generation at most ").append(mb(m.peakOldGen())).append(" MB (")
-                .append(m.heapSamples()).append(" samples of /observe/metrics, 1 per second) |\n");
+                .append(m.heapSamples()).append(" samples of /observe/metrics, 1 per second); live after a full GC at the end ")
+                .append(mb(m.liveHeapAtEnd())).append(" MB (`jcmd GC.class_histogram`")
+                .append(m.histogram() == null ? "" : ", " + top(m.histogram(), 3)).append(") |\n");
         md.append("| outcome events by status | ").append(r.statusCounts().entrySet().stream()
                 .map(e -> e.getKey() + " " + fmt(e.getValue())).collect(Collectors.joining(", "))).append(" |\n");
         md.append("| requests with exactly one terminal outcome | ").append(fmt(r.finished() - 0L)).append(" of ")
@@ -94,6 +96,19 @@ final class LoadReport {
             md.append("**Run incomplete:** ").append(String.join("; ", run.problems())).append("\n\n");
         }
         return md.toString();
+    }
+
+    /** The {@code n} classes with the most live bytes, from a {@code GC.class_histogram} file: "name MB". */
+    static String top(Path histogram, int n) {
+        try {
+            return "largest: " + Files.readAllLines(histogram).stream().map(String::trim).filter(l -> l.matches("\\d+:\\s+\\d+\\s+\\d+\\s+.*"))
+                    .limit(n).map(l -> {
+                        String[] f = l.split("\\s+");
+                        return f[3] + " " + mb(Long.parseLong(f[2])) + " MB";
+                    }).collect(Collectors.joining(", "));
+        } catch (IOException | RuntimeException e) {
+            return "histogram unreadable";
+        }
     }
 
     static void append(Path file, String report) throws IOException {

@@ -20,12 +20,14 @@ record LoadRun(LoadOptions options, String runId, Instant started, Instant ended
      * @param loadAverageMain   load average at the end of the main phase
      * @param peakHeapUsed      highest heap use seen (bytes), -1 if never read
      * @param peakOldGen        highest old-generation use seen (bytes), -1 if unknown
+     * @param liveHeapAtEnd     live heap after a full GC once all phases were done (jcmd GC.class_histogram), -1 if unknown
+     * @param histogram         where that class histogram was written, or null
      * @param sinkMessages      messages smtp-sink received while the worker ran
      * @param sinkSessions      SMTP sessions smtp-sink saw while the worker ran (connections opened)
      * @param foreignOutcomes   outcome events whose id belongs to no request of this run
      */
     record Mailpipe(OutcomeWatcher.Result main, LatencyPhase latency, Duration startupCpu, Duration cpuMain,
-                    double machineBusyMain, String loadAverageMain, long peakHeapUsed, long peakOldGen, int heapSamples,
+                    double machineBusyMain, String loadAverageMain, long peakHeapUsed, long peakOldGen, long liveHeapAtEnd, Path histogram, int heapSamples,
                     List<Row> rows, long sinkMessages, long sinkSessions, long foreignOutcomes, long unreadableOutcomes,
                     List<String> workerJvmOptions, String workerConfig) {
     }

@@ -154,6 +154,38 @@ final class WorkerJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code jcmd PID GC.class_histogram}: forces a full collection and lists the live objects by class. Written to
+     * {@code file}; returns the live heap in bytes (its "Total" line), or -1 when jcmd is missing or fails.
+     */
+    long classHistogram(Path file) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return -1;
+        }
+        try {
+            Process p = new ProcessBuilder(List.of(jcmd.toString(), String.valueOf(process.pid()), "GC.class_histogram"))
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return -1;
+            }
+            for (String line : Files.readAllLines(file)) {
+                String t = line.trim();
+                if (t.startsWith("Total")) {
+                    String[] f = t.split("\\s+");
+                    return Long.parseLong(f[2]);
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Stops the worker with SIGTERM (it drains), killing it after 60 s. */
     @Override
     public void close() {
