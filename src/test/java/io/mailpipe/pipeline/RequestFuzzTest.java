@@ -168,7 +168,7 @@ class RequestFuzzTest {
     }
 
     /** One hostile value in one header-bound field of a valid request. */
-    @Property(tries = 400, shrinking = ShrinkingMode.OFF)
+    @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     void hostileCharactersNeverReachAHeader(@ForAll("hostileRequests") Input input) {
         Decision d = run(input);
         if (input.expected != null) {
@@ -177,13 +177,13 @@ class RequestFuzzTest {
     }
 
     /** Valid requests with one to three structural mutations, some then damaged at byte level. */
-    @Property(tries = 400, shrinking = ShrinkingMode.OFF)
+    @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     void mutatedRequestsGetOneSpecificOutcome(@ForAll("mutatedRequests") Input input) {
         run(input);
     }
 
     /** Arbitrary JSON and arbitrary bytes. */
-    @Property(tries = 200, shrinking = ShrinkingMode.OFF)
+    @Property(tries = 150, shrinking = ShrinkingMode.OFF)
     void randomRecordsGetOneSpecificOutcome(@ForAll("randomRecords") Input input) {
         run(input);
     }
