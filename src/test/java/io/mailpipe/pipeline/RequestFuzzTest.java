@@ -23,6 +23,7 @@ import io.mailpipe.outcome.Status;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
 import io.mailpipe.suppression.SuppressionList;
+import io.mailpipe.testing.HostileValues;
 import io.mailpipe.testing.MimeHeaderScan;
 import io.mailpipe.testing.MutableClock;
 import jakarta.mail.Session;
@@ -81,17 +82,9 @@ class RequestFuzzTest {
     /** Headers Angus' SMTPTransport leaves out of DATA. */
     private static final String[] NOT_IN_DATA = {"Bcc", "Content-Length"};
 
-    /** Raw characters that must never reach a header: each makes a header-bound field HEADER_INJECTION. */
-    static final List<String> RAW_INJECTIONS = List.of("\r\nBcc: evil@attacker.example", "\nX-Injected: yes",
-            "\rX-Injected: yes", "\r", "\n", "\u0000", "\u2028X-Injected: yes", "\u2029", "\u0085X-Injected: yes",
-            "\r\n\r\n<p>a second body</p>", "\u000b", "\u001b[31m", "\r\n X-Folded: continuation", "\u007f\u0000");
-    /** The same hidden in RFC 2047 encoded words (decoded by mail readers, and by Jakarta Mail's address parser). */
-    static final List<String> ENCODED_INJECTIONS = List.of("=?UTF-8?Q?=0D=0ABcc:_evil@attacker.example?=",
-            "=?UTF-8?B?" + b64("\r\nX-Injected: yes") + "?=", "=?UTF-8?Q?=00?=", "=?UTF-8?Q?a=E2=80=A8X-Injected:_yes?=",
-            "=?ISO-8859-1?Q?=85X-Injected:_yes?=", "=?UTF-8?Q?=0A?= =?UTF-8?Q?X-Injected:_yes?=");
-    /** Odd but harmless: must be sent correctly encoded or refused with a specific reason. */
-    static final List<String> ODD = List.of("\t", "\u200b", "\ufeff", "\u202e", "\uD83D\uDE00", "é", "\"", "\\", "<", ">",
-            ",", ";", ":", "(", ")", "%0D%0A", "=?", "?=", "=?UTF-8?Q?caf=C3=A9?=", " ", "\uD800", "@", "[]");
+    static final List<String> RAW_INJECTIONS = HostileValues.RAW_INJECTIONS;
+    static final List<String> ENCODED_INJECTIONS = HostileValues.ENCODED_INJECTIONS;
+    static final List<String> ODD = HostileValues.ODD;
 
     private static Path templates;
     private static MessageComposer composer;
@@ -642,18 +635,8 @@ class RequestFuzzTest {
         return out;
     }
 
-    private static String b64(String s) {
-        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
     static String escaped(String s) {
-        StringBuilder out = new StringBuilder();
-        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-        for (char c : cut.toCharArray()) {
-            out.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
-                    ? String.format("\\u%04X", (int) c) : String.valueOf(c));
-        }
-        return out.toString();
+        return HostileValues.escaped(s);
     }
 
     /** The slowest record seen (description and milliseconds), for the report. */
