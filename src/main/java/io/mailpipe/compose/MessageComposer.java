@@ -468,8 +468,9 @@ public final class MessageComposer implements AutoCloseable {
 
     /**
      * INVALID_FIELD when a header value is longer than {@link HeaderRules#MAX_HEADER_VALUE_LENGTH}; HEADER_INJECTION
-     * when it holds a line break or control character, raw or hidden in an RFC 2047 encoded word. The request reader refuses these already; this guards values from elsewhere (templates, the
-     * request id of a replayed record).
+     * when it holds a line break or control character, raw or hidden in an RFC 2047 encoded word. The request reader
+     * refuses these already; this guards values that did not come through it (rendered templates, specs built in
+     * code).
      */
     private static void requireOneLine(String value, String field) throws CompositionException {
         if (value.length() > HeaderRules.MAX_HEADER_VALUE_LENGTH) {

@@ -93,8 +93,9 @@ public final class TemplateRenderer implements AutoCloseable {
         if (!isOneLine(subject)) {
             subject = subject.strip();
             if (!isOneLine(subject)) {
-                throw new CompositionException("template.vars", "the subject renders to more than one line or holds a control character;"
-                        + " remove line breaks from the variables used in " + SUBJECT, ReasonCode.HEADER_INJECTION);
+                throw new CompositionException("template.vars", "the subject renders to more than one line or holds"
+                        + " a control character; remove line breaks and control characters from the variables used in "
+                        + SUBJECT, ReasonCode.HEADER_INJECTION);
             }
         }
         return new Rendered(subject, blankToNull(text), blankToNull(html));
