@@ -27,9 +27,11 @@ public record ListUnsubscribe(String url, String mailto) {
             throw new CompositionException(field, "give url, mailto or both", ReasonCode.INVALID_FIELD);
         }
         if (u != null) {
+            requireWellFormed(u, field + ".url");
             u = checkUrl(u, field + ".url");
         }
         if (m != null) {
+            requireWellFormed(m, field + ".mailto");
             m = checkMailto(m, field + ".mailto");
         }
         return new ListUnsubscribe(u, m);
@@ -93,6 +95,22 @@ public record ListUnsubscribe(String url, String mailto) {
         } catch (URISyntaxException e) {
             throw new CompositionException(field, "is not a valid mailto URI; percent-encode spaces and special characters",
                     ReasonCode.INVALID_FIELD);
+        }
+    }
+
+    /**
+     * Rejects an unpaired UTF-16 surrogate (JSON allows {@code "\\ud800"}): {@link URI#toASCIIString()} cannot
+     * encode one and fails with a NullPointerException.
+     */
+    private static void requireWellFormed(String value, String field) throws CompositionException {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new CompositionException(field, "contains an unpaired UTF-16 surrogate (index " + i
+                        + "); send well-formed Unicode text", ReasonCode.INVALID_FIELD);
+            }
         }
     }
 

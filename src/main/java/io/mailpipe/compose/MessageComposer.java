@@ -173,6 +173,7 @@ public final class MessageComposer implements AutoCloseable {
             setRecipients(message, Message.RecipientType.CC, cc);
             setRecipients(message, Message.RecipientType.BCC, bcc);
             if (spec.subject() != null) {
+                requireOneLine(spec.subject(), "subject");
                 message.setSubject(spec.subject(), UTF_8);
             }
             message.setSentDate(Date.from(clock.instant()));
@@ -195,6 +196,7 @@ public final class MessageComposer implements AutoCloseable {
             throw new CompositionException("message", "could not build the MIME message ("
                     + e.getClass().getSimpleName() + ")", ReasonCode.INTERNAL_ERROR, e);
         }
+        HeaderLines.requireShortLines(message);
         if (account.dkim() != null) {
             DkimSigning.sign(message, account.dkim());
         }
@@ -366,6 +368,12 @@ public final class MessageComposer implements AutoCloseable {
         }
         bare = bare.substring(0, at + 1) + asciiDomainOf(bare.substring(at + 1), field);
         String personal = parsed.getPersonal();
+        if (personal != null && HeaderRules.indexOfLineBreakOrControl(personal) >= 0) {
+            // getPersonal() decodes RFC 2047 words; Angus writes a decoded name that is "ASCII" (CR and LF count
+            // as ASCII) back unencoded, so =?UTF-8?Q?=0D=0A...?= would become a raw line break in the header
+            throw new CompositionException(field, "display name decodes to a line break or control character",
+                    ReasonCode.HEADER_INJECTION);
+        }
         return isBlank(personal) ? plain(bare, field) : withPersonal(bare, personal, field);
     }
 
@@ -450,11 +458,40 @@ public final class MessageComposer implements AutoCloseable {
 
     /** An unstructured header value: RFC 2047 UTF-8 encoded words if non-ASCII, folded at white space. */
     private static String headerValue(String name, String value) throws CompositionException {
+        requireOneLine(value, fieldOf(name));
         try {
             return MimeUtility.fold(name.length() + 2, MimeUtility.encodeText(value, UTF_8, null));
         } catch (UnsupportedEncodingException e) {
             throw new CompositionException("headers." + name, "value cannot be encoded", ReasonCode.INTERNAL_ERROR, e);
         }
+    }
+
+    /**
+     * INVALID_FIELD when a header value is longer than {@link HeaderRules#MAX_HEADER_VALUE_LENGTH}; HEADER_INJECTION
+     * when it holds a line break or control character, raw or hidden in an RFC 2047 encoded word. The request reader
+     * refuses these already; this guards values that did not come through it (rendered templates, specs built in
+     * code).
+     */
+    private static void requireOneLine(String value, String field) throws CompositionException {
+        if (value.length() > HeaderRules.MAX_HEADER_VALUE_LENGTH) {
+            throw new CompositionException(field, "has " + value.length() + " characters, more than the "
+                    + HeaderRules.MAX_HEADER_VALUE_LENGTH + " a header value may have", ReasonCode.INVALID_FIELD);
+        }
+        if (HeaderRules.indexOfLineBreakOrControl(value) >= 0 || HeaderRules.indexOfHiddenLineBreakOrControl(value) >= 0) {
+            throw new CompositionException(field, "contains a line break or control character (raw or in an encoded"
+                    + " word); a header value must be one line", ReasonCode.HEADER_INJECTION);
+        }
+    }
+
+    /** The spec field a header comes from, for error messages. */
+    static String fieldOf(String headerName) {
+        if (headerName.equalsIgnoreCase(HEADER_REQUEST_ID)) {
+            return "requestId";
+        }
+        if (headerName.equalsIgnoreCase(HEADER_CAMPAIGN)) {
+            return "campaign";
+        }
+        return "headers." + headerName;
     }
 
     // --- body

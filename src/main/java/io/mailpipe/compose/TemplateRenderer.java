@@ -8,6 +8,7 @@ import com.github.mustachejava.MustacheVisitor;
 import com.github.mustachejava.TemplateContext;
 import com.github.mustachejava.codes.ValueCode;
 import io.mailpipe.outcome.ReasonCode;
+import io.mailpipe.request.HeaderRules;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -89,11 +90,12 @@ public final class TemplateRenderer implements AutoCloseable {
         String subject = run(compiled.subject, ref, SUBJECT);
         String text = compiled.text == null ? null : run(compiled.text, ref, TEXT);
         String html = compiled.html == null ? null : run(compiled.html, ref, HTML);
-        if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
+        if (!isOneLine(subject)) {
             subject = subject.strip();
-            if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
-                throw new CompositionException("template.vars", "the subject renders to more than one line;"
-                        + " remove line breaks from the variables used in " + SUBJECT, ReasonCode.HEADER_INJECTION);
+            if (!isOneLine(subject)) {
+                throw new CompositionException("template.vars", "the subject renders to more than one line or holds"
+                        + " a control character; remove line breaks and control characters from the variables used in "
+                        + SUBJECT, ReasonCode.HEADER_INJECTION);
             }
         }
         return new Rendered(subject, blankToNull(text), blankToNull(html));
@@ -111,6 +113,14 @@ public final class TemplateRenderer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * No line break or other control character (NUL, NEL, U+2028, U+2029, ...), raw or hidden in an RFC 2047 encoded
+     * word: the rendered subject becomes a header ({@link HeaderRules}).
+     */
+    private static boolean isOneLine(String subject) {
+        return HeaderRules.indexOfLineBreakOrControl(subject) < 0 && HeaderRules.indexOfHiddenLineBreakOrControl(subject) < 0;
     }
 
     private static String run(Mustache mustache, TemplateRef ref, String file) throws CompositionException {

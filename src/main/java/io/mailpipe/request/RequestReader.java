@@ -216,6 +216,7 @@ public final class RequestReader {
             throw new InvalidRequestException(ReasonCode.INVALID_FIELD, fields.path(ID),
                     "contains a control or line-break character; " + fix);
         }
+        HeaderRules.requireSingleLine(id, fields.path(ID)); // the id is sent as X-Mailpipe-Id: no hidden line breaks
         return id;
     }
 

@@ -154,6 +154,8 @@ final class RequestFixtures {
         cases.add(invalid("id 201 characters", r -> r.put("id", "x".repeat(201)), INVALID_FIELD, "id", true));
         cases.add(invalid("id with a control character", r -> r.put("id", "order\u0007"), INVALID_FIELD, "id", true));
         cases.add(invalid("id with TAB", r -> r.put("id", "order\t1"), INVALID_FIELD, "id", true));
+        cases.add(invalid("subject over 2000 characters", r -> r.put("subject", "s".repeat(2001)), INVALID_FIELD,
+                "subject", true));
         cases.add(invalid("unknown field (typo)", r -> r.set("subjet", r.remove("subject")),
                 INVALID_FIELD, "subjet", true));
         cases.add(invalid("unknown field (wrong case)", r -> r.set("To", r.remove("to")), INVALID_FIELD, "To", true));
