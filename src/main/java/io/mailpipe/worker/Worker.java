@@ -31,7 +31,7 @@ import io.mailpipe.quota.KafkaQuotaLedger;
 import io.mailpipe.quota.QuotaRouter;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
-import io.mailpipe.smtp.AccountMailSender;
+import io.mailpipe.smtp.SmtpSenders;
 
 /**
  * One mailpipe worker: builds the pipeline's parts from the configuration, binds them as beans, and runs the
@@ -57,6 +57,8 @@ public final class Worker implements AutoCloseable {
     private final Observability ops;
     /** The message composer; closing it stops following the templates topic. */
     private final MessageComposer composer;
+    /** The pooled SMTP sessions of every account; closed after Camel stopped. */
+    private final SmtpSenders senders;
 
     /** The quota ledger, router and gate of a worker, closed in reverse order. */
     private record Quota(KafkaQuotaLedger ledger, QuotaRouter router, ConsumptionGate gate) implements AutoCloseable {
@@ -75,8 +77,10 @@ public final class Worker implements AutoCloseable {
     }
 
     private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, Quota quota, ShutdownSignal shutdown,
-                   Duration shutdownTimeout, BouncePipeline bounces, Observability ops, MessageComposer composer) {
+                   Duration shutdownTimeout, BouncePipeline bounces, Observability ops, MessageComposer composer,
+                   SmtpSenders senders) {
         this.composer = composer;
+        this.senders = senders;
         this.bounces = bounces;
         this.ops = ops;
         this.main = main;
@@ -110,6 +114,7 @@ public final class Worker implements AutoCloseable {
         BouncePipeline bounces = null;
         Observability ops = null;
         MessageComposer composer = null;
+        SmtpSenders senders = new SmtpSenders(config.smtp());
         try {
             ops = Observability.start(config);
             composer = config.compose().composer(clock, config.kafka());
@@ -131,7 +136,7 @@ public final class Worker implements AutoCloseable {
             Map<String, String> endpoints = new HashMap<>();
             for (Account account : config.accounts()) {
                 String bean = "mailpipe.sender." + account.name();
-                main.bind(bean, new AccountMailSender(account));
+                main.bind(bean, senders.forAccount(account));
                 endpoints.put(account.name(), (account.security() == Security.SSL ? "smtps" : "smtp") + "://"
                         + account.host() + ":" + account.port() + "?javaMailSender=#" + bean);
             }
@@ -160,7 +165,7 @@ public final class Worker implements AutoCloseable {
             ops.started(context);
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
-            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces, ops, composer);
+            return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces, ops, composer, senders);
         } catch (Exception e) {
             if (bounces != null) {
                 bounces.close();
@@ -174,6 +179,7 @@ public final class Worker implements AutoCloseable {
             if (composer != null) {
                 composer.close();
             }
+            senders.close();
             publisher.close();
             if (ops != null) {
                 ops.close();
@@ -248,6 +254,7 @@ public final class Worker implements AutoCloseable {
             publisher.close();
             ops.close();
             composer.close();
+            senders.close();
         }
         LOG.info("mailpipe worker stopped");
     }
