@@ -35,6 +35,10 @@ public final class TinySmtpServer implements AutoCloseable {
     public volatile boolean refuseRset;
     /** A reply for RCPT TO by address (null: 250). */
     public volatile Function<String, String> rcptReply = a -> null;
+    /** A reply for MAIL FROM by address (null: 250). */
+    public volatile Function<String, String> mailReply = a -> null;
+    /** The reply to DATA instead of 354 (null: 354 when a recipient was accepted). */
+    public volatile String dataReply;
     /** The reply after the final dot. */
     public volatile String finalReply = "250 2.0.0 Ok: queued as TINY";
     /** How long the server waits before its reply to the final dot (a slow server). */
@@ -117,6 +121,7 @@ public final class TinySmtpServer implements AutoCloseable {
             List<String> held = new ArrayList<>();
             int messagesHere = 0;
             boolean anyRcpt = false;
+            boolean mailRefused = false;
             while (true) {
                 String line = lines.readLine();
                 if (line == null) {
@@ -142,17 +147,21 @@ public final class TinySmtpServer implements AutoCloseable {
                     reply = "250 2.0.0 Ok";
                 } else if (upper.startsWith("MAIL FROM:")) {
                     anyRcpt = false;
-                    reply = "250 2.1.0 Ok";
+                    String scripted = mailReply.apply(line.substring(line.indexOf('<') + 1, line.indexOf('>')));
+                    reply = scripted != null ? scripted : "250 2.1.0 Ok";
+                    mailRefused = scripted != null;
                 } else if (upper.startsWith("RCPT TO:")) {
                     String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
                     String scripted = rcptReply.apply(address);
                     reply = scripted != null ? scripted : "250 2.1.5 Ok";
-                    anyRcpt |= scripted == null;
+                    anyRcpt |= scripted == null && !mailRefused;
                 } else if (upper.equals("DATA")) {
-                    held.add(anyRcpt ? "354 End data with <CR><LF>.<CR><LF>" : "554 5.5.1 Error: no valid recipients");
+                    String answer = !anyRcpt ? "554 5.5.1 Error: no valid recipients"
+                            : dataReply != null ? dataReply : "354 End data with <CR><LF>.<CR><LF>";
+                    held.add(answer);
                     write(out, String.join("\r\n", held));
                     held.clear();
-                    if (!anyRcpt) {
+                    if (!answer.startsWith("354")) {
                         continue;
                     }
                     byte[] data = lines.readData();
