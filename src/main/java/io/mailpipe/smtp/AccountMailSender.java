@@ -116,7 +116,12 @@ public final class AccountMailSender extends DefaultJavaMailSender {
             }
             Address[] recipients = message instanceof MailpipeMimeMessage tracked
                     ? tracked.envelopeRecipients() : message.getAllRecipients();
-            transport.sendMessage(message, recipients);
+            try {
+                transport.sendMessage(message, recipients);
+            } catch (MessagingException e) {
+                DeliveryUncertainException uncertain = AngusUncertainty.of(e);
+                throw uncertain != null ? uncertain : e;
+            }
             if (message instanceof MailpipeMimeMessage tracked && transport instanceof SMTPTransport smtp) {
                 tracked.recordServerReply(smtp.getLastServerResponse());
             }

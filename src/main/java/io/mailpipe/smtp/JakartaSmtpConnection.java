@@ -40,7 +40,6 @@ final class JakartaSmtpConnection implements SmtpConnection {
             AccountMailSender.checkServerCanTake(transport, tracked);
         }
         Address[] recipients = tracked != null ? tracked.envelopeRecipients() : message.getAllRecipients();
-        String before = transport.getLastServerResponse();
         try {
             transport.sendMessage(message, recipients);
             messages++;
@@ -50,27 +49,22 @@ final class JakartaSmtpConnection implements SmtpConnection {
                 throw e;
             }
             usable = false;
-            throw reused && isStale(e, before) ? new StaleSessionException("the pooled session was closed", e) : e;
+            DeliveryUncertainException uncertain = AngusUncertainty.of(e);
+            if (uncertain != null) {
+                throw uncertain;
+            }
+            throw reused && AngusUncertainty.staleAtMailFrom(e) ? new StaleSessionException("the pooled session was closed", e) : e;
         } catch (MessagingException e) {
             usable = false;
-            throw reused && isStale(e, before) ? new StaleSessionException("the pooled session was closed", e) : e;
+            DeliveryUncertainException uncertain = AngusUncertainty.of(e);
+            if (uncertain != null) {
+                throw uncertain;
+            }
+            throw reused && AngusUncertainty.staleAtMailFrom(e) ? new StaleSessionException("the pooled session was closed", e) : e;
         }
         if (tracked != null) {
             tracked.recordServerReply(transport.getLastServerResponse());
         }
-    }
-
-    /**
-     * Whether the failure came before the server took any byte of the message: MAIL FROM answered by 421 or by a
-     * closed connection, or no reply read at all in this transaction (the first command could not be written).
-     */
-    private boolean isStale(MessagingException e, String replyBefore) {
-        if (e instanceof SMTPSendFailedException failed && failed.getCommand() != null
-                && failed.getCommand().startsWith("MAIL")) {
-            return failed.getReturnCode() == 421 || failed.getReturnCode() == -1;
-        }
-        // Angus keeps the last reply it read; the very same string means nothing was answered in this transaction
-        return transport.getLastServerResponse() == replyBefore && e.getNextException() instanceof java.io.IOException;
     }
 
     @Override

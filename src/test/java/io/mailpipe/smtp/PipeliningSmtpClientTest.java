@@ -283,4 +283,32 @@ class PipeliningSmtpClientTest {
 
         assertThat(transactionCommands().get(0)).endsWith(" BODY=8BITMIME");
     }
+
+    @Test
+    void internationalAddressGoesWithSmtpUtf8() throws Exception {
+        PooledMailSender s = sender(account(server.port()), pipelining());
+        MailpipeMimeMessage m = message(s.account(), "x", "иван@example.com");
+        assertThat(m.requiresSmtpUtf8()).isTrue();
+
+        s.send(m);
+
+        assertThat(transactionCommands().get(0)).contains(" SMTPUTF8");
+        assertThat(transactionCommands()).contains("RCPT TO:<иван@example.com>");
+    }
+
+    @Test
+    void serverWithoutSmtpUtf8OrTooSmallGetsNothing() throws Exception {
+        server.smtpUtf8 = false;
+        PooledMailSender s = sender(account(server.port()), pipelining());
+        Throwable utf8 = catchThrowable(() -> s.send(message(s.account(), "x", "иван@example.com")));
+        MailpipeMimeMessage big = message(s.account(), "x", "a@example.com");
+        big.recordSize(20_000_000); // the server announces SIZE 10240000
+        Throwable tooBig = catchThrowable(() -> s.send(big));
+
+        assertThat(utf8).isInstanceOf(MessageRefusedBeforeSending.class);
+        assertThat(((MessageRefusedBeforeSending) utf8).reason()).isEqualTo(ReasonCode.SMTPUTF8_UNSUPPORTED);
+        assertThat(tooBig).isInstanceOf(MessageRefusedBeforeSending.class);
+        assertThat(((MessageRefusedBeforeSending) tooBig).reason()).isEqualTo(ReasonCode.MESSAGE_TOO_LARGE);
+        assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
+    }
 }

@@ -25,6 +25,8 @@ public final class TinySmtpServer implements AutoCloseable {
 
     /** Advertise PIPELINING in the EHLO reply (default true). */
     public volatile boolean pipelining = true;
+    /** Advertise SMTPUTF8 (default true). */
+    public volatile boolean smtpUtf8 = true;
     /** Answer MAIL/RCPT/DATA only once DATA arrived: a client that waits for each reply never gets one. */
     public volatile boolean holdRepliesUntilData;
     /** The 1-based message number (across connections) after whose final dot the connection is dropped, or 0. */
@@ -135,7 +137,7 @@ public final class TinySmtpServer implements AutoCloseable {
                 String reply;
                 if (upper.startsWith("EHLO")) {
                     reply = (pipelining ? "250-tiny.test\r\n250-PIPELINING\r\n" : "250-tiny.test\r\n")
-                            + "250-SIZE 10240000\r\n250-8BITMIME\r\n250 SMTPUTF8";
+                            + (smtpUtf8 ? "250-SMTPUTF8\r\n" : "") + "250-SIZE 10240000\r\n250 8BITMIME";
                 } else if (upper.startsWith("HELO")) {
                     reply = "250 tiny.test";
                 } else if (upper.equals("RSET")) {
