@@ -39,10 +39,41 @@ final class DataEncoder extends OutputStream {
         finished = false;
     }
 
+    /** One byte (Angus' encoders write byte by byte): the same rules as {@link #write(byte[], int, int)}, no copying. */
     @Override
     public void write(int b) {
-        byte one = (byte) b;
-        write(new byte[] {one}, 0, 1);
+        if (finished) {
+            throw new IllegalStateException("the DATA section is already finished");
+        }
+        byte c = (byte) b;
+        ensure(2);
+        if (afterCr) {
+            afterCr = false;
+            atLineStart = true;
+            if (c == LF) {
+                buf[count++] = LF;
+                return;
+            }
+            buf[count++] = LF; // a bare CR: complete it to CRLF
+            ensure(2);
+        }
+        if (c == CR) {
+            buf[count++] = CR;
+            afterCr = true;
+            atLineStart = false;
+        } else if (c == LF) {
+            buf[count++] = CR;
+            buf[count++] = LF;
+            atLineStart = true;
+        } else if (c == DOT && atLineStart) {
+            buf[count++] = DOT;
+            buf[count++] = DOT;
+            atLineStart = false;
+        } else {
+            buf[count++] = c;
+            eightBit |= c < 0;
+            atLineStart = false;
+        }
     }
 
     @Override

@@ -66,4 +66,22 @@ class DataEncoderTest {
         String body = line.repeat(20_000);
         assertThat(encode(body)).isEqualTo(body + ".\r\n");
     }
+
+    @Test
+    void byteByByteWritesGiveTheSameBytes() {
+        String[] samples = {".first\r\nmid.dle\r\n.\r\n..two\r\n", "a\nb\rc\r\nd\n\ne", "a\n.b\r.c", "x\r", "Привет.\n.", ""};
+        for (String sample : samples) {
+            byte[] bytes = sample.getBytes(StandardCharsets.UTF_8);
+            DataEncoder single = new DataEncoder(1);
+            for (byte b : bytes) {
+                single.write(b);
+            }
+            single.finish();
+            DataEncoder bulk = new DataEncoder(1);
+            bulk.write(bytes, 0, bytes.length);
+            bulk.finish();
+            assertThat(Arrays.copyOf(single.array(), single.size())).as(sample).isEqualTo(Arrays.copyOf(bulk.array(), bulk.size()));
+            assertThat(single.eightBit()).isEqualTo(bulk.eightBit());
+        }
+    }
 }

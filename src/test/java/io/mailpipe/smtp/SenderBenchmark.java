@@ -111,7 +111,7 @@ public final class SenderBenchmark {
     private static MailpipeMimeMessage message(Account account, int n) throws Exception {
         String line = "The quick brown fox jumps over the lazy dog, again and again and again.\n";
         StringBuilder text = new StringBuilder();
-        while (text.length() < 1500) {
+        while (text.length() < 1720) {
             text.append(line);
         }
         MessageSpec spec = new MessageSpec("bench-" + n, null, null, List.of("sink" + n + "@example.com"), List.of(),
