@@ -75,7 +75,7 @@ final class PipeliningSmtpConnection implements SmtpConnection {
     /** EHLO keywords in upper case, with their parameters ("" when none). */
     private Map<String, String> extensions = Map.of();
     private int messages;
-    private boolean usable = true;
+    private volatile boolean usable = true;
     /** The last transaction did not end with a reply to its final dot: RSET before the next (lock-step mode). */
     private boolean dirty;
     private volatile long writeStarted;
