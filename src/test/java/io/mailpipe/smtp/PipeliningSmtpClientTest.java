@@ -311,4 +311,22 @@ class PipeliningSmtpClientTest {
         assertThat(((MessageRefusedBeforeSending) tooBig).reason()).isEqualTo(ReasonCode.MESSAGE_TOO_LARGE);
         assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
     }
+
+    @Test
+    void aWriteThatHangsIsAbortedAfterTheTimeoutAndIsNoUncertainDelivery() throws Exception {
+        server.stallAfterData = true;
+        server.sizeLimit = 0;
+        Account account = new Account("test", "127.0.0.1", server.port(), io.mailpipe.account.Security.NONE, null,
+                null, "shop@example.com", false, io.mailpipe.account.Limits.NONE, null, null, Duration.ofMillis(500));
+        PooledMailSender s = sender(account, pipelining());
+        MailpipeMimeMessage big = message(account, "0123456789".repeat(3_000_000), "a@example.com"); // 30 MB
+
+        long started = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> s.send(big));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(thrown).isNotNull().isNotInstanceOf(DeliveryUncertainException.class);
+        assertThat(SmtpFailureClassifier.classify(thrown).reason()).isEqualTo(ReasonCode.CONNECTION_FAILED);
+        assertThat(s.openSessions()).isZero();
+    }
 }

@@ -25,6 +25,8 @@ public final class TinySmtpServer implements AutoCloseable {
 
     /** Advertise PIPELINING in the EHLO reply (default true). */
     public volatile boolean pipelining = true;
+    /** The SIZE limit advertised (0: no SIZE extension). */
+    public volatile long sizeLimit = 10_240_000;
     /** Advertise SMTPUTF8 (default true). */
     public volatile boolean smtpUtf8 = true;
     /** Answer MAIL/RCPT/DATA only once DATA arrived: a client that waits for each reply never gets one. */
@@ -41,6 +43,8 @@ public final class TinySmtpServer implements AutoCloseable {
     public volatile Function<String, String> mailReply = a -> null;
     /** The reply to DATA instead of 354 (null: 354 when a recipient was accepted). */
     public volatile String dataReply;
+    /** After the 354 the server stops reading (a stuck peer): the client's writes block once the buffers are full. */
+    public volatile boolean stallAfterData;
     /** The reply after the final dot. */
     public volatile String finalReply = "250 2.0.0 Ok: queued as TINY";
     /** How long the server waits before its reply to the final dot (a slow server). */
@@ -137,7 +141,7 @@ public final class TinySmtpServer implements AutoCloseable {
                 String reply;
                 if (upper.startsWith("EHLO")) {
                     reply = (pipelining ? "250-tiny.test\r\n250-PIPELINING\r\n" : "250-tiny.test\r\n")
-                            + (smtpUtf8 ? "250-SMTPUTF8\r\n" : "") + "250-SIZE 10240000\r\n250 8BITMIME";
+                            + (smtpUtf8 ? "250-SMTPUTF8\r\n" : "") + (sizeLimit > 0 ? "250-SIZE " + sizeLimit + "\r\n" : "") + "250 8BITMIME";
                 } else if (upper.startsWith("HELO")) {
                     reply = "250 tiny.test";
                 } else if (upper.equals("RSET")) {
@@ -165,6 +169,12 @@ public final class TinySmtpServer implements AutoCloseable {
                     held.clear();
                     if (!answer.startsWith("354")) {
                         continue;
+                    }
+                    if (stallAfterData) {
+                        while (!s.isClosed() && s.getInputStream().read() >= 0 && stallAfterData) {
+                            Thread.sleep(60_000); // reads nothing more while stalled; the client gives up first
+                        }
+                        return;
                     }
                     byte[] data = lines.readData();
                     if (data == null) {
