@@ -78,6 +78,9 @@ class ClusterQuotaIT {
                     "{\"id\":\"" + id + "\",\"to\":[\"r@example.org\"],\"subject\":\"s\",\"text\":\"t\"}"));
 
             await().atMost(Duration.ofSeconds(90)).until(() -> smtp.received().size() >= LIMIT);
+            // kill only once the first window's sends have their outcomes: a worker killed between the server's reply
+            // and its outcome has its request redelivered and sent again (at-least-once), not what this test is about
+            await().atMost(Duration.ofSeconds(30)).until(() -> sentIds(outcomes).size() >= LIMIT);
             Instant firstWindowEnds = smtp.received().get(0).at().plus(WINDOW);
             // kill a worker while the others wait for the next window
             Process victim = workers.get(0);
