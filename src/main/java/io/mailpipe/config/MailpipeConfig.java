@@ -30,7 +30,7 @@ import io.mailpipe.account.Account;
  */
 public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, QuotaSettings quota,
                              List<Account> accounts, List<BounceMailbox> bounces, SuppressionSettings suppression,
-                             ManagementSettings management, ComposeSettings compose) {
+                             ManagementSettings management, ComposeSettings compose, SmtpSettings smtp) {
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -48,17 +48,18 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         suppression = suppression == null ? SuppressionSettings.defaults() : suppression;
         management = management == null ? ManagementSettings.defaults() : management;
         compose = compose == null ? ComposeSettings.defaults() : compose;
+        smtp = smtp == null ? SmtpSettings.defaults() : smtp;
     }
 
     /** Default quota, management and composition settings, no bounce mailboxes, the suppression list with its defaults. */
     public MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<Account> accounts) {
-        this(kafka, worker, retry, null, accounts, null, null, null, null);
+        this(kafka, worker, retry, null, accounts, null, null, null, null, null);
     }
 
     /** The file's raw shape. */
     record FileShape(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, QuotaSettings quota,
                      List<AccountSettings> accounts, List<BounceMailbox.Settings> bounces, SuppressionSettings suppression,
-                     ManagementSettings management, ComposeSettings compose) {
+                     ManagementSettings management, ComposeSettings compose, SmtpSettings smtp) {
     }
 
     public static MailpipeConfig load(Path file) {
@@ -86,7 +87,7 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
             throw new ConfigException(source + ": the configuration is empty");
         }
         if (!tree.isObject()) {
-            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, quota:, accounts:, bounces:, suppression:, management:, compose:)");
+            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, quota:, accounts:, bounces:, suppression:, management:, compose:, smtp:)");
         }
         JsonNode resolved = substitute(tree, env, source, "");
         EnvOverrides.apply((ObjectNode) resolved, env);
@@ -110,43 +111,47 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         return new MailpipeConfig(shape.kafka(), shape.worker(), shape.retry(), shape.quota(),
                 AccountResolver.resolve(shape.accounts()),
                 BounceMailbox.resolve(shape.bounces()), shape.suppression(), shape.management(),
-                shape.compose());
+                shape.compose(), shape.smtp());
     }
 
     public MailpipeConfig withKafka(KafkaSettings newKafka) {
-        return new MailpipeConfig(newKafka, worker, retry, quota, accounts, bounces, suppression, management, compose);
+        return new MailpipeConfig(newKafka, worker, retry, quota, accounts, bounces, suppression, management, compose, smtp);
     }
 
     public MailpipeConfig withRetry(RetrySettings newRetry) {
-        return new MailpipeConfig(kafka, worker, newRetry, quota, accounts, bounces, suppression, management, compose);
+        return new MailpipeConfig(kafka, worker, newRetry, quota, accounts, bounces, suppression, management, compose, smtp);
     }
 
     public MailpipeConfig withWorker(WorkerSettings newWorker) {
-        return new MailpipeConfig(kafka, newWorker, retry, quota, accounts, bounces, suppression, management, compose);
+        return new MailpipeConfig(kafka, newWorker, retry, quota, accounts, bounces, suppression, management, compose, smtp);
     }
 
     public MailpipeConfig withAccounts(List<Account> newAccounts) {
-        return new MailpipeConfig(kafka, worker, retry, quota, newAccounts, bounces, suppression, management, compose);
+        return new MailpipeConfig(kafka, worker, retry, quota, newAccounts, bounces, suppression, management, compose, smtp);
     }
 
     public MailpipeConfig withBounces(List<BounceMailbox> newBounces) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, newBounces, suppression, management, compose);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, newBounces, suppression, management, compose, smtp);
     }
 
     public MailpipeConfig withSuppression(SuppressionSettings newSuppression) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, newSuppression, management, compose);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, newSuppression, management, compose, smtp);
     }
 
     public MailpipeConfig withQuota(QuotaSettings newQuota) {
-        return new MailpipeConfig(kafka, worker, retry, newQuota, accounts, bounces, suppression, management, compose);
+        return new MailpipeConfig(kafka, worker, retry, newQuota, accounts, bounces, suppression, management, compose, smtp);
     }
 
     public MailpipeConfig withManagement(ManagementSettings newManagement) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, newManagement, compose);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, newManagement, compose, smtp);
+    }
+
+    public MailpipeConfig withSmtp(SmtpSettings newSmtp) {
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, management, compose, newSmtp);
     }
 
     public MailpipeConfig withCompose(ComposeSettings newCompose) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, management, newCompose);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, management, newCompose, smtp);
     }
 
     /** Resolves {@code ${NAME}} and {@code ${NAME:-default}} in every string value of the tree. */

@@ -38,12 +38,21 @@ public final class AccountMailSender extends DefaultJavaMailSender {
      * server does not offer it, and one larger than its ESMTP SIZE.
      */
     static void checkServerCanTake(SMTPTransport smtp, MailpipeMimeMessage message) throws MessageRefusedBeforeSending {
-        if (message.requiresSmtpUtf8() && !smtp.supportsExtension("SMTPUTF8")) {
+        checkServerCanTake(smtp.supportsExtension("SMTPUTF8"),
+                smtp.supportsExtension("SIZE") ? smtp.getExtensionParameter("SIZE") : null, message);
+    }
+
+    /**
+     * The same check for any client: {@code smtpUtf8Offered} whether EHLO listed SMTPUTF8, {@code size} the SIZE
+     * parameter it listed (null when SIZE was not listed).
+     */
+    static void checkServerCanTake(boolean smtpUtf8Offered, String size, MailpipeMimeMessage message)
+            throws MessageRefusedBeforeSending {
+        if (message.requiresSmtpUtf8() && !smtpUtf8Offered) {
             throw new MessageRefusedBeforeSending(ReasonCode.SMTPUTF8_UNSUPPORTED, "an address has a non-ASCII local part"
                     + " (RFC 6531) and the server does not offer SMTPUTF8; use an ASCII address or an account whose"
                     + " server offers SMTPUTF8");
         }
-        String size = smtp.supportsExtension("SIZE") ? smtp.getExtensionParameter("SIZE") : null;
         if (size != null && !size.isBlank() && message.sizeBytes() > 0) {
             try {
                 long limit = Long.parseLong(size.trim());
@@ -116,7 +125,12 @@ public final class AccountMailSender extends DefaultJavaMailSender {
             }
             Address[] recipients = message instanceof MailpipeMimeMessage tracked
                     ? tracked.envelopeRecipients() : message.getAllRecipients();
-            transport.sendMessage(message, recipients);
+            try {
+                transport.sendMessage(message, recipients);
+            } catch (MessagingException e) {
+                DeliveryUncertainException uncertain = AngusUncertainty.of(e);
+                throw uncertain != null ? uncertain : e;
+            }
             if (message instanceof MailpipeMimeMessage tracked && transport instanceof SMTPTransport smtp) {
                 tracked.recordServerReply(smtp.getLastServerResponse());
             }

@@ -31,7 +31,7 @@ import io.mailpipe.quota.KafkaQuotaLedger;
 import io.mailpipe.quota.QuotaRouter;
 import io.mailpipe.request.RequestReader;
 import io.mailpipe.retry.RetryPolicy;
-import io.mailpipe.smtp.AccountMailSender;
+import io.mailpipe.smtp.SmtpSenders;
 
 /**
  * One mailpipe worker: builds the pipeline's parts from the configuration, binds them as beans, and runs the
@@ -59,6 +59,8 @@ public final class Worker implements AutoCloseable {
     private final DeliverBatchProcessor batches;
     /** The message composer; closing it stops following the templates topic. */
     private final MessageComposer composer;
+    /** The pooled SMTP sessions of every account; closed after Camel stopped. */
+    private final SmtpSenders senders;
 
     /** The quota ledger, router and gate of a worker, closed in reverse order. */
     private record Quota(KafkaQuotaLedger ledger, QuotaRouter router, ConsumptionGate gate) implements AutoCloseable {
@@ -78,8 +80,9 @@ public final class Worker implements AutoCloseable {
 
     private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, Quota quota, ShutdownSignal shutdown,
                    Duration shutdownTimeout, BouncePipeline bounces, Observability ops, MessageComposer composer,
-                   DeliverBatchProcessor batches) {
+                   DeliverBatchProcessor batches, SmtpSenders senders) {
         this.batches = batches;
+        this.senders = senders;
         this.composer = composer;
         this.bounces = bounces;
         this.ops = ops;
@@ -115,6 +118,7 @@ public final class Worker implements AutoCloseable {
         Observability ops = null;
         MessageComposer composer = null;
         DeliverBatchProcessor batches = null;
+        SmtpSenders senders = new SmtpSenders(config.smtp());
         try {
             ops = Observability.start(config);
             composer = config.compose().composer(clock, config.kafka());
@@ -136,7 +140,7 @@ public final class Worker implements AutoCloseable {
             Map<String, String> endpoints = new HashMap<>();
             for (Account account : config.accounts()) {
                 String bean = "mailpipe.sender." + account.name();
-                main.bind(bean, new AccountMailSender(account));
+                main.bind(bean, senders.forAccount(account));
                 endpoints.put(account.name(), (account.security() == Security.SSL ? "smtps" : "smtp") + "://"
                         + account.host() + ":" + account.port() + "?javaMailSender=#" + bean);
             }
@@ -168,7 +172,7 @@ public final class Worker implements AutoCloseable {
             LOG.info("mailpipe worker started: {} account(s), broker {}, consuming {}", config.accounts().size(), bootstrap,
                     config.kafka().topics().requests());
             return new Worker(main, publisher, ledger, quota, shutdown, config.worker().shutdownTimeout(), bounces, ops, composer,
-                    batches);
+                    batches, senders);
         } catch (Exception e) {
             if (batches != null) {
                 batches.close();
@@ -185,6 +189,7 @@ public final class Worker implements AutoCloseable {
             if (composer != null) {
                 composer.close();
             }
+            senders.close();
             publisher.close();
             if (ops != null) {
                 ops.close();
@@ -275,6 +280,7 @@ public final class Worker implements AutoCloseable {
             publisher.close();
             ops.close();
             composer.close();
+            senders.close();
         }
         LOG.info("mailpipe worker stopped");
     }

@@ -28,6 +28,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<String, RejectException> recipientReplies = new ConcurrentHashMap<>();
     private final Map<String, RejectException> recipientRepliesOnce = new ConcurrentHashMap<>();
     private final Map<MimeMessage, List<String>> envelopes = new ConcurrentHashMap<>();
+    private final Map<String, RejectException> senderReplies = new ConcurrentHashMap<>();
     private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
@@ -110,6 +111,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** The next RCPT TO for this address gets the reply; later ones are accepted. */
     public ScriptedSmtpServer refuseRecipientOnce(String address, int code, String text) {
         recipientRepliesOnce.put(address.toLowerCase(), new RejectException(code, text));
+        return this;
+    }
+
+    /** MAIL FROM with this address gets the reply, e.g. {@code 553, "5.7.1 Sender address rejected"}. */
+    public ScriptedSmtpServer refuseSender(String address, int code, String text) {
+        senderReplies.put(address.toLowerCase(), new RejectException(code, text));
         return this;
     }
 
@@ -204,7 +211,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         }
 
         @Override
-        public void from(String from) {
+        public void from(String from) throws RejectException {
+            RejectException reply = senderReplies.get(from.toLowerCase());
+            if (reply != null) {
+                throw reply;
+            }
             this.mailFrom = from;
         }
 
