@@ -25,6 +25,7 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.kafka.TopicFollower;
+import io.mailpipe.smtp.TlsTrust;
 import io.mailpipe.suppression.SuppressionList;
 import io.mailpipe.suppression.SuppressionPolicy;
 import io.mailpipe.suppression.SuppressionState;
@@ -133,6 +134,7 @@ public final class BouncePipeline implements AutoCloseable {
                             counted));
             context.getRegistry().bind(prefix + ".login", new Login(m.username(), m.password()));
             context.getRegistry().bind(prefix + ".properties", mailProperties(m));
+            context.getRegistry().bind(prefix + ".pollStrategy", new MailboxPollStrategy(m.name()));
             TemplatedRouteBuilder.builder(context, TEMPLATE_ID)
                     .routeId("bounces-" + m.name())
                     .parameter("protocol", m.protocol())
@@ -144,6 +146,7 @@ public final class BouncePipeline implements AutoCloseable {
                     .parameter("processor", prefix + ".processor")
                     .parameter("login", prefix + ".login")
                     .parameter("mailProperties", prefix + ".properties")
+                    .parameter("pollStrategy", prefix + ".pollStrategy")
                     .add();
             // added started (its first poll waits a second): it polls only while this worker is elected
             context.getRouteController().stopRoute("bounces-" + m.name());
@@ -173,11 +176,20 @@ public final class BouncePipeline implements AutoCloseable {
         return leadership != null && leadership.isLeader();
     }
 
-    /** TLS host names are verified; connect and read time-outs keep a hanging server from stalling the poller. */
+    /**
+     * TLS: certificates checked by {@link TlsTrust} (default trust or the mailbox's trustedCertificate), host names
+     * verified; plain {@code imap} requires STARTTLS unless the mailbox allows plaintext login. Connect and read
+     * time-outs keep a hanging server from stalling the poller.
+     */
     static Properties mailProperties(BounceMailbox m) {
         Properties p = new Properties();
         String prefix = "mail." + m.protocol() + ".";
         p.setProperty(prefix + "ssl.checkserveridentity", "true");
+        p.put(prefix + "ssl.socketFactory", TlsTrust.socketFactory(m.trustedCertificate()));
+        if (!m.tls() && !m.allowPlaintextAuth()) {
+            p.setProperty(prefix + "starttls.enable", "true");
+            p.setProperty(prefix + "starttls.required", "true");
+        }
         p.setProperty(prefix + "connectiontimeout", "30000");
         p.setProperty(prefix + "timeout", "60000");
         p.setProperty(prefix + "writetimeout", "60000");
