@@ -186,6 +186,8 @@ public final class BouncePipeline implements AutoCloseable {
         String prefix = "mail." + m.protocol() + ".";
         p.setProperty(prefix + "ssl.checkserveridentity", "true");
         p.put(prefix + "ssl.socketFactory", TlsTrust.socketFactory(m.trustedCertificate()));
+        // no second attempt with the JVM's default socket factory after a TLS failure
+        p.setProperty(prefix + "socketFactory.fallback", "false");
         if (!m.tls() && !m.allowPlaintextAuth()) {
             p.setProperty(prefix + "starttls.enable", "true");
             p.setProperty(prefix + "starttls.required", "true");

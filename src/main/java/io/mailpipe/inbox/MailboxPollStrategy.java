@@ -16,6 +16,8 @@ import io.mailpipe.smtp.TlsTrust;
 final class MailboxPollStrategy implements PollingConsumerPollStrategy {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxPollStrategy.class);
     private static final String STARTTLS_MISSING = "STARTTLS is required but host does not support STARTTLS";
+    /** Angus IMAP's words for the same. */
+    private static final String IMAP_STARTTLS_MISSING = "STARTTLS required but not supported by server";
 
     private final String mailbox;
 
@@ -48,12 +50,19 @@ final class MailboxPollStrategy implements PollingConsumerPollStrategy {
         StringBuilder out = new StringBuilder();
         int depth = 0;
         for (Throwable t = e; t != null && depth++ < 6; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                out.append("TLS failed: ");
+                break;
+            }
+        }
+        depth = 0;
+        for (Throwable t = e; t != null && depth++ < 6; t = t.getCause()) {
             String m = t.getMessage() == null ? "" : t.getMessage().strip();
-            if (m.startsWith(STARTTLS_MISSING)) {
+            if (m.startsWith(STARTTLS_MISSING) || m.startsWith(IMAP_STARTTLS_MISSING)) {
                 return "TLS failed: the server does not offer STARTTLS, which the mailbox requires (protocol: imap without"
                         + " allowPlaintextAuth: true); nothing was sent, no password either; use imaps or a server with STARTTLS";
             }
-            if (out.length() > 0) {
+            if (out.length() > 0 && !out.toString().endsWith(": ")) {
                 out.append(" <- ");
             }
             out.append(t.getClass().getSimpleName()).append(m.isEmpty() ? "" : ": " + m.replaceAll("\\s+", " "));

@@ -96,6 +96,8 @@ public final class AccountMailSender extends DefaultJavaMailSender {
     static void tlsProperties(Properties props, String prefix, Account account) {
         props.setProperty(prefix + "ssl.checkserveridentity", "true");
         props.put(prefix + "ssl.socketFactory", TlsTrust.socketFactory(account));
+        // no second attempt with the JVM's default socket factory after a TLS failure
+        props.setProperty(prefix + "socketFactory.fallback", "false");
         if (account.security() == Security.STARTTLS || account.logsInWithoutTls() && !account.allowPlaintextAuth()) {
             props.setProperty(prefix + "starttls.enable", "true");
             props.setProperty(prefix + "starttls.required", "true");

@@ -117,14 +117,18 @@ public final class TlsTrust {
         int depth = 0;
         for (Throwable t = failure; t != null && depth++ < 20; t = t.getCause()) {
             String m = t.getMessage() == null ? "" : t.getMessage();
-            if (t instanceof java.security.cert.CertPathBuilderException || t instanceof java.security.cert.CertPathValidatorException
-                    || m.contains("unable to find valid certification path") || m.contains("PKIX path")) {
+            if (t instanceof java.security.cert.CertPathValidatorException || m.contains("PKIX path validation failed")) {
+                return "the server's certificate chain is not valid (" + m.replaceAll("\\s+", " ") + "); the server needs a"
+                        + " valid, unexpired certificate with a current signature algorithm";
+            }
+            if (t instanceof java.security.cert.CertPathBuilderException || m.contains("unable to find valid certification path")) {
                 return "the server's certificate is not trusted (self-signed, or issued by a CA this JVM does not know);"
                         + " give the server a certificate from a public CA, or name its certificate or CA (PEM) in the"
                         + " account's trustedCertificate";
             }
             if (m.startsWith("Can't verify identity of server") || m.startsWith("Server is not trusted")
-                    || m.contains("No subject alternative") || m.contains("doesn't match any of the subject alternative")) {
+                    || m.contains("No subject alternative") || m.contains("No name matching")
+                    || m.contains("doesn't match any of the subject alternative")) {
                 return "the server's certificate does not name the host connected to (host name verification);"
                         + " connect to a host name the certificate names";
             }
