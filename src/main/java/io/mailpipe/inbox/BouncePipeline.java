@@ -85,7 +85,7 @@ public final class BouncePipeline implements AutoCloseable {
         }
         try {
             if (suppression) {
-                p.followers.add(new TopicFollower("suppressions", kafka.bootstrapServers(), List.of(t.suppressions()),
+                p.followers.add(new TopicFollower("suppressions", kafka.connection(), List.of(t.suppressions()),
                         p.suppressions::apply).start(START_WAIT));
                 LOG.info("Suppression list read {}: {} address(es) suppressed", t.suppressions(), p.suppressions.size());
             }
@@ -93,7 +93,7 @@ public final class BouncePipeline implements AutoCloseable {
                 var rule = config.suppression().softBounceRule();
                 p.index = java.util.Objects.requireNonNull(index, "index");
                 p.history = new BounceHistory(t.bounces(), rule == null ? null : rule.within());
-                TopicFollower published = new TopicFollower("bounce-history", kafka.bootstrapServers(),
+                TopicFollower published = new TopicFollower("bounce-history", kafka.connection(),
                         List.of(t.bounces(), t.bouncesUnparsed()), p.history::apply).start(START_WAIT);
                 p.followers.add(published);
                 p.bounceViews.add(outcomesCaughtUp);
@@ -153,7 +153,7 @@ public final class BouncePipeline implements AutoCloseable {
             LOG.info("Bounce mailbox {} is polled every {} s by the elected worker", m, m.pollInterval().toSeconds());
         }
         List<String> routes = config.bounces().stream().map(m -> "bounces-" + m.name()).toList();
-        leadership = new PollerLeadership(config.kafka().bootstrapServers(), config.kafka().topics().quota(),
+        leadership = new PollerLeadership(config.kafka().connection(), config.kafka().topics().quota(),
                 config.kafka().groupId() + ".bounce-poller", config.kafka().sessionTimeout(),
                 () -> routes.forEach(id -> control(context, id, true)), () -> routes.forEach(id -> control(context, id, false)))
                 .start();
@@ -234,7 +234,7 @@ public final class BouncePipeline implements AutoCloseable {
             wanted.add(new NewTopic(t.suppressions(), kafka.partitions(), kafka.replicationFactor())
                     .configs(Map.of("cleanup.policy", "compact")));
         }
-        TopicAdmin.createMissing(kafka.bootstrapServers(), wanted, "the bounce and suppression topics");
+        TopicAdmin.createMissing(kafka.connection(), wanted, "the bounce and suppression topics");
     }
 
     @Override
