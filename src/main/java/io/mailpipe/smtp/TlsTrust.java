@@ -31,9 +31,10 @@ import io.mailpipe.account.Account;
  *       trusted for this account (the server's own self-signed certificate, or the private CA that issued it). The
  *       JVM's CAs are not trusted in addition: an account that names its server's certificate is pinned to it.</li>
  * </ul>
- * The socket factory checks certificates only; host names are checked by the mail client
- * ({@code mail.<protocol>.ssl.checkserveridentity=true}, set by every caller), so a trusted certificate for another
- * host is still refused.
+ * Host names are verified twice: sockets the factory creates for a named host check it during the handshake
+ * (endpoint identification {@code HTTPS}, RFC 2818 rules), and the mail clients check it again
+ * ({@code mail.<protocol>.ssl.checkserveridentity=true}, set by every caller). A client that creates unconnected
+ * sockets ({@code createSocket()}) must verify the host itself.
  */
 public final class TlsTrust {
 
@@ -56,7 +57,7 @@ public final class TlsTrust {
     public static SSLSocketFactory socketFactory(String trustedCertificate) {
         if (trustedCertificate == null || trustedCertificate.isBlank()) {
             try {
-                return SSLContext.getDefault().getSocketFactory();
+                return new HostVerifying(SSLContext.getDefault().getSocketFactory());
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("the JVM has no default TLS context: " + e.getMessage(), e);
             }
@@ -103,9 +104,70 @@ public final class TlsTrust {
             tmf.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return new HostVerifying(context.getSocketFactory());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot build a TLS context trusting " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A socket factory whose sockets for a named host verify that the certificate names it, in the handshake. */
+    private static final class HostVerifying extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+
+        HostVerifying(SSLSocketFactory delegate) {
+            this.delegate = delegate;
+        }
+
+        private static java.net.Socket verifying(java.net.Socket socket) {
+            if (socket instanceof javax.net.ssl.SSLSocket ssl) {
+                javax.net.ssl.SSLParameters p = ssl.getSSLParameters();
+                if (p.getEndpointIdentificationAlgorithm() == null || p.getEndpointIdentificationAlgorithm().isEmpty()) {
+                    p.setEndpointIdentificationAlgorithm("HTTPS");
+                    ssl.setSSLParameters(p);
+                }
+            }
+            return socket;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+
+        @Override
+        public java.net.Socket createSocket() throws IOException {
+            return delegate.createSocket();
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.Socket s, String host, int port, boolean autoClose) throws IOException {
+            return verifying(delegate.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws IOException {
+            return verifying(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort) throws IOException {
+            return verifying(delegate.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws IOException {
+            return delegate.createSocket(host, port);
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress, int localPort)
+                throws IOException {
+            return delegate.createSocket(address, port, localAddress, localPort);
         }
     }
 
