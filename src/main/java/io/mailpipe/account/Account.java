@@ -25,6 +25,11 @@ import java.util.List;
  * @param returnPath          envelope sender (VERP) with {@code {token}} for the request's token, e.g.
  *                            {@code bounces+{token}@shop.example}; null: the From address. Only for servers that let
  *                            the envelope sender differ from the login (own relays)
+ * @param trustedCertificate  a PEM file with the certificate(s) this account's server is trusted by: its own (self-signed)
+ *                            certificate or the CA that issued it; instead of the JVM's trusted CAs. null: the JVM's
+ *                            trusted CAs ({@code cacerts}). Host names are verified either way ({@code smtp.TlsTrust})
+ * @param allowPlaintextAuth  whether the login may be sent over an unencrypted connection ({@code security: none});
+ *                            false (the default): an account that logs in without TLS requires STARTTLS
  */
 public record Account(
         String name,
@@ -42,7 +47,9 @@ public record Account(
         List<String> pools,
         List<String> blockedExtensions,
         Dkim dkim,
-        String returnPath) {
+        String returnPath,
+        String trustedCertificate,
+        boolean allowPlaintextAuth) {
 
     public Account {
         pools = pools == null ? List.of() : List.copyOf(pools);
@@ -53,25 +60,42 @@ public record Account(
     public Account(String name, String host, int port, Security security, String username, String password, String from,
                    boolean allowSenderOverride, Limits limits, Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
         this(name, host, port, security, username, password, from, allowSenderOverride, limits, maxRecipients,
-                maxMessageBytes, timeout, List.of(), null, null, null);
+                maxMessageBytes, timeout, List.of(), null, null, null, null, false);
     }
 
     /** The same account with other limits (tests and the demo scale them). */
     public Account withLimits(Limits newLimits) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, newLimits,
-                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, returnPath);
+                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, returnPath, trustedCertificate, allowPlaintextAuth);
     }
 
     /** The same account in these pools. */
     public Account withPools(List<String> newPools) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, newPools, blockedExtensions, dkim, returnPath);
+                maxRecipients, maxMessageBytes, timeout, newPools, blockedExtensions, dkim, returnPath, trustedCertificate, allowPlaintextAuth);
     }
 
     /** The same account with a VERP envelope sender ({@code {token}} is replaced per request). */
     public Account withReturnPath(String newReturnPath) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, newReturnPath);
+                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, newReturnPath, trustedCertificate, allowPlaintextAuth);
+    }
+
+    /**
+     * The same account with TLS trust and plaintext-login settings.
+     *
+     * @param newTrustedCertificate PEM file of the server's certificate or CA, or null for the JVM's trusted CAs
+     * @param newAllowPlaintextAuth whether the login may go over an unencrypted connection (local sandbox, trusted relay)
+     */
+    public Account withTls(String newTrustedCertificate, boolean newAllowPlaintextAuth) {
+        return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
+                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, returnPath, newTrustedCertificate,
+                newAllowPlaintextAuth);
+    }
+
+    /** True when the account logs in over a connection that is not encrypted ({@code security: none} with a username). */
+    public boolean logsInWithoutTls() {
+        return security == Security.NONE && username != null;
     }
 
     /** The envelope sender for a request, or null to use the From address. */
@@ -82,12 +106,14 @@ public record Account(
     /** The same account with another attachment policy and DKIM setting. */
     public Account withComposition(List<String> newBlockedExtensions, Dkim newDkim) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, pools, newBlockedExtensions, newDkim, returnPath);
+                maxRecipients, maxMessageBytes, timeout, pools, newBlockedExtensions, newDkim, returnPath, trustedCertificate, allowPlaintextAuth);
     }
 
     @Override
     public String toString() {
         return "Account[" + name + " " + username + "@" + host + ":" + port + " " + security
-                + (password == null ? "" : " password=***") + "]";
+                + (password == null ? "" : " password=***")
+                + (trustedCertificate == null ? "" : " trusting " + trustedCertificate)
+                + (allowPlaintextAuth ? " plaintext-auth-allowed" : "") + "]";
     }
 }

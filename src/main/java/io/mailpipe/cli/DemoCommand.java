@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
             try (Worker worker = Worker.start(config)) {
                 say("worker started with accounts " + config.accounts().stream().map(a -> a.name()).toList()
                         + "; publishing " + lines.size() + " requests from examples/requests.jsonl");
-                List<String> ids = RequestLines.publish(broker.bootstrapServers(), config.kafka().topics().requests(), lines);
+                List<String> ids = RequestLines.publish(config.kafka().connection(), config.kafka().topics().requests(), lines);
                 Map<String, OutcomeEvent> terminal = watch(broker.bootstrapServers(), config.kafka().topics().outcomes(), ids);
                 Map<Status, Integer> counts = new TreeMap<>();
                 terminal.values().forEach(e -> counts.merge(e.status(), 1, Integer::sum));

@@ -44,7 +44,7 @@ final class PublishCommand implements Callable<Integer> {
         List<String> lines = file.equals("-")
                 ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()
                 : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
-        List<String> keys = RequestLines.publish(servers, kafka.topics().requests(), lines);
+        List<String> keys = RequestLines.publish(kafka.withBootstrapServers(servers).connection(), kafka.topics().requests(), lines);
         System.out.println("published " + keys.size() + " request(s) to " + kafka.topics().requests() + " on " + servers);
         return 0;
     }

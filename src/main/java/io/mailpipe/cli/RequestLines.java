@@ -26,10 +26,9 @@ final class RequestLines {
     }
 
     /** Publishes every non-blank line; returns the keys used, in order. */
-    static List<String> publish(String bootstrapServers, String topic, List<String> lines)
+    static List<String> publish(io.mailpipe.kafka.KafkaConnection connection, String topic, List<String> lines)
             throws InterruptedException, ExecutionException {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = connection.asProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(64 * 1024 * 1024));
         List<String> keys = new ArrayList<>();

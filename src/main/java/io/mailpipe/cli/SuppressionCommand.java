@@ -57,10 +57,10 @@ final class SuppressionCommand implements Callable<Integer> {
             System.err.println("mailpipe: no broker: pass --bootstrap-servers, set KAFKA_BOOTSTRAP_SERVERS, or name one in the configuration");
             return null;
         }
-        return new Target(servers, kafka.topics().suppressions());
+        return new Target(kafka.withBootstrapServers(servers).connection(), kafka.topics().suppressions());
     }
 
-    private record Target(String servers, String topic) {
+    private record Target(io.mailpipe.kafka.KafkaConnection servers, String topic) {
         SuppressionState read() {
             SuppressionState state = new SuppressionState();
             try (TopicFollower f = new TopicFollower("suppression-cli", servers, List.of(topic), state::apply, Duration.ofSeconds(3))) {

@@ -118,8 +118,29 @@ public final class AccountResolver {
         Duration timeout = s.timeout() != null ? s.timeout() : DEFAULT_TIMEOUT;
         List<String> blocked = blockedExtensions(s, where);
         Dkim dkim = DkimKeys.resolve(s.dkim(), fromAddress.getAddress(), where);
+        boolean plaintextAuth = Boolean.TRUE.equals(s.allowPlaintextAuth());
+        if (security == Security.NONE && !isBlank(s.username()) && !plaintextAuth) {
+            throw new ConfigException(where + ": security 'none' with a username would send the login and password"
+                    + " unencrypted; use security: starttls or ssl, or set allowPlaintextAuth: true (only for a local"
+                    + " sandbox or a relay on a trusted network)");
+        }
+        String trusted = trustedCertificate(s.trustedCertificate(), where);
         return new Account(s.name(), host, port, security, blankToNull(s.username()), password, fromAddress.toUnicodeString(),
-                override, limits, maxRecipients, maxBytes, timeout, pools, blocked, dkim, returnPath(s, where));
+                override, limits, maxRecipients, maxBytes, timeout, pools, blocked, dkim, returnPath(s, where), trusted,
+                plaintextAuth);
+    }
+
+    /** The trusted-certificate file, checked at start-up: readable and holding at least one PEM certificate. */
+    static String trustedCertificate(String file, String where) {
+        if (isBlank(file)) {
+            return null;
+        }
+        try {
+            io.mailpipe.smtp.TlsTrust.certificates(Path.of(file.strip()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": field 'trustedCertificate': " + e.getMessage());
+        }
+        return file.strip();
     }
 
     /** The VERP envelope sender template: one {@code {token}}, and a valid address once it is filled in. */

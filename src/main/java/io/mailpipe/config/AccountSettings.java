@@ -29,6 +29,11 @@ import io.mailpipe.account.Limits;
  * @param dkim                DKIM signing of this account's mail (default: none)
  * @param returnPath          VERP envelope sender with {@code {token}}, e.g. {@code bounces+{token}@shop.example}, so a
  *                            bounce names its request (default: none, the From address); only where the server allows it
+ * @param trustedCertificate  PEM file with the server's own (self-signed) certificate or the CA that issued it; the server
+ *                            is then trusted by that certificate only, instead of the JVM's trusted CAs (default: none,
+ *                            the JVM's trusted CAs). Host names are verified either way
+ * @param allowPlaintextAuth  allow the login over an unencrypted connection ({@code security: none} with a username);
+ *                            only for a local sandbox or a relay on a trusted network (default false: refused at start-up)
  */
 public record AccountSettings(
         String name,
@@ -48,14 +53,16 @@ public record AccountSettings(
         List<String> pools,
         List<String> blockedExtensions,
         DkimSettings dkim,
-        String returnPath) {
+        String returnPath,
+        String trustedCertificate,
+        Boolean allowPlaintextAuth) {
 
     /** The fields before pools, blockedExtensions and dkim existed (tests and callers that do not set them). */
     public AccountSettings(String name, String preset, String host, Integer port, String security, String username,
                            String password, String passwordFile, String from, Boolean allowSenderOverride, Limits limits,
                            Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
         this(name, preset, host, port, security, username, password, passwordFile, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, null, null, null, null);
+                maxRecipients, maxMessageBytes, timeout, null, null, null, null, null, null);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Set;
  *
  * @param name            unique mailbox name (letters, digits, . _ -); in events ({@code mailbox}) and route ids
  * @param protocol        {@code imaps} (implicit TLS, certificate and host name verified; the default) or {@code imap}
+ *                        (STARTTLS, required, unless {@code allowPlaintextAuth}: then plain IMAP)
  * @param host            IMAP host (required)
  * @param port            IMAP port (default 993 for imaps, 143 for imap)
  * @param username        login (required)
@@ -26,9 +27,14 @@ import java.util.Set;
  * @param processedFolder where handled messages go (default {@code mailpipe-processed}; created when missing)
  * @param unparsedFolder  where messages that could not be parsed go (default {@code mailpipe-unparsed})
  * @param pollInterval    time between polls (default 60 s, at least 1 s)
+ * @param trustedCertificate PEM file with the server's certificate or CA, trusted instead of the JVM's CAs; null: the
+ *                        JVM's CAs (see {@code smtp.TlsTrust})
+ * @param allowPlaintextAuth with {@code protocol: imap}: log in over plain IMAP without STARTTLS (local sandbox only;
+ *                        default false: STARTTLS is required, a server without it is refused)
  */
 public record BounceMailbox(String name, String protocol, String host, int port, String username, String password,
-                            String folder, String processedFolder, String unparsedFolder, Duration pollInterval) {
+                            String folder, String processedFolder, String unparsedFolder, Duration pollInterval,
+                            String trustedCertificate, boolean allowPlaintextAuth) {
 
     public static final String DEFAULT_FOLDER = "INBOX";
     public static final String DEFAULT_PROCESSED_FOLDER = "mailpipe-processed";
@@ -38,7 +44,16 @@ public record BounceMailbox(String name, String protocol, String host, int port,
     /** One entry as written in the file. */
     public record Settings(String name, String protocol, String host, Integer port, String username, String password,
                            String passwordFile, String folder, String processedFolder, String unparsedFolder,
-                           Duration pollInterval) {
+                           Duration pollInterval, String trustedCertificate, Boolean allowPlaintextAuth) {
+
+        /** An entry without trustedCertificate and allowPlaintextAuth. */
+        public Settings(String name, String protocol, String host, Integer port, String username, String password,
+                        String passwordFile, String folder, String processedFolder, String unparsedFolder,
+                        Duration pollInterval) {
+            this(name, protocol, host, port, username, password, passwordFile, folder, processedFolder, unparsedFolder,
+                    pollInterval, null, null);
+        }
+
         @Override
         public String toString() {
             return "BounceMailbox.Settings[" + name + "]";
@@ -104,8 +119,9 @@ public record BounceMailbox(String name, String protocol, String host, int port,
         if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new ConfigException(where + ": field 'pollInterval' must be at least PT1S");
         }
+        String trusted = AccountResolver.trustedCertificate(s.trustedCertificate(), where);
         return new BounceMailbox(s.name(), protocol, s.host().trim(), port, s.username().trim(), password, folder, processed,
-                unparsed, poll);
+                unparsed, poll, trusted, Boolean.TRUE.equals(s.allowPlaintextAuth()));
     }
 
     private static String password(Settings s, String where) {
@@ -134,6 +150,7 @@ public record BounceMailbox(String name, String protocol, String host, int port,
     @Override
     public String toString() {
         return "BounceMailbox[" + name + " " + protocol + "://" + host + ":" + port + "/" + folder + ", user=" + username
-                + ", password=****]";
+                + ", password=****" + (trustedCertificate == null ? "" : ", trusting " + trustedCertificate)
+                + (allowPlaintextAuth ? ", plaintext-auth-allowed" : "") + "]";
     }
 }

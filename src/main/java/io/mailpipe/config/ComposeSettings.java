@@ -75,7 +75,7 @@ public record ComposeSettings(String templatesDir, Map<String, Campaign> campaig
             if (kafka == null) {
                 throw new ConfigException("compose.templatesTopic needs the kafka settings");
             }
-            sources.add(TemplateTopic.start(kafka.bootstrapServers(), templatesTopic.strip(), kafka.createTopics(),
+            sources.add(TemplateTopic.start(kafka.connection(), templatesTopic.strip(), kafka.createTopics(),
                     kafka.replicationFactor(), Duration.ofMinutes(1)));
         }
         if (templatesDir != null && !templatesDir.isBlank()) {

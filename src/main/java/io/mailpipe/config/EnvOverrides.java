@@ -61,6 +61,16 @@ final class EnvOverrides {
                         }
                     }
                 }
+            } else if (type == KafkaSettings.class && c.getName().equals("properties")) {
+                // kafka.properties: one variable per known client setting, MAILPIPE_KAFKA_PROPERTIES_SASL_JAAS_CONFIG
+                for (String key : io.mailpipe.kafka.KafkaConnection.ENVIRONMENT_KEYS) {
+                    String value = env.apply(name + "_" + key.toUpperCase(Locale.ROOT).replace('.', '_'));
+                    if (value != null) {
+                        JsonNode child = node.get(c.getName());
+                        ObjectNode map = child instanceof ObjectNode o ? o : node.putObject(c.getName());
+                        map.put(key, value);
+                    }
+                }
             } else {
                 String value = env.apply(name);
                 if (value != null) {
@@ -79,6 +89,10 @@ final class EnvOverrides {
                 Class<?> element = elementType(c.getGenericType());
                 for (int i = 0; element != null && element.isRecord() && i < accounts; i++) {
                     collect(element, name + "_" + i + "_", accounts, out);
+                }
+            } else if (type == KafkaSettings.class && c.getName().equals("properties")) {
+                for (String key : io.mailpipe.kafka.KafkaConnection.ENVIRONMENT_KEYS) {
+                    out.add(name + "_" + key.toUpperCase(Locale.ROOT).replace('.', '_'));
                 }
             } else {
                 out.add(name);

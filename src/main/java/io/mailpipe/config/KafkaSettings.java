@@ -13,6 +13,10 @@ package io.mailpipe.config;
  * @param maxPollRecords    records fetched per poll (default 50); keep it x worst send time below 5 minutes
  * @param consumers         consumer threads per worker for {@code mail.requests} (default 1)
  * @param sessionTimeout    how long the group waits for a silent worker before its partitions move (default 10 s)
+ * @param properties        further Kafka client settings for every producer, consumer and admin client mailpipe creates,
+ *                          e.g. {@code security.protocol: SASL_SSL}, {@code sasl.mechanism: SCRAM-SHA-512},
+ *                          {@code sasl.jaas.config: ${KAFKA_JAAS}}, {@code ssl.truststore.location}; passed through
+ *                          unchanged, secrets never logged (default: none). See docs/security.md
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -23,9 +27,17 @@ public record KafkaSettings(
         Boolean createTopics,
         Integer maxPollRecords,
         Integer consumers,
-        java.time.Duration sessionTimeout) {
+        java.time.Duration sessionTimeout,
+        java.util.Map<String, String> properties) {
 
     public KafkaSettings {
+        properties = properties == null ? java.util.Map.of() : java.util.Map.copyOf(properties);
+        for (String key : properties.keySet()) {
+            if (io.mailpipe.kafka.KafkaConnection.RESERVED.contains(key)) {
+                throw new ConfigException("kafka.properties: '" + key + "' is set by mailpipe"
+                        + (key.equals("bootstrap.servers") ? "; use kafka.bootstrapServers" : key.equals("group.id") ? "; use kafka.groupId" : ""));
+            }
+        }
         if (bootstrapServers == null) {
             String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
             bootstrapServers = env == null ? "" : env.trim();
@@ -47,7 +59,26 @@ public record KafkaSettings(
     }
 
     public static KafkaSettings defaults() {
-        return new KafkaSettings(null, null, null, null, null, null, null, null, null);
+        return new KafkaSettings(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The broker list and client settings every Kafka client of mailpipe starts from. */
+    public io.mailpipe.kafka.KafkaConnection connection() {
+        return new io.mailpipe.kafka.KafkaConnection(bootstrapServers, properties);
+    }
+
+    /** The same settings with these Kafka client properties (tests). */
+    public KafkaSettings withProperties(java.util.Map<String, String> newProperties) {
+        return new KafkaSettings(bootstrapServers, groupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout, newProperties);
+    }
+
+    /** Never shows secret client settings (sasl.jaas.config, passwords, keys). */
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", topics=" + topics
+                + ", partitions=" + partitions + ", replicationFactor=" + replicationFactor + ", createTopics=" + createTopics
+                + ", maxPollRecords=" + maxPollRecords + ", consumers=" + consumers + ", sessionTimeout=" + sessionTimeout
+                + ", properties=" + io.mailpipe.kafka.KafkaConnection.masked(properties) + "]";
     }
 
     /** True when no broker is configured and the local one must be started. */
@@ -56,15 +87,15 @@ public record KafkaSettings(
     }
 
     public KafkaSettings withBootstrapServers(String servers) {
-        return new KafkaSettings(servers, groupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout);
+        return new KafkaSettings(servers, groupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout, properties);
     }
 
     public KafkaSettings withTopics(Topics newTopics) {
-        return new KafkaSettings(bootstrapServers, groupId, newTopics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout);
+        return new KafkaSettings(bootstrapServers, groupId, newTopics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout, properties);
     }
 
     public KafkaSettings withGroupId(String newGroupId) {
-        return new KafkaSettings(bootstrapServers, newGroupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout);
+        return new KafkaSettings(bootstrapServers, newGroupId, topics, partitions, replicationFactor, createTopics, maxPollRecords, consumers, sessionTimeout, properties);
     }
 
     /**

@@ -25,6 +25,7 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.kafka.TopicFollower;
+import io.mailpipe.smtp.TlsTrust;
 import io.mailpipe.suppression.SuppressionList;
 import io.mailpipe.suppression.SuppressionPolicy;
 import io.mailpipe.suppression.SuppressionState;
@@ -84,7 +85,7 @@ public final class BouncePipeline implements AutoCloseable {
         }
         try {
             if (suppression) {
-                p.followers.add(new TopicFollower("suppressions", kafka.bootstrapServers(), List.of(t.suppressions()),
+                p.followers.add(new TopicFollower("suppressions", kafka.connection(), List.of(t.suppressions()),
                         p.suppressions::apply).start(START_WAIT));
                 LOG.info("Suppression list read {}: {} address(es) suppressed", t.suppressions(), p.suppressions.size());
             }
@@ -92,7 +93,7 @@ public final class BouncePipeline implements AutoCloseable {
                 var rule = config.suppression().softBounceRule();
                 p.index = java.util.Objects.requireNonNull(index, "index");
                 p.history = new BounceHistory(t.bounces(), rule == null ? null : rule.within());
-                TopicFollower published = new TopicFollower("bounce-history", kafka.bootstrapServers(),
+                TopicFollower published = new TopicFollower("bounce-history", kafka.connection(),
                         List.of(t.bounces(), t.bouncesUnparsed()), p.history::apply).start(START_WAIT);
                 p.followers.add(published);
                 p.bounceViews.add(outcomesCaughtUp);
@@ -152,7 +153,7 @@ public final class BouncePipeline implements AutoCloseable {
             LOG.info("Bounce mailbox {} is polled every {} s by the elected worker", m, m.pollInterval().toSeconds());
         }
         List<String> routes = config.bounces().stream().map(m -> "bounces-" + m.name()).toList();
-        leadership = new PollerLeadership(config.kafka().bootstrapServers(), config.kafka().topics().quota(),
+        leadership = new PollerLeadership(config.kafka().connection(), config.kafka().topics().quota(),
                 config.kafka().groupId() + ".bounce-poller", config.kafka().sessionTimeout(),
                 () -> routes.forEach(id -> control(context, id, true)), () -> routes.forEach(id -> control(context, id, false)))
                 .start();
@@ -175,11 +176,22 @@ public final class BouncePipeline implements AutoCloseable {
         return leadership != null && leadership.isLeader();
     }
 
-    /** TLS host names are verified; connect and read time-outs keep a hanging server from stalling the poller. */
+    /**
+     * TLS: certificates checked by {@link TlsTrust} (default trust or the mailbox's trustedCertificate), host names
+     * verified; plain {@code imap} requires STARTTLS unless the mailbox allows plaintext login. Connect and read
+     * time-outs keep a hanging server from stalling the poller.
+     */
     static Properties mailProperties(BounceMailbox m) {
         Properties p = new Properties();
         String prefix = "mail." + m.protocol() + ".";
         p.setProperty(prefix + "ssl.checkserveridentity", "true");
+        p.put(prefix + "ssl.socketFactory", TlsTrust.socketFactory(m.trustedCertificate()));
+        // no second attempt with the JVM's default socket factory after a TLS failure
+        p.setProperty(prefix + "socketFactory.fallback", "false");
+        if (!m.tls() && !m.allowPlaintextAuth()) {
+            p.setProperty(prefix + "starttls.enable", "true");
+            p.setProperty(prefix + "starttls.required", "true");
+        }
         p.setProperty(prefix + "connectiontimeout", "30000");
         p.setProperty(prefix + "timeout", "60000");
         p.setProperty(prefix + "writetimeout", "60000");
@@ -222,7 +234,7 @@ public final class BouncePipeline implements AutoCloseable {
             wanted.add(new NewTopic(t.suppressions(), kafka.partitions(), kafka.replicationFactor())
                     .configs(Map.of("cleanup.policy", "compact")));
         }
-        TopicAdmin.createMissing(kafka.bootstrapServers(), wanted, "the bounce and suppression topics");
+        TopicAdmin.createMissing(kafka.connection(), wanted, "the bounce and suppression topics");
     }
 
     @Override

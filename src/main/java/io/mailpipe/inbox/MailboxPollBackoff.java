@@ -56,8 +56,8 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
         failuresInARow++;
         Duration wait = backoff(failuresInARow);
         nextPoll = clock.instant().plus(wait);
-        LOG.warn("Polling bounce mailbox {} failed ({} in a row: {}); backing off, next poll in {} s at {}", mailbox,
-                failuresInARow, describe(cause), wait.toSeconds(), nextPoll);
+        LOG.warn("bounce mailbox {}: poll failed ({} in a row): {}; backing off, next poll in {} s at {}", mailbox,
+                failuresInARow, MailboxPollFailures.describe(cause), wait.toSeconds(), nextPoll);
         return false; // never retry at once
     }
 
@@ -75,19 +75,4 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
         return failuresInARow;
     }
 
-    private static String describe(Throwable t) {
-        StringBuilder s = new StringBuilder();
-        for (Throwable c = t; c != null && s.length() < 300; c = c.getCause() == c ? null : c.getCause()) {
-            if (s.length() > 0) {
-                s.append(" <- ");
-            }
-            s.append(c.getClass().getSimpleName());
-            if (c.getMessage() != null) {
-                String m = c.getMessage().strip();
-                int nl = m.indexOf('\n');
-                s.append(": ").append(nl < 0 ? m : m.substring(0, nl));
-            }
-        }
-        return s.length() > 300 ? s.substring(0, 300) : s.toString();
-    }
 }

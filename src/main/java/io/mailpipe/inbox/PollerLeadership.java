@@ -43,10 +43,15 @@ public final class PollerLeadership implements AutoCloseable {
      */
     public PollerLeadership(String bootstrapServers, String topic, String groupId, Duration sessionTimeout, Runnable elected,
                             Runnable deposed) {
+        this(io.mailpipe.kafka.KafkaConnection.of(bootstrapServers), topic, groupId, sessionTimeout, elected, deposed);
+    }
+
+    /** As the other constructor, with the configured Kafka client settings. */
+    public PollerLeadership(io.mailpipe.kafka.KafkaConnection connection, String topic, String groupId, Duration sessionTimeout,
+                            Runnable elected, Runnable deposed) {
         this.elected = elected;
         this.deposed = deposed;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = connection.asProperties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

@@ -45,12 +45,28 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final Process process;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
     private final Thread shutdownHook;
 
-    private LocalKafkaBroker(Path dataDir, Process process, String bootstrapServers) {
+    /**
+     * A second listener, SASL_PLAINTEXT with SCRAM-SHA-256, and one SCRAM user created when the storage is formatted
+     * ({@code kafka-storage format --add-scram}): to show Kafka client security settings working.
+     *
+     * @param user     SCRAM user name
+     * @param password its password
+     */
+    public record ScramListener(String user, String password) {
+        @Override
+        public String toString() {
+            return "ScramListener[" + user + "]";
+        }
+    }
+
+    private LocalKafkaBroker(Path dataDir, Process process, String bootstrapServers, String saslBootstrapServers) {
         this.dataDir = dataDir;
         this.process = process;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
         this.shutdownHook = new Thread(this::stopProcess, "local-kafka-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -60,8 +76,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * first use, reused after). Returns once the broker answers metadata requests.
      */
     public static LocalKafkaBroker start(Path dataDir) {
+        return start(dataDir, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, with a SASL_PLAINTEXT SCRAM-SHA-256 listener besides the PLAINTEXT one when {@code scram}
+     * is given ({@link #saslBootstrapServers()}). The SCRAM user is created when the storage is formatted, so use a
+     * fresh {@code dataDir}.
+     */
+    public static LocalKafkaBroker start(Path dataDir, ScramListener scram) {
         try {
-            return doStart(dataDir.toAbsolutePath(), freePort(), freePort());
+            return doStart(dataDir.toAbsolutePath(), freePort(), freePort(), scram);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the local Kafka broker in " + dataDir, e);
         }
@@ -73,15 +98,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     public static LocalKafkaBroker start(Path dataDir, int port, int controllerPort) {
         try {
-            return doStart(dataDir.toAbsolutePath(), port, controllerPort);
+            return doStart(dataDir.toAbsolutePath(), port, controllerPort, null);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the local Kafka broker in " + dataDir, e);
         }
     }
 
-    private static LocalKafkaBroker doStart(Path dataDir, int port, int controllerPort) throws IOException {
+    private static LocalKafkaBroker doStart(Path dataDir, int port, int controllerPort, ScramListener scram) throws IOException {
         Path lib = brokerLib();
         Files.createDirectories(dataDir);
+        int saslPort = scram == null ? -1 : freePort();
         Path logDir = dataDir.resolve("log");
         Path config = dataDir.resolve("server.properties");
         Properties props = new Properties();
@@ -104,6 +130,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        if (scram != null) {
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                    + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+            props.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             props.store(out, "mailpipe local broker (written at every start)");
         }
@@ -118,8 +153,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "appender.file.layout.pattern=%d %p %c{1} %m%n", ""));
 
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            run(lib, dataDir, List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString()),
-                    "format the storage");
+            List<String> format = new java.util.ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", clusterId(),
+                    "-c", config.toString()));
+            if (scram != null) {
+                format.addAll(List.of("--add-scram", "SCRAM-SHA-256=[name=" + scram.user() + ",password=" + scram.password() + "]"));
+            }
+            run(lib, dataDir, format, "format the storage");
         }
         List<String> cmd = javaCommand(lib, log4j);
         cmd.add("kafka.Kafka");
@@ -130,7 +169,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("broker.out").toFile()))
                 .start();
         String bootstrap = "127.0.0.1:" + port;
-        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, process, bootstrap);
+        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, process, bootstrap,
+                scram == null ? null : "127.0.0.1:" + saslPort);
         try {
             broker.awaitReady();
         } catch (RuntimeException e) {
@@ -139,6 +179,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         LOG.info("Local Kafka broker ready at {} (data in {})", bootstrap, dataDir);
         return broker;
+    }
+
+    /** {@code host:port} of the SASL_PLAINTEXT SCRAM listener, or null when the broker was started without one. */
+    public String saslBootstrapServers() {
+        return saslBootstrapServers;
     }
 
     /** {@code host:port} to give Kafka clients. */

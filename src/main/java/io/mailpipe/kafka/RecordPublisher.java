@@ -36,8 +36,12 @@ public final class RecordPublisher implements AutoCloseable {
      *                       or dead-letter topic, with headers)
      */
     public RecordPublisher(String bootstrapServers, Duration timeout, long maxRecordBytes) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(KafkaConnection.of(bootstrapServers), timeout, maxRecordBytes);
+    }
+
+    /** As {@link #RecordPublisher(String, Duration, long)}, with the configured client settings ({@code kafka.properties}). */
+    public RecordPublisher(KafkaConnection connection, Duration timeout, long maxRecordBytes) {
+        Properties props = connection.asProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");

@@ -35,6 +35,29 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResumeSafeClientFactory.class);
 
+    private final Map<String, String> clientSettings;
+
+    /** A factory adding no client settings. */
+    public ResumeSafeClientFactory() {
+        this(Map.of());
+    }
+
+    /**
+     * @param clientSettings {@code kafka.properties} (security.protocol, sasl.*, ssl.*): added to the properties
+     *                       camel-kafka builds for every consumer and producer, winning over camel-kafka's own defaults
+     *                       (its {@code securityProtocol=PLAINTEXT}); kept out of Camel's configuration, so never logged
+     */
+    public ResumeSafeClientFactory(Map<String, String> clientSettings) {
+        this.clientSettings = Map.copyOf(clientSettings);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public org.apache.kafka.clients.producer.Producer getProducer(Properties kafkaProps) {
+        kafkaProps.putAll(clientSettings);
+        return super.getProducer(kafkaProps);
+    }
+
     /** Implemented by this factory's consumers. */
     public interface Tracked {
         StaleRecords staleRecords();
@@ -48,6 +71,7 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Consumer getConsumer(Properties kafkaProps) {
+        kafkaProps.putAll(clientSettings);
         Consumer delegate = super.getConsumer(kafkaProps);
         StaleRecords stale = new StaleRecords();
         InvocationHandler handler = (proxy, method, args) -> {

@@ -60,10 +60,9 @@ public final class TemplateTopic implements TemplateSource, AutoCloseable {
     private final Thread follower;
     private volatile boolean running = true;
 
-    private TemplateTopic(String bootstrapServers, String topic) {
+    private TemplateTopic(KafkaConnection connection, String topic) {
         this.topic = topic;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = connection.asProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "mailpipe-templates");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
@@ -76,12 +75,12 @@ public final class TemplateTopic implements TemplateSource, AutoCloseable {
      * Creates the topic (compacted, one partition) when {@code create} and it is missing, reads it to its end, and
      * keeps following it.
      */
-    public static TemplateTopic start(String bootstrapServers, String topic, boolean create, short replicationFactor,
+    public static TemplateTopic start(KafkaConnection connection, String topic, boolean create, short replicationFactor,
                                       Duration timeout) {
         if (create) {
-            ensureTopic(bootstrapServers, topic, replicationFactor);
+            ensureTopic(connection, topic, replicationFactor);
         }
-        TemplateTopic tail = new TemplateTopic(bootstrapServers, topic);
+        TemplateTopic tail = new TemplateTopic(connection, topic);
         try {
             tail.readToEnd(timeout);
         } catch (RuntimeException e) {
@@ -173,8 +172,8 @@ public final class TemplateTopic implements TemplateSource, AutoCloseable {
         }
     }
 
-    private static void ensureTopic(String bootstrapServers, String topic, short replicationFactor) {
-        TopicAdmin.createMissing(bootstrapServers, List.of(new NewTopic(topic, 1, replicationFactor)
+    private static void ensureTopic(KafkaConnection connection, String topic, short replicationFactor) {
+        TopicAdmin.createMissing(connection, List.of(new NewTopic(topic, 1, replicationFactor)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
                 "the templates topic " + topic);
     }

@@ -59,7 +59,7 @@ public final class TopicAdmin {
                 "message.timestamp.type", "LogAppendTime",
                 "retention.ms", String.valueOf(QUOTA_RETENTION.toMillis()),
                 "segment.ms", String.valueOf(Duration.ofHours(1).toMillis()))));
-        createMissing(kafka.bootstrapServers(), wanted, "the topics");
+        createMissing(kafka.connection(), wanted, "the topics");
     }
 
     /**
@@ -70,10 +70,16 @@ public final class TopicAdmin {
      * @throws IllegalStateException when the topics cannot be listed or created
      */
     public static void createMissing(String bootstrapServers, List<NewTopic> wanted, String what) {
+        createMissing(KafkaConnection.of(bootstrapServers), wanted, what);
+    }
+
+    /** As {@link #createMissing(String, List, String)}, with the configured client settings. */
+    public static void createMissing(KafkaConnection connection, List<NewTopic> wanted, String what) {
+        String bootstrapServers = connection.bootstrapServers();
         if (wanted.isEmpty()) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(connection.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
             if (missing.isEmpty()) {
@@ -92,7 +98,10 @@ public final class TopicAdmin {
             throw new IllegalStateException("Interrupted while creating " + what, e);
         } catch (Exception e) {
             throw new IllegalStateException("Could not list or create " + what + " on " + bootstrapServers + ": "
-                    + (e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e.getMessage()), e);
+                    + (e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e.getMessage())
+                    + (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException
+                            ? " (the broker refused mailpipe's login: check kafka.properties, e.g. sasl.mechanism and the"
+                            + " user and password in sasl.jaas.config, and security.protocol)" : ""), e);
         }
     }
 }

@@ -52,20 +52,30 @@ public final class TopicFollower implements AutoCloseable {
     private volatile RuntimeException failure;
 
     public TopicFollower(String name, String bootstrapServers, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        this(name, bootstrapServers, topics, handler, Duration.ofSeconds(30));
+        this(name, KafkaConnection.of(bootstrapServers), topics, handler, Duration.ofSeconds(30));
+    }
+
+    public TopicFollower(String name, KafkaConnection connection, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        this(name, connection, topics, handler, Duration.ofSeconds(30));
+    }
+
+    public TopicFollower(String name, String bootstrapServers, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler,
+                         Duration topicWait) {
+        this(name, KafkaConnection.of(bootstrapServers), topics, handler, topicWait);
     }
 
     /**
      * @param topicWait how long to wait for a topic to appear (a topic created a moment ago may not be in every
      *                  broker's metadata yet)
      */
-    public TopicFollower(String name, String bootstrapServers, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler,
+    public TopicFollower(String name, KafkaConnection connection, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler,
                          Duration topicWait) {
+        String bootstrapServers = connection.bootstrapServers();
         this.name = name;
         this.topics = List.copyOf(topics);
         this.handler = handler;
-        this.tailConsumer = consumer(bootstrapServers, "mailpipe-" + name + "-tail");
-        this.offsetsConsumer = consumer(bootstrapServers, "mailpipe-" + name + "-offsets");
+        this.tailConsumer = consumer(connection, "mailpipe-" + name + "-tail");
+        this.offsetsConsumer = consumer(connection, "mailpipe-" + name + "-offsets");
         try {
             this.partitions = partitions(tailConsumer, bootstrapServers, topicWait);
         } catch (RuntimeException e) {
@@ -181,9 +191,8 @@ public final class TopicFollower implements AutoCloseable {
         return List.copyOf(result);
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String clientId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection connection, String clientId) {
+        Properties props = connection.asProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -18,8 +18,11 @@ public final class TopicTail implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     public TopicTail(String bootstrapServers, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(KafkaConnection.of(bootstrapServers), topic);
+    }
+
+    public TopicTail(KafkaConnection connection, String topic) {
+        Properties props = connection.asProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());

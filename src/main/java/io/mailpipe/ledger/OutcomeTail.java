@@ -37,9 +37,14 @@ public final class OutcomeTail implements AutoCloseable {
      *               topic is read once; null for none
      */
     public OutcomeTail(String bootstrapServers, String outcomesTopic, Consumer<ConsumerRecord<byte[], byte[]>> alsoTo) {
+        this(io.mailpipe.kafka.KafkaConnection.of(bootstrapServers), outcomesTopic, alsoTo);
+    }
+
+    /** As the other constructor, with the configured Kafka client settings. */
+    public OutcomeTail(io.mailpipe.kafka.KafkaConnection connection, String outcomesTopic, Consumer<ConsumerRecord<byte[], byte[]>> alsoTo) {
         this.topic = outcomesTopic;
         this.ledger = new RequestLedger(this::awaitCaughtUp);
-        this.follower = new TopicFollower("ledger", bootstrapServers, List.of(outcomesTopic), alsoTo == null ? this::apply
+        this.follower = new TopicFollower("ledger", connection, List.of(outcomesTopic), alsoTo == null ? this::apply
                 : record -> {
                     apply(record);
                     alsoTo.accept(record);

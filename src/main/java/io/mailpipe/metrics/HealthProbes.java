@@ -51,7 +51,7 @@ public final class HealthProbes implements AutoCloseable {
     private final Map<String, Boolean> lastAccountState = new HashMap<>();
     private Boolean lastKafkaState;
 
-    public HealthProbes(Health health, MailpipeMetrics metrics, String bootstrapServers, List<Account> accounts,
+    public HealthProbes(Health health, MailpipeMetrics metrics, io.mailpipe.kafka.KafkaConnection kafka, List<Account> accounts,
                         List<ConsumedTopic> consumed, String deadLetterTopic, ManagementSettings settings) {
         this.deadLetterTopic = deadLetterTopic;
         this.health = health;
@@ -61,10 +61,11 @@ public final class HealthProbes implements AutoCloseable {
         this.timeout = settings.probeTimeout();
         this.interval = settings.probeInterval();
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "mailpipe-health",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms));
+        Map<String, Object> adminProps = kafka.clientProperties();
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "mailpipe-health");
+        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        this.admin = Admin.create(adminProps);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailpipe-health");
             t.setDaemon(true);

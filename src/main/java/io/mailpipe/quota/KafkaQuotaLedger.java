@@ -66,15 +66,21 @@ public final class KafkaQuotaLedger implements QuotaLedger {
      * @param clock            for the start position
      */
     public KafkaQuotaLedger(String bootstrapServers, String topic, QuotaBook book, Duration lookBack, Clock clock) {
-        this(bootstrapServers, topic, book, lookBack, clock, Duration.ofSeconds(15));
+        this(io.mailpipe.kafka.KafkaConnection.of(bootstrapServers), topic, book, lookBack, clock, Duration.ofSeconds(15));
     }
 
-    KafkaQuotaLedger(String bootstrapServers, String topic, QuotaBook book, Duration lookBack, Clock clock,
+    /** As the other constructor, with the configured Kafka client settings. */
+    public KafkaQuotaLedger(io.mailpipe.kafka.KafkaConnection connection, String topic, QuotaBook book, Duration lookBack, Clock clock) {
+        this(connection, topic, book, lookBack, clock, Duration.ofSeconds(15));
+    }
+
+    KafkaQuotaLedger(io.mailpipe.kafka.KafkaConnection connection, String topic, QuotaBook book, Duration lookBack, Clock clock,
                 Duration requestTimeout) {
+        String bootstrapServers = connection.bootstrapServers();
         this.topic = topic;
         this.book = book;
         this.requestTimeout = requestTimeout;
-        this.consumer = new KafkaConsumer<>(consumerProps(bootstrapServers), new ByteArrayDeserializer(),
+        this.consumer = new KafkaConsumer<>(consumerProps(connection), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
         if (infos == null || infos.isEmpty()) {
@@ -97,7 +103,7 @@ public final class KafkaQuotaLedger implements QuotaLedger {
         } else {
             consumer.seekToEnd(List.of(partition));
         }
-        this.producer = new KafkaProducer<>(producerProps(bootstrapServers), new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(producerProps(connection), new ByteArraySerializer(), new ByteArraySerializer());
         this.reader = new Thread(this::read, "mailpipe-quota-ledger");
         this.reader.setDaemon(true);
     }
@@ -119,7 +125,7 @@ public final class KafkaQuotaLedger implements QuotaLedger {
         }
         Duration longestWindow = q.dayWindow().compareTo(q.hourWindow()) > 0 ? q.dayWindow() : q.hourWindow();
         QuotaBook book = new QuotaBook(worker, q.hourWindow(), q.dayWindow(), limits);
-        return new KafkaQuotaLedger(config.kafka().bootstrapServers(), config.kafka().topics().quota(), book,
+        return new KafkaQuotaLedger(config.kafka().connection(), config.kafka().topics().quota(), book,
                 longestWindow.plus(longestHold).plusMinutes(5), clock);
     }
 
@@ -312,9 +318,8 @@ public final class KafkaQuotaLedger implements QuotaLedger {
         }
     }
 
-    private static Properties consumerProps(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private static Properties consumerProps(io.mailpipe.kafka.KafkaConnection connection) {
+        Properties props = connection.asProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "mailpipe-quota-ledger");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
@@ -322,9 +327,8 @@ public final class KafkaQuotaLedger implements QuotaLedger {
         return props;
     }
 
-    private static Properties producerProps(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private static Properties producerProps(io.mailpipe.kafka.KafkaConnection connection) {
+        Properties props = connection.asProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");

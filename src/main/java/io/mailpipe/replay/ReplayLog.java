@@ -23,10 +23,10 @@ import io.mailpipe.kafka.TopicAdmin;
 final class ReplayLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String bootstrapServers;
+    private final io.mailpipe.kafka.KafkaConnection bootstrapServers;
     private final String topic;
 
-    ReplayLog(String bootstrapServers, String topic) {
+    ReplayLog(io.mailpipe.kafka.KafkaConnection bootstrapServers, String topic) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
     }

@@ -70,7 +70,7 @@ public final class Replayer {
 
     private final MailpipeConfig config;
     private final Clock clock;
-    private final String bootstrap;
+    private final io.mailpipe.kafka.KafkaConnection bootstrap;
     private final ReplayLog log;
     private final RequestReader reader;
     private final Set<String> accounts = new HashSet<>();
@@ -78,7 +78,7 @@ public final class Replayer {
     public Replayer(MailpipeConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.bootstrap = config.kafka().bootstrapServers();
+        this.bootstrap = config.kafka().connection();
         this.log = new ReplayLog(bootstrap, config.kafka().topics().replays());
         this.reader = new RequestReader(config.worker().maxRequestBytes());
         config.accounts().stream().map(Account::name).forEach(accounts::add);
@@ -90,12 +90,12 @@ public final class Replayer {
         List<FailedRequest> found = new ArrayList<>();
         String outcomes = config.kafka().topics().outcomes();
         if (!TopicSnapshot.read(bootstrap, outcomes, r -> readOutcome(r, histories, source == Source.OUTCOMES ? found : null))) {
-            throw new IllegalStateException("Topic " + outcomes + " does not exist on " + bootstrap);
+            throw new IllegalStateException("Topic " + outcomes + " does not exist on " + bootstrap.bootstrapServers());
         }
         if (source == Source.DLQ) {
             String dlq = config.kafka().topics().dlq();
             if (!TopicSnapshot.read(bootstrap, dlq, r -> found.add(fromDeadLetter(r, histories)))) {
-                throw new IllegalStateException("Topic " + dlq + " does not exist on " + bootstrap);
+                throw new IllegalStateException("Topic " + dlq + " does not exist on " + bootstrap.bootstrapServers());
             }
         }
         Map<String, String> replayed = log.read();
@@ -186,8 +186,7 @@ public final class Replayer {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = bootstrap.asProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "mailpipe-replay");

@@ -25,7 +25,7 @@ final class TopicSnapshot {
     }
 
     /** Calls {@code each} for every record; returns false when the topic does not exist. */
-    static boolean read(String bootstrapServers, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    static boolean read(io.mailpipe.kafka.KafkaConnection bootstrapServers, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
             if (infos == null || infos.isEmpty()) {
@@ -52,7 +52,7 @@ final class TopicSnapshot {
     }
 
     /** The one record at these coordinates, or null when it is gone (retention) or never was. */
-    static ConsumerRecord<byte[], byte[]> fetch(String bootstrapServers, String topic, int partition, long offset) {
+    static ConsumerRecord<byte[], byte[]> fetch(io.mailpipe.kafka.KafkaConnection bootstrapServers, String topic, int partition, long offset) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
             TopicPartition tp = new TopicPartition(topic, partition);
             List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
@@ -90,9 +90,8 @@ final class TopicSnapshot {
         return true;
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private static KafkaConsumer<byte[], byte[]> consumer(io.mailpipe.kafka.KafkaConnection connection) {
+        Properties props = connection.asProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "mailpipe-replay");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");

@@ -92,15 +92,28 @@ public final class AccountMailSender extends DefaultJavaMailSender {
         props.setProperty(p + "writetimeout", timeout);
         // deliver to the recipients that were accepted, report the others (SMTPAddressFailedException)
         props.setProperty(p + "sendpartial", "true");
-        props.setProperty(p + "ssl.checkserveridentity", "true");
-        if (account.security() == Security.STARTTLS) {
-            props.setProperty(p + "starttls.enable", "true");
-            props.setProperty(p + "starttls.required", "true");
+        tlsProperties(props, p, account);
+        return props;
+    }
+
+    /**
+     * Certificates checked by {@link TlsTrust} (default trust or the account's {@code trustedCertificate}), host names
+     * verified, STARTTLS required with {@code security: starttls}. An account that logs in over {@code security: none}
+     * without {@code allowPlaintextAuth} requires STARTTLS too: the login never goes out unencrypted, and a server
+     * without STARTTLS is refused before AUTH ({@code tls_failed}).
+     */
+    static void tlsProperties(Properties props, String prefix, Account account) {
+        props.setProperty(prefix + "ssl.checkserveridentity", "true");
+        props.put(prefix + "ssl.socketFactory", TlsTrust.socketFactory(account));
+        // no second attempt with the JVM's default socket factory after a TLS failure
+        props.setProperty(prefix + "socketFactory.fallback", "false");
+        if (account.security() == Security.STARTTLS || account.logsInWithoutTls() && !account.allowPlaintextAuth()) {
+            props.setProperty(prefix + "starttls.enable", "true");
+            props.setProperty(prefix + "starttls.required", "true");
         }
         if (account.security() == Security.SSL) {
-            props.setProperty(p + "ssl.enable", "true");
+            props.setProperty(prefix + "ssl.enable", "true");
         }
-        return props;
     }
 
     private volatile Session utf8Session;

@@ -129,7 +129,9 @@ final class PipeliningSmtpConnection implements SmtpConnection {
         }
         try {
             ehlo();
-            if (account.security() == Security.STARTTLS) {
+            // STARTTLS when the account asks for it, and before any login over a plain connection unless the account
+            // explicitly allows logging in over clear text (no silent downgrade either way)
+            if (account.security() == Security.STARTTLS || account.logsInWithoutTls() && !account.allowPlaintextAuth()) {
                 if (!extensions.containsKey("STARTTLS")) {
                     throw new MessagingException("STARTTLS is required but host does not support STARTTLS");
                 }

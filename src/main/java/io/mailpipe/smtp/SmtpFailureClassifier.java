@@ -301,12 +301,15 @@ public final class SmtpFailureClassifier {
                 // "javax.net.ssl.SSLException: Connection reset" on an established TLS session: a connection failure
                 return Optional.empty();
             }
-            if (isTlsError(t)) {
-                return Optional.of(tlsFailure(describe(t)));
+            if (isTlsError(t) || isHostNameMismatch(t)) {
+                String advice = TlsTrust.advice(t);
+                return Optional.of(tlsFailure(advice == null ? describe(t) : advice + " (" + describe(t) + ")"));
             }
             if (t instanceof MessagingException m && m.getMessage() != null) {
                 if (m.getMessage().startsWith(STARTTLS_MISSING)) {
-                    return Optional.of(tlsFailure("the server does not offer STARTTLS, which the account requires"));
+                    return Optional.of(tlsFailure("the server does not offer STARTTLS, which the account requires"
+                            + " (security: starttls, or a login with security: none and no allowPlaintextAuth: true);"
+                            + " nothing was sent, no password either"));
                 }
                 if (m.getMessage().startsWith(STARTTLS_FAILED) && !isTlsError(m.getNextException())) {
                     // a socket error during the handshake; a TLS error would be classified by the next round
@@ -316,6 +319,12 @@ public final class SmtpFailureClassifier {
             }
         }
         return Optional.empty();
+    }
+
+    /** Angus' IOException when the certificate does not name the host ({@code ssl.checkserveridentity}). */
+    private static boolean isHostNameMismatch(Throwable t) {
+        return t instanceof java.io.IOException && t.getMessage() != null
+                && (t.getMessage().startsWith("Can't verify identity of server") || t.getMessage().startsWith("Server is not trusted"));
     }
 
     private static boolean isTlsError(Throwable t) {

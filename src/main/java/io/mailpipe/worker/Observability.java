@@ -32,7 +32,7 @@ final class Observability implements AutoCloseable {
         MailpipeMetrics metrics = MailpipeMetrics.create();
         Health health = new Health(metrics, config.accounts().stream().map(Account::name).toList());
         var topics = config.kafka().topics();
-        HealthProbes probes = new HealthProbes(health, metrics, config.kafka().bootstrapServers(), config.accounts(),
+        HealthProbes probes = new HealthProbes(health, metrics, config.kafka().connection(), config.accounts(),
                 List.of(new HealthProbes.ConsumedTopic(config.kafka().groupId(), topics.requests()),
                         new HealthProbes.ConsumedTopic(config.kafka().groupId() + ".retry", topics.retry())),
                 topics.dlq(), config.management());

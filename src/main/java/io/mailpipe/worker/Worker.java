@@ -110,7 +110,7 @@ public final class Worker implements AutoCloseable {
             TopicAdmin.ensureTopics(config.kafka(), config.worker().maxRequestBytes());
         }
         Clock clock = Clock.systemUTC();
-        RecordPublisher publisher = new RecordPublisher(bootstrap, Duration.ofSeconds(30),
+        RecordPublisher publisher = new RecordPublisher(config.kafka().connection(), Duration.ofSeconds(30),
                 TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
         OutcomeTail ledger = null;
         Quota quota = null;
@@ -124,7 +124,7 @@ public final class Worker implements AutoCloseable {
             composer = config.compose().composer(clock, config.kafka());
             // the bounce pipeline's message index is built from the same reading of mail.outcomes as the ledger
             MessageIndex index = BouncePipeline.messageIndexFor(config);
-            ledger = new OutcomeTail(bootstrap, config.kafka().topics().outcomes(), index == null ? null : index::apply)
+            ledger = new OutcomeTail(config.kafka().connection(), config.kafka().topics().outcomes(), index == null ? null : index::apply)
                     .start(Duration.ofMinutes(2));
             quota = startQuota(config, clock);
             bounces = BouncePipeline.start(config, index, ledger::awaitCaughtUp); // suppression list, bounce mailboxes
@@ -145,7 +145,7 @@ public final class Worker implements AutoCloseable {
                         + account.host() + ":" + account.port() + "?javaMailSender=#" + bean);
             }
             // a paused consumer must not skip what it fetched from a partition with nothing committed yet
-            main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory());
+            main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory(config.kafka().properties()));
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));
             main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown, ops.metrics));
             main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));

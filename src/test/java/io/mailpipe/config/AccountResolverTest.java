@@ -72,7 +72,7 @@ class AccountResolverTest {
                         new Server("smtp-relay.gmail.com", 465, Security.SSL, 100, 25 * MIB)),
                 arguments("{name: a, preset: gmail, username: u@gmail.com, maxRecipients: 10, maxMessageBytes: 2048}",
                         new Server("smtp.gmail.com", 465, Security.SSL, 10, 2048L)),
-                arguments("{name: a, preset: mailru, username: u@mail.ru, port: 2525, security: none}",
+                arguments("{name: a, preset: mailru, username: u@mail.ru, port: 2525, security: none, allowPlaintextAuth: true}",
                         new Server("smtp.mail.ru", 2525, Security.NONE, 30, 30 * MIB)),
                 // a port the preset does not know: STARTTLS, as without preset
                 arguments("{name: a, preset: yandex, username: u@yandex.ru, port: 25}",
@@ -352,7 +352,7 @@ class AccountResolverTest {
     @Test
     void resolveWorksOnSettingsRecordsToo() {
         AccountSettings settings = new AccountSettings("shop", "mailru", null, 587, null, "shop@mail.ru", "pw", null,
-                null, null, new Limits(10, null), null, null, null, List.of("bulk"), null, null, null);
+                null, null, new Limits(10, null), null, null, null, List.of("bulk"), null, null, null, null, null);
 
         Account a = AccountResolver.resolve(List.of(settings)).get(0);
 

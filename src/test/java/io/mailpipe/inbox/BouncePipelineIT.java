@@ -85,7 +85,7 @@ class BouncePipelineIT {
         bounceUser = mail.setUser("bounces@sandbox.test", BOUNCE_USER, BOUNCE_PASSWORD);
         topics = TestWorkers.topics("bounces");
         BounceMailbox mailbox = BounceMailbox.resolve(List.of(new BounceMailbox.Settings("sandbox", "imap", "127.0.0.1",
-                mail.getImap().getPort(), BOUNCE_USER, BOUNCE_PASSWORD, null, null, null, null, Duration.ofSeconds(1)))).get(0);
+                mail.getImap().getPort(), BOUNCE_USER, BOUNCE_PASSWORD, null, null, null, null, Duration.ofSeconds(1), null, true))).get(0);
         config = TestWorkers.config(topics, List.of(TestWorkers.account("shop", mail.getSmtp().getPort(),
                         "Shop <shop@shop.example>", false, null)))
                 .withBounces(List.of(mailbox))

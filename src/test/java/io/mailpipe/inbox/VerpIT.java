@@ -45,7 +45,7 @@ class VerpIT {
             Account verp = TestWorkers.account("shop", mail.getSmtp().getPort(), "Shop <shop@sandbox.test>", false, null)
                     .withReturnPath("bounces+{token}@sandbox.test");
             BounceMailbox mailbox = BounceMailbox.resolve(List.of(new BounceMailbox.Settings("sandbox", "imap", "127.0.0.1",
-                    mail.getImap().getPort(), "bounces", "secret", null, null, null, null, Duration.ofSeconds(1)))).get(0);
+                    mail.getImap().getPort(), "bounces", "secret", null, null, null, null, Duration.ofSeconds(1), null, true))).get(0);
             try (Worker worker = Worker.start(TestWorkers.config(topics, List.of(verp)).withBounces(List.of(mailbox)));
                  KafkaIO.Collector outcomes = new KafkaIO.Collector(topics.outcomes());
                  KafkaIO.Collector bounces = new KafkaIO.Collector(topics.bounces())) {

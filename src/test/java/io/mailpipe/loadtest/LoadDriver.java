@@ -84,7 +84,7 @@ public final class LoadDriver {
         }
         KafkaSettings.Topics topics = KafkaSettings.Topics.withPrefix(runId + ".");
         // the topics as the worker would create them, with the run's partition count
-        TopicAdmin.ensureTopics(new KafkaSettings(bootstrap, runId, topics, options.partitions, null, null, null, null, null),
+        TopicAdmin.ensureTopics(new KafkaSettings(bootstrap, runId, topics, options.partitions, null, null, null, null, null, null),
                 WorkerSettings.defaults().maxRequestBytes());
         LoadMessage message = LoadMessage.ofBodySize(options.bodyBytes);
         try (SmtpSink sink = SmtpSink.start();

@@ -170,7 +170,7 @@ class PipeliningSmtpClientTest {
         assertThat(thrown).isInstanceOf(DeliveryUncertainException.class);
         assertThat(server.messages()).as("the server has the message").hasSize(1);
         assertThat(server.connections()).as("no second attempt").isEqualTo(1);
-        assertThat(SmtpFailureClassifier.classify(thrown).reason()).isEqualTo(ReasonCode.CONNECTION_FAILED);
+        assertThat(SmtpFailureClassifier.classify(thrown).reason()).isEqualTo(ReasonCode.DELIVERY_UNCERTAIN);
     }
 
     @Test

@@ -55,29 +55,42 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** A server on the given port (0: a free one). */
     public ScriptedSmtpServer(int port) {
-        this(port, null, null, null);
+        this(port, null, false, null, null);
     }
 
     /** A server that offers STARTTLS with the given server context (for example a self-signed certificate). */
     public static ScriptedSmtpServer withStartTls(javax.net.ssl.SSLContext tls) {
-        return new ScriptedSmtpServer(0, tls, null, null);
+        return new ScriptedSmtpServer(0, tls, false, null, null);
     }
 
     /** A server that requires AUTH (PLAIN or LOGIN) with this user and password; others get 535. */
     public static ScriptedSmtpServer withLogin(String user, String password) {
-        return new ScriptedSmtpServer(0, null, user, password);
+        return new ScriptedSmtpServer(0, null, false, user, password);
     }
 
-    private ScriptedSmtpServer(int port, javax.net.ssl.SSLContext tls, String user, String password) {
+    /**
+     * A server speaking TLS from the first byte (SMTPS, like port 465) when {@code implicit}, else offering STARTTLS;
+     * with a user, it requires AUTH.
+     */
+    public static ScriptedSmtpServer withTls(javax.net.ssl.SSLContext tls, boolean implicit, String user, String password) {
+        return new ScriptedSmtpServer(0, tls, implicit, user, password);
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger authAttempts = new java.util.concurrent.atomic.AtomicInteger();
+
+    private ScriptedSmtpServer(int port, javax.net.ssl.SSLContext tls, boolean implicitTls, String user, String password) {
         SMTPServer.Builder builder = new SMTPServer.Builder()
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .port(port);
-        if (tls != null) {
+        if (tls != null && implicitTls) {
+            builder.serverSocketFactory(tls);
+        } else if (tls != null) {
             builder.enableTLS().startTlsSocketFactory(tls);
         }
         if (user != null) {
             builder.requireAuth().authenticationHandlerFactory(new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory(
                     (u, p, ctx) -> {
+                        authAttempts.incrementAndGet();
                         if (!user.equals(u) || !password.equals(p)) {
                             throw new org.subethamail.smtp.auth.LoginFailedException("bad login");
                         }
@@ -87,6 +100,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 .messageHandlerFactory(ctx -> new Handler(ctx))
                 .build();
         server.start();
+    }
+
+    /** How many logins (AUTH with a user and password) clients attempted. */
+    public int authAttempts() {
+        return authAttempts.get();
     }
 
     /** A loopback port nothing listens on right now. */

@@ -41,8 +41,8 @@ class SecretsIT {
             Files.writeString(config, TestWorkers.kafkaYaml(topics) + """
                     retry: {maxAttempts: 3, initialBackoff: PT10M, maxBackoff: PT20M}
                     accounts:
-                      - {name: good, host: 127.0.0.1, port: %d, security: none, username: shop, password: "${GOOD_PW}", from: shop@shop.example}
-                      - {name: bad, host: 127.0.0.1, port: %d, security: none, username: shop, password: "${BAD_PW}", from: shop@shop.example}
+                      - {name: good, host: 127.0.0.1, port: %d, security: none, allowPlaintextAuth: true, username: shop, password: "${GOOD_PW}", from: shop@shop.example}
+                      - {name: bad, host: 127.0.0.1, port: %d, security: none, allowPlaintextAuth: true, username: shop, password: "${BAD_PW}", from: shop@shop.example}
                     """.formatted(smtp.port(), smtp.port()));
             Path log = dir.resolve("worker.log");
             try (KafkaIO.Collector outcomes = new KafkaIO.Collector(topics.outcomes())) {
