@@ -147,13 +147,24 @@ class SenderParityTest {
     @Test
     void wrongPasswordAndRightPassword() {
         try (ScriptedSmtpServer login = ScriptedSmtpServer.withLogin("shop", "right")) {
-            Account wrong = account(login.port(), Security.NONE, Limits.NONE, "shop", "wrong");
+            // a test server without TLS: logging in over clear text must be allowed explicitly
+            Account wrong = account(login.port(), Security.NONE, Limits.NONE, "shop", "wrong").withTls(null, true);
             assertAllAlike(sendThroughEach(wrong, a -> message(a, "x", "good@example.com")),
                     ReasonCode.AUTHENTICATION_FAILED);
-            Account right = account(login.port(), Security.NONE, Limits.NONE, "shop", "right");
+            Account right = account(login.port(), Security.NONE, Limits.NONE, "shop", "right").withTls(null, true);
             sendThroughEach(right, a -> message(a, "x", "good@example.com"))
                     .forEach((sender, failure) -> assertThat(failure).as(sender).isNull());
             assertThat(login.accepted()).hasSize(5);
+        }
+    }
+
+    @Test
+    void loginOverClearTextIsRefusedBeforeAnyPasswordIsSentUnlessAllowed() {
+        try (ScriptedSmtpServer login = ScriptedSmtpServer.withLogin("shop", "right")) {
+            Account account = account(login.port(), Security.NONE, Limits.NONE, "shop", "right");
+            assertAllAlike(sendThroughEach(account, a -> message(a, "x", "good@example.com")), ReasonCode.TLS_FAILED);
+            assertThat(login.authAttempts()).as("logins the server saw").isZero();
+            assertThat(login.accepted()).isEmpty();
         }
     }
 
