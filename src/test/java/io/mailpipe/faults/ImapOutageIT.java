@@ -54,7 +54,8 @@ class ImapOutageIT {
                 accounts:
                   - {name: shop, host: 127.0.0.1, port: %d, security: none, from: "Shop <shop@shop.example>"}
                 bounces:
-                  - {name: sandbox, protocol: imap, host: 127.0.0.1, port: %d, username: bounces, password: bounce-secret, pollInterval: PT1S}
+                  - {name: sandbox, protocol: imap, host: 127.0.0.1, port: %d, username: bounces, password: bounce-secret, pollInterval: PT1S,
+                     allowPlaintextAuth: true}
                 """.formatted(smtp.port(), imapPort));
         Path log = dir.resolve("worker.log");
         Process worker = FaultKit.startWorker(config, log);
