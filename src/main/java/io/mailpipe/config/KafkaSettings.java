@@ -10,7 +10,7 @@ package io.mailpipe.config;
  * @param partitions        partitions of topics mailpipe creates (default 4); at most this many workers consume at once
  * @param replicationFactor replication factor of topics mailpipe creates (default 1; use 3 in production)
  * @param createTopics      create missing topics at start-up (default true)
- * @param maxPollRecords    records fetched per poll (default 50); keep it x worst send time below 5 minutes
+ * @param maxPollRecords    records fetched per poll and delivered as one batch (default 500); the group's poll interval is derived from it
  * @param consumers         consumer threads per worker for {@code mail.requests} (default 1)
  * @param sessionTimeout    how long the group waits for a silent worker before its partitions move (default 10 s)
  * @param properties        further Kafka client settings for every producer, consumer and admin client mailpipe creates,
@@ -47,7 +47,7 @@ public record KafkaSettings(
         partitions = partitions == null ? 4 : partitions;
         replicationFactor = replicationFactor == null ? 1 : replicationFactor;
         createTopics = createTopics == null ? Boolean.TRUE : createTopics;
-        maxPollRecords = maxPollRecords == null ? 50 : maxPollRecords;
+        maxPollRecords = maxPollRecords == null ? 500 : maxPollRecords;
         consumers = consumers == null ? 1 : consumers;
         sessionTimeout = sessionTimeout == null ? java.time.Duration.ofSeconds(10) : sessionTimeout;
         if (sessionTimeout.toMillis() < 3000) {

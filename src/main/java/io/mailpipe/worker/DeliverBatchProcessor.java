@@ -170,7 +170,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         Exchange exchange = r.exchange();
         exchange.setProperty(ExchangeRecords.BATCHED, true);
         try {
-            template().send(DELIVER, exchange);
+            template().send(deliverEndpoint(), exchange);
         } catch (RuntimeException e) {
             exchange.setException(e);
         }
@@ -226,6 +226,18 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
             return commit.getCamelExchangePayload().consumer;
         }
         return null;
+    }
+
+    private volatile org.apache.camel.Endpoint deliver;
+
+    /** {@code direct:deliver}, resolved once. */
+    private org.apache.camel.Endpoint deliverEndpoint() {
+        org.apache.camel.Endpoint e = deliver;
+        if (e == null) {
+            e = context.getEndpoint(DELIVER);
+            deliver = e;
+        }
+        return e;
     }
 
     private ProducerTemplate template() {

@@ -21,7 +21,7 @@ public final class SendMailProcessor implements Processor {
     private final Map<String, String> endpointByAccount;
     private final CamelContext context;
     private final MailpipeMetrics metrics;
-    private ProducerTemplate template;
+    private volatile ProducerTemplate template;
 
     public SendMailProcessor(DeliveryService service, Map<String, String> endpointByAccount, CamelContext context,
                              MailpipeMetrics metrics) {
@@ -43,7 +43,7 @@ public final class SendMailProcessor implements Processor {
             Exchange mail = new DefaultExchange(context);
             mail.getMessage().setBody(delivery.composed().message());
             long started = System.nanoTime();
-            template().send(endpointByAccount.get(delivery.account().name()), mail);
+            template().send(endpoint(delivery.account().name()), mail);
             metrics.sendTimed(delivery.account().name(), mail.getException() == null,
                     java.time.Duration.ofNanos(System.nanoTime() - started));
             if (mail.getException() != null) {
@@ -54,10 +54,24 @@ public final class SendMailProcessor implements Processor {
         }
     }
 
-    private synchronized ProducerTemplate template() {
-        if (template == null) {
-            template = context.createProducerTemplate();
+    /** The account's camel-mail endpoint, resolved once (resolving a URI per message showed in profiles). */
+    private org.apache.camel.Endpoint endpoint(String account) {
+        return endpoints.computeIfAbsent(account, a -> context.getEndpoint(endpointByAccount.get(a)));
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, org.apache.camel.Endpoint> endpoints =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private ProducerTemplate template() {
+        ProducerTemplate t = template;
+        if (t == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = context.createProducerTemplate();
+                }
+                t = template;
+            }
         }
-        return template;
+        return t;
     }
 }

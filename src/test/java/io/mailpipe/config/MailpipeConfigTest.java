@@ -327,7 +327,7 @@ class MailpipeConfigTest {
         assertThat(k.partitions()).isEqualTo(4);
         assertThat(k.replicationFactor()).isEqualTo((short) 1);
         assertThat(k.createTopics()).isTrue();
-        assertThat(k.maxPollRecords()).isEqualTo(50);
+        assertThat(k.maxPollRecords()).isEqualTo(500);
         assertThat(k.consumers()).isEqualTo(1);
     }
 

@@ -42,8 +42,8 @@ class KafkaOutageIT {
      * while the broker is down: the case in which camel-kafka's default poll error handling skipped records.
      */
     static final Duration OUTAGE = Duration.ofSeconds(FaultKit.BIG ? 60 : 40);
-    /** Records per poll of the worker (kafka.maxPollRecords, default 50): the most that can be in flight per consumer. */
-    static final int MAX_POLL_RECORDS = 50;
+    /** Records per poll of the worker (kafka.maxPollRecords): one batch, the most that can be in flight per consumer. */
+    static final int MAX_POLL_RECORDS = KafkaSettings.defaults().maxPollRecords();
 
     @Test
     void aBrokerRestartLosesNothingAndNothingIsSentWhileOutcomesCannotBeWritten() throws Exception {
