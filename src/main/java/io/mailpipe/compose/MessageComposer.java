@@ -679,12 +679,19 @@ public final class MessageComposer implements AutoCloseable {
         }
     }
 
-    private static byte[] sha256(byte[] input) {
+    /** One digest per thread: looking the algorithm up for every message showed in profiles. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(input);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }
+    });
+
+    private static byte[] sha256(byte[] input) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return digest.digest(input);
     }
 
     /** RFC 4648 base32, lower case, no padding, over the first {@code length} bytes. */
