@@ -234,6 +234,14 @@ public final class KafkaQuotaLedger implements QuotaLedger {
      * @return true when it changed
      */
     @Override
+    public void nudge() {
+        synchronized (book) {
+            book.touch();
+            book.notifyAll();
+        }
+    }
+
+    @Override
     public boolean awaitChange(long seen, Instant deadline, Clock clock) throws InterruptedException {
         synchronized (book) {
             while (book.changes() == seen) {

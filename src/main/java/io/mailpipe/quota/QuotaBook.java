@@ -386,6 +386,11 @@ public final class QuotaBook {
         return changes;
     }
 
+    /** Counts a change that is not in the ledger (a worker's own send finished), so that waiters look again. */
+    void touch() {
+        changes++;
+    }
+
     private void add(Lease lease) {
         byId.put(lease.id, lease);
         byAccount.computeIfAbsent(lease.account, a -> new LinkedHashMap<>()).put(lease.id, lease);

@@ -53,6 +53,13 @@ public interface QuotaLedger extends AutoCloseable {
      */
     boolean awaitChange(long seen, Instant deadline, Clock clock) throws InterruptedException;
 
+    /**
+     * Wakes the threads in {@link #awaitChange}: something changed in this worker that the ledger does not carry
+     * (a send finished, so one of its lease's sessions is free again).
+     */
+    default void nudge() {
+    }
+
     @Override
     void close();
 }

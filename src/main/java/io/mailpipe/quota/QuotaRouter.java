@@ -548,6 +548,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             if (release != null) {
                 releaseQuietly(release);
             }
+            // a thread may wait for one of this lease's sessions: without this it would look again only after RECHECK
+            ledger.nudge();
         }
     }
 
