@@ -51,7 +51,7 @@ public final class RequestLedger {
         return replayKey == null || replayKey.isEmpty() ? requestId : requestId + "\u0000replay:" + replayKey;
     }
 
-    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private final FinishedIds finished = new FinishedIds();
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final CatchUp catchUp;
