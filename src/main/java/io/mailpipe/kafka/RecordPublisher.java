@@ -63,6 +63,9 @@ public final class RecordPublisher implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<Void> publishAsync(List<ProducerRecord<byte[], byte[]>> records) {
         java.util.concurrent.CompletableFuture<Void> all = new java.util.concurrent.CompletableFuture<>();
+        long seq = sequence.incrementAndGet();
+        unanswered.put(seq, System.nanoTime());
+        all.whenComplete((ok, error) -> unanswered.remove(seq));
         java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(records.size());
         if (records.isEmpty()) {
             all.complete(null);
@@ -83,6 +86,20 @@ public final class RecordPublisher implements AutoCloseable {
             all.completeExceptionally(new PublishFailedException("Kafka did not take " + records.size() + " record(s): " + e, e));
         }
         return all;
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    /** Publications Kafka has not answered yet, by sequence: when each was handed to the producer (nanoTime). */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> unanswered = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /**
+     * How long the oldest publication Kafka has not answered yet has been waiting, or zero: a broker that takes
+     * records answers within milliseconds, so seconds mean that outcomes cannot be written right now (the producer
+     * itself gives up only after its delivery timeout).
+     */
+    public Duration oldestUnanswered() {
+        var first = unanswered.firstEntry();
+        return first == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - first.getValue()));
     }
 
     /** Sends all records and waits for every acknowledgement. */

@@ -49,6 +49,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
     static final String DELIVER = "direct:deliver";
 
     private final CamelContext context;
+    private final io.mailpipe.kafka.RecordPublisher publisher;
     private final DeliveryService service;
     private final ShutdownSignal shutdown;
     private final ExecutorService senders;
@@ -56,8 +57,10 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
     /** Kafka refused the outcomes of the previous batch (or something else left records unfinished). */
     private volatile boolean lastBatchFailed;
 
-    public DeliverBatchProcessor(CamelContext context, DeliveryService service, ShutdownSignal shutdown, int sendThreads) {
+    public DeliverBatchProcessor(CamelContext context, DeliveryService service, io.mailpipe.kafka.RecordPublisher publisher,
+                                 ShutdownSignal shutdown, int sendThreads) {
         this.context = context;
+        this.publisher = publisher;
         this.service = service;
         this.shutdown = shutdown;
         this.senders = Executors.newFixedThreadPool(Math.max(1, sendThreads), threads());
@@ -115,6 +118,13 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
             records.forEach(r -> r.exchange().setException(e));
             finished = Map.of();
         }
+        for (Record r : records) {
+            if (!finished.getOrDefault(r, false) && r.exchange().getException() == null && !shutdownFired()) {
+                // not sent because Kafka did not answer outcomes: counts as a failed batch (one record first next time)
+                r.exchange().setException(new io.mailpipe.kafka.RecordPublisher.PublishFailedException(
+                        "Kafka does not answer outcomes; not sent, read again", null));
+            }
+        }
         List<BatchPlan.Item> items = new ArrayList<>(records.size());
         boolean failed = false;
         for (Record r : records) {
@@ -127,6 +137,10 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
             }
         }
         lastBatchFailed = failed;
+        if (failed) {
+            LOG.warn("Batch of {} record(s): {} not finished (outcomes not written or not sent); their partitions are read"
+                    + " again from the first of them", records.size(), items.stream().filter(i -> !i.finished()).count());
+        }
         apply(consumer, BatchPlan.of(items));
         if (failed) {
             // what failed (most often Kafka refusing outcomes) may fail again at once: no busy loop
@@ -167,6 +181,9 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         if (shutdownFired()) {
             return CompletableFuture.completedFuture(false); // read again after the restart; nothing was sent for it
         }
+        if (!outcomesAnswered()) {
+            return CompletableFuture.completedFuture(false); // read again once Kafka takes outcomes; nothing was sent
+        }
         Exchange exchange = r.exchange();
         exchange.setProperty(ExchangeRecords.BATCHED, true);
         try {
@@ -191,6 +208,28 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
             return false;
         });
     }
+
+    /**
+     * Whether Kafka answers the outcomes written so far. When the oldest unanswered one waits longer than
+     * {@link #STALLED}, Kafka cannot take outcomes right now: no further mail of the batch is sent (it could not be
+     * recorded); this waits up to {@link #STALL_WAIT} for Kafka to answer before giving the record up for now.
+     */
+    private boolean outcomesAnswered() {
+        if (publisher == null) {
+            return true;
+        }
+        long deadline = System.nanoTime() + STALL_WAIT.toNanos();
+        while (publisher.oldestUnanswered().compareTo(STALLED) > 0) {
+            if (System.nanoTime() > deadline || shutdownFired()) {
+                return false;
+            }
+            shutdown.pause(java.time.Duration.ofMillis(50));
+        }
+        return true;
+    }
+
+    static final java.time.Duration STALLED = java.time.Duration.ofSeconds(1);
+    static final java.time.Duration STALL_WAIT = java.time.Duration.ofSeconds(5);
 
     private boolean shutdownFired() {
         return shutdown.isFired();

@@ -158,7 +158,7 @@ public final class Worker implements AutoCloseable {
             main.init();
             CamelContext context = main.getCamelContext();
             main.bind("sendMail", new SendMailProcessor(service, endpoints, context, ops.metrics));
-            batches = new DeliverBatchProcessor(context, service, shutdown, config.worker().sendThreads());
+            batches = new DeliverBatchProcessor(context, service, publisher, shutdown, config.worker().sendThreads());
             main.bind("deliverBatch", batches);
             quota.gate().bind(context);
             main.start();
