@@ -1,18 +1,19 @@
 package io.mailpipe.kafka;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -61,12 +62,12 @@ public final class RecordPublisher implements AutoCloseable {
      * with a {@link PublishFailedException}. The records are handed to the producer in order, so a caller that
      * publishes one request's records per call keeps their order.
      */
-    public java.util.concurrent.CompletableFuture<Void> publishAsync(List<ProducerRecord<byte[], byte[]>> records) {
-        java.util.concurrent.CompletableFuture<Void> all = new java.util.concurrent.CompletableFuture<>();
+    public CompletableFuture<Void> publishAsync(List<ProducerRecord<byte[], byte[]>> records) {
+        CompletableFuture<Void> all = new CompletableFuture<>();
         long seq = sequence.incrementAndGet();
         unanswered.put(seq, System.nanoTime());
         all.whenComplete((ok, error) -> unanswered.remove(seq));
-        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(records.size());
+        AtomicInteger left = new AtomicInteger(records.size());
         if (records.isEmpty()) {
             all.complete(null);
             return all;
@@ -88,9 +89,9 @@ public final class RecordPublisher implements AutoCloseable {
         return all;
     }
 
-    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
     /** Publications Kafka has not answered yet, by sequence: when each was handed to the producer (nanoTime). */
-    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> unanswered = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, Long> unanswered = new ConcurrentSkipListMap<>();
 
     /**
      * How long the oldest publication Kafka has not answered yet has been waiting, or zero: a broker that takes
@@ -104,21 +105,25 @@ public final class RecordPublisher implements AutoCloseable {
 
     /** Sends all records and waits for every acknowledgement. */
     public void publish(List<ProducerRecord<byte[], byte[]>> records) {
-        List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
+        await(publishAsync(records));
+    }
+
+    /**
+     * Waits for a {@link #publishAsync}: returns once Kafka acknowledged all its records.
+     *
+     * @throws PublishFailedException when Kafka refused a record or did not answer in time
+     */
+    public void await(CompletableFuture<Void> written) {
         try {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                futures.add(producer.send(record));
-            }
-            long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(5);
-            for (Future<RecordMetadata> f : futures) {
-                f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
+            written.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("Interrupted while publishing to Kafka", e);
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new PublishFailedException("Kafka did not acknowledge " + records.size() + " record(s): " + cause, cause);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof PublishFailedException failed ? failed
+                    : new PublishFailedException("Kafka did not acknowledge the records: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishFailedException("Kafka did not acknowledge the records in time", e);
         }
     }
 

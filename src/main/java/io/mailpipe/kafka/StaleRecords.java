@@ -82,7 +82,7 @@ public final class StaleRecords {
     }
 
     /** Whether the record is stale (see {@link #check}). */
-    public boolean isStale(TopicPartition tp, long offset) {
+    boolean isStale(TopicPartition tp, long offset) {
         return check(tp, offset) == Position.STALE;
     }
 }

@@ -24,13 +24,19 @@ import io.mailpipe.outcome.ReasonCode;
 public final class AccountMailSender extends DefaultJavaMailSender {
 
     public AccountMailSender(Account account) {
+        configure(this, account);
+    }
+
+    /** Points a camel-mail sender at the account: protocol, server, login and session properties; returns the protocol. */
+    static String configure(DefaultJavaMailSender sender, Account account) {
         String protocol = account.security() == Security.SSL ? "smtps" : "smtp";
-        setProtocol(protocol);
-        setHost(account.host());
-        setPort(account.port());
-        setUsername(account.username());
-        setPassword(account.password());
-        setJavaMailProperties(sessionProperties(account, protocol));
+        sender.setProtocol(protocol);
+        sender.setHost(account.host());
+        sender.setPort(account.port());
+        sender.setUsername(account.username());
+        sender.setPassword(account.password());
+        sender.setJavaMailProperties(sessionProperties(account, protocol));
+        return protocol;
     }
 
     /**
@@ -138,12 +144,7 @@ public final class AccountMailSender extends DefaultJavaMailSender {
             }
             Address[] recipients = message instanceof MailpipeMimeMessage tracked
                     ? tracked.envelopeRecipients() : message.getAllRecipients();
-            try {
-                transport.sendMessage(message, recipients);
-            } catch (MessagingException e) {
-                DeliveryUncertainException uncertain = AngusUncertainty.of(e);
-                throw uncertain != null ? uncertain : e;
-            }
+            transport.sendMessage(message, recipients);
             if (message instanceof MailpipeMimeMessage tracked && transport instanceof SMTPTransport smtp) {
                 tracked.recordServerReply(smtp.getLastServerResponse());
             }

@@ -26,9 +26,12 @@ final class JakartaSmtpConnection implements SmtpConnection {
         this.transport = transport;
     }
 
-    /** Connects and logs in with the account's session ({@link AccountMailSender#sessionProperties}). */
+    /**
+     * Connects and logs in with the account's session ({@link AccountMailSender#sessionProperties}), through
+     * {@link UncertainAwareSmtpTransport}, which reports a missing reply to the final dot as uncertain.
+     */
     static JakartaSmtpConnection open(Account account, Session session, String protocol) throws MessagingException {
-        SMTPTransport transport = (SMTPTransport) session.getTransport(protocol);
+        SMTPTransport transport = (SMTPTransport) session.getTransport(UncertainAwareSmtpTransport.provider("smtps".equals(protocol)));
         transport.connect(account.host(), account.port(), account.username(), account.password());
         return new JakartaSmtpConnection(transport);
     }
@@ -43,24 +46,13 @@ final class JakartaSmtpConnection implements SmtpConnection {
         try {
             transport.sendMessage(message, recipients);
             messages++;
-        } catch (SMTPSendFailedException e) {
-            if (e.getReturnCode() >= 200 && e.getReturnCode() <= 299) {
+        } catch (MessagingException e) {
+            if (e instanceof SMTPSendFailedException sent && sent.getReturnCode() >= 200 && sent.getReturnCode() <= 299) {
                 messages++; // delivered to the accepted recipients; the transaction ended normally
                 throw e;
             }
             usable = false;
-            DeliveryUncertainException uncertain = AngusUncertainty.of(e);
-            if (uncertain != null) {
-                throw uncertain;
-            }
-            throw reused && AngusUncertainty.staleAtMailFrom(e) ? new StaleSessionException("the pooled session was closed", e) : e;
-        } catch (MessagingException e) {
-            usable = false;
-            DeliveryUncertainException uncertain = AngusUncertainty.of(e);
-            if (uncertain != null) {
-                throw uncertain;
-            }
-            throw reused && AngusUncertainty.staleAtMailFrom(e) ? new StaleSessionException("the pooled session was closed", e) : e;
+            throw reused && AngusSessions.staleAtMailFrom(e) ? new StaleSessionException("the pooled session was closed", e) : e;
         }
         if (tracked != null) {
             tracked.recordServerReply(transport.getLastServerResponse());

@@ -9,7 +9,6 @@ import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.component.mail.DefaultJavaMailSender;
 
 import io.mailpipe.account.Account;
-import io.mailpipe.account.Security;
 import io.mailpipe.compose.MailpipeMimeMessage;
 import io.mailpipe.config.SmtpSettings;
 
@@ -31,19 +30,13 @@ public final class PooledMailSender extends DefaultJavaMailSender implements Aut
 
     public PooledMailSender(Account account, SmtpSettings settings) {
         this.account = account;
-        String protocol = account.security() == Security.SSL ? "smtps" : "smtp";
-        setProtocol(protocol);
-        setHost(account.host());
-        setPort(account.port());
-        setUsername(account.username());
-        setPassword(account.password());
-        setJavaMailProperties(AccountMailSender.sessionProperties(account, protocol));
+        String protocol = AccountMailSender.configure(this, account);
         Integer concurrency = account.limits() == null ? null : account.limits().concurrency();
         int sessions = concurrency != null && concurrency > 0 ? concurrency : settings.sessionsPerAccount();
         SmtpSessionPool.Opener opener;
         if (settings.pipelining()) {
-            String ehloName = PipeliningSmtpConnection.defaultEhloName();
-            opener = () -> PipeliningSmtpConnection.open(account, ehloName);
+            // the EHLO name needs a host-name look-up (seconds on some machines): done at the first connection, once
+            opener = () -> PipeliningSmtpConnection.open(account, PipeliningSmtpConnection.defaultEhloName());
             oneShot = null;
         } else {
             Session session = getSession();

@@ -10,11 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -47,19 +45,22 @@ import io.mailpipe.quota.QuotaPauseException;
 public final class DeliverBatchProcessor implements Processor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliverBatchProcessor.class);
     static final String DELIVER = "direct:deliver";
+    /** An outcome Kafka has not answered for this long means Kafka cannot take outcomes now. */
+    static final java.time.Duration STALLED = java.time.Duration.ofSeconds(1);
+    /** How long a record waits for Kafka to answer again before it is left unsent, to be read again. */
+    static final java.time.Duration STALL_WAIT = java.time.Duration.ofSeconds(5);
 
-    private final CamelContext context;
+    private final RouteSender sender;
     private final io.mailpipe.kafka.RecordPublisher publisher;
     private final DeliveryService service;
     private final ShutdownSignal shutdown;
     private final ExecutorService senders;
-    private volatile ProducerTemplate template;
     /** Kafka refused the outcomes of the previous batch (or something else left records unfinished). */
     private volatile boolean lastBatchFailed;
 
-    public DeliverBatchProcessor(CamelContext context, DeliveryService service, io.mailpipe.kafka.RecordPublisher publisher,
-                                 ShutdownSignal shutdown, int sendThreads) {
-        this.context = context;
+    DeliverBatchProcessor(RouteSender sender, DeliveryService service, io.mailpipe.kafka.RecordPublisher publisher,
+                          ShutdownSignal shutdown, int sendThreads) {
+        this.sender = sender;
         this.publisher = publisher;
         this.service = service;
         this.shutdown = shutdown;
@@ -111,28 +112,24 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
                 // the first records after an assignment or a rewind may have been processed elsewhere or before
                 service.awaitLedger();
             }
-            records.forEach(r -> r.exchange().setProperty(ExchangeRecords.LEDGER_CHECKED, true));
+            records.forEach(r -> r.exchange().setProperty(ExchangeRecords.BATCHED, true));
             finished = deliver(records);
         } catch (RuntimeException e) {
             LOG.warn("Batch of {} record(s) not delivered, read again: {}", records.size(), e.toString());
             records.forEach(r -> r.exchange().setException(e));
             finished = Map.of();
         }
-        for (Record r : records) {
-            if (!finished.getOrDefault(r, false) && r.exchange().getException() == null && !shutdownFired()) {
-                // not sent because Kafka did not answer outcomes: counts as a failed batch (one record first next time)
-                r.exchange().setException(new io.mailpipe.kafka.RecordPublisher.PublishFailedException(
-                        "Kafka does not answer outcomes; not sent, read again", null));
-            }
-        }
         List<BatchPlan.Item> items = new ArrayList<>(records.size());
+        boolean stopping = shutdown.isFired();
         boolean failed = false;
         for (Record r : records) {
             boolean done = finished.getOrDefault(r, false);
             items.add(new BatchPlan.Item(r.partition(), r.offset(), done));
             Exception error = r.exchange().getException();
-            if (!done && error != null && !(error instanceof QuotaPauseException)
-                    && !(error instanceof ShutdownSignal.ShuttingDownException)) {
+            // unfinished without waiting for quota or a shutdown: Kafka refused or did not answer outcomes (a record
+            // left unsent for that has no error), or the infrastructure failed
+            if (!done && !(error instanceof QuotaPauseException) && !(error instanceof ShutdownSignal.ShuttingDownException)
+                    && !(error == null && stopping)) {
                 failed = true;
             }
         }
@@ -178,16 +175,15 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
      * outcome; the future tells whether the record finished: its outcome written (or none needed).
      */
     private CompletableFuture<Boolean> deliverOne(Record r) {
-        if (shutdownFired()) {
+        if (shutdown.isFired()) {
             return CompletableFuture.completedFuture(false); // read again after the restart; nothing was sent for it
         }
         if (!outcomesAnswered()) {
             return CompletableFuture.completedFuture(false); // read again once Kafka takes outcomes; nothing was sent
         }
         Exchange exchange = r.exchange();
-        exchange.setProperty(ExchangeRecords.BATCHED, true);
         try {
-            template().send(deliverEndpoint(), exchange);
+            sender.send(DELIVER, exchange);
         } catch (RuntimeException e) {
             exchange.setException(e);
         }
@@ -215,24 +211,14 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
      * recorded); this waits up to {@link #STALL_WAIT} for Kafka to answer before giving the record up for now.
      */
     private boolean outcomesAnswered() {
-        if (publisher == null) {
-            return true;
-        }
         long deadline = System.nanoTime() + STALL_WAIT.toNanos();
         while (publisher.oldestUnanswered().compareTo(STALLED) > 0) {
-            if (System.nanoTime() > deadline || shutdownFired()) {
+            if (System.nanoTime() > deadline || shutdown.isFired()) {
                 return false;
             }
             shutdown.pause(java.time.Duration.ofMillis(50));
         }
         return true;
-    }
-
-    static final java.time.Duration STALLED = java.time.Duration.ofSeconds(1);
-    static final java.time.Duration STALL_WAIT = java.time.Duration.ofSeconds(5);
-
-    private boolean shutdownFired() {
-        return shutdown.isFired();
     }
 
     private static void apply(Consumer<?, ?> consumer, BatchPlan plan) {
@@ -265,31 +251,6 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
             return commit.getCamelExchangePayload().consumer;
         }
         return null;
-    }
-
-    private volatile org.apache.camel.Endpoint deliver;
-
-    /** {@code direct:deliver}, resolved once. */
-    private org.apache.camel.Endpoint deliverEndpoint() {
-        org.apache.camel.Endpoint e = deliver;
-        if (e == null) {
-            e = context.getEndpoint(DELIVER);
-            deliver = e;
-        }
-        return e;
-    }
-
-    private ProducerTemplate template() {
-        ProducerTemplate t = template;
-        if (t == null) {
-            synchronized (this) {
-                if (template == null) {
-                    template = context.createProducerTemplate();
-                }
-                t = template;
-            }
-        }
-        return t;
     }
 
     @Override

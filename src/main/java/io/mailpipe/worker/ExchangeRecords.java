@@ -12,10 +12,11 @@ import io.mailpipe.pipeline.InboundRecord;
 final class ExchangeRecords {
     /** Exchange property holding the {@link Delivery} of the exchange. */
     static final String DELIVERY = "mailpipe.delivery";
-    /** Exchange property set by {@link DeliverBatchProcessor}: publish the outcome without waiting (the batch waits). */
+    /**
+     * Exchange property set by {@link DeliverBatchProcessor}: the record is part of a batch, so its outcome is
+     * published without waiting (the batch waits), and the ledger caught up for it already (the batch did).
+     */
     static final String BATCHED = "mailpipe.batched";
-    /** Exchange property set by {@link DeliverBatchProcessor}: the ledger caught up for this record already. */
-    static final String LEDGER_CHECKED = "mailpipe.ledgerChecked";
     /** Exchange property: the future of the outcome's acknowledgement, when published without waiting. */
     static final String OUTCOME_WRITTEN = "mailpipe.outcomeWritten";
 

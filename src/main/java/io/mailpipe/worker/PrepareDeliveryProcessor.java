@@ -31,7 +31,7 @@ public final class PrepareDeliveryProcessor implements Processor {
         String key = inbound.keyText();
         LogContext.set(key != null && key.length() <= 200 ? key : null, null);
         Delivery delivery = service.start(inbound);
-        if (Boolean.TRUE.equals(exchange.getProperty(ExchangeRecords.LEDGER_CHECKED, Boolean.class))) {
+        if (Boolean.TRUE.equals(exchange.getProperty(ExchangeRecords.BATCHED, Boolean.class))) {
             delivery.ledgerChecked();
         }
         exchange.setProperty(ExchangeRecords.DELIVERY, delivery);

@@ -46,7 +46,7 @@ public final class PublishOutcomeProcessor implements Processor {
     public void process(Exchange exchange) {
         Delivery delivery = ExchangeRecords.delivery(exchange);
         if (Boolean.TRUE.equals(exchange.getProperty(ExchangeRecords.BATCHED, Boolean.class))) {
-            CompletableFuture<Void> written = publishAsync(delivery);
+            CompletableFuture<Void> written = write(service, publisher, metrics, delivery);
             if (written != null) {
                 exchange.setProperty(ExchangeRecords.OUTCOME_WRITTEN, written);
             }
@@ -56,11 +56,13 @@ public final class PublishOutcomeProcessor implements Processor {
     }
 
     /**
-     * Concludes the delivery and hands its records to Kafka; the claim is released once Kafka answered.
+     * Concludes the delivery and hands its records to Kafka without waiting; once Kafka answered, a terminal
+     * outcome marks the id finished and the claim is released.
      *
      * @return the acknowledgement, or null when there was nothing to publish
      */
-    private CompletableFuture<Void> publishAsync(Delivery delivery) {
+    private static CompletableFuture<Void> write(DeliveryService service, RecordPublisher publisher, MailpipeMetrics metrics,
+                                                 Delivery delivery) {
         RequestLedger.Claim claim = delivery.claim();
         List<ProducerRecord<byte[], byte[]>> records = service.conclude(delivery);
         if (records.isEmpty()) {
@@ -90,37 +92,23 @@ public final class PublishOutcomeProcessor implements Processor {
         });
     }
 
-    /** Concludes, publishes and releases the delivery's claim (also used by the error policy). */
+    /** Concludes, publishes and waits for Kafka, and releases the delivery's claim (also used by the error policy). */
     static void publish(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown, MailpipeMetrics metrics,
                         Delivery delivery) {
-        RequestLedger.Claim claim = delivery.claim();
         LogContext.set(delivery.requestId(), delivery.account() == null ? null : delivery.account().name());
         try {
-            List<ProducerRecord<byte[], byte[]>> records = service.conclude(delivery);
-            if (records.isEmpty()) {
-                return;
+            CompletableFuture<Void> written = write(service, publisher, metrics, delivery);
+            if (written != null) {
+                publisher.await(written);
             }
-            RequestLedger.Pending pending = delivery.sendToRemember(records);
-            if (pending != null && claim != null) {
-                claim.sendHappened(pending);
-            }
-            try {
-                publisher.publish(records);
-            } catch (RecordPublisher.PublishFailedException e) {
-                // the record is read again; without a pause a refusal that repeats (a broker that is down,
-                // a record too large for the topic) would turn into a busy loop
-                shutdown.pause(PAUSE_AFTER_PUBLISH_FAILURE);
-                throw e;
-            }
-            if (claim != null) {
-                claim.published(delivery.isTerminal());
-            }
-            metrics.outcomePublished(delivery.outcome());
-            LOG.info("request={} account={} outcome: {}", delivery.requestId(),
-                    delivery.account() == null ? "-" : delivery.account().name(), service.describe(delivery));
+        } catch (RecordPublisher.PublishFailedException e) {
+            // the record is read again; without a pause a refusal that repeats (a broker that is down, a record too
+            // large for the topic) would turn into a busy loop
+            shutdown.pause(PAUSE_AFTER_PUBLISH_FAILURE);
+            throw e;
         } finally {
-            if (claim != null) {
-                claim.close();
+            if (delivery.claim() != null) {
+                delivery.claim().close();
             }
         }
     }

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 
 import io.mailpipe.metrics.MailpipeMetrics;
@@ -20,14 +19,15 @@ public final class SendMailProcessor implements Processor {
     private final DeliveryService service;
     private final Map<String, String> endpointByAccount;
     private final CamelContext context;
+    private final RouteSender sender;
     private final MailpipeMetrics metrics;
-    private volatile ProducerTemplate template;
 
-    public SendMailProcessor(DeliveryService service, Map<String, String> endpointByAccount, CamelContext context,
-                             MailpipeMetrics metrics) {
+    SendMailProcessor(DeliveryService service, Map<String, String> endpointByAccount, CamelContext context,
+                      RouteSender sender, MailpipeMetrics metrics) {
         this.service = service;
         this.endpointByAccount = Map.copyOf(endpointByAccount);
         this.context = context;
+        this.sender = sender;
         this.metrics = metrics;
     }
 
@@ -43,7 +43,7 @@ public final class SendMailProcessor implements Processor {
             Exchange mail = new DefaultExchange(context);
             mail.getMessage().setBody(delivery.composed().message());
             long started = System.nanoTime();
-            template().send(endpoint(delivery.account().name()), mail);
+            sender.send(endpointByAccount.get(delivery.account().name()), mail);
             metrics.sendTimed(delivery.account().name(), mail.getException() == null,
                     java.time.Duration.ofNanos(System.nanoTime() - started));
             if (mail.getException() != null) {
@@ -52,26 +52,5 @@ public final class SendMailProcessor implements Processor {
                 service.sent(delivery, delivery.composed().message().serverReply());
             }
         }
-    }
-
-    /** The account's camel-mail endpoint, resolved once (resolving a URI per message showed in profiles). */
-    private org.apache.camel.Endpoint endpoint(String account) {
-        return endpoints.computeIfAbsent(account, a -> context.getEndpoint(endpointByAccount.get(a)));
-    }
-
-    private final java.util.concurrent.ConcurrentHashMap<String, org.apache.camel.Endpoint> endpoints =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private ProducerTemplate template() {
-        ProducerTemplate t = template;
-        if (t == null) {
-            synchronized (this) {
-                if (template == null) {
-                    template = context.createProducerTemplate();
-                }
-                t = template;
-            }
-        }
-        return t;
     }
 }

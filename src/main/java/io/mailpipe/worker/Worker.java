@@ -157,8 +157,9 @@ public final class Worker implements AutoCloseable {
             main.configure().withShutdownTimeout((int) Math.max(1, config.worker().shutdownTimeout().toSeconds()));
             main.init();
             CamelContext context = main.getCamelContext();
-            main.bind("sendMail", new SendMailProcessor(service, endpoints, context, ops.metrics));
-            batches = new DeliverBatchProcessor(context, service, publisher, shutdown, config.worker().sendThreads());
+            RouteSender routes = new RouteSender(context);
+            main.bind("sendMail", new SendMailProcessor(service, endpoints, context, routes, ops.metrics));
+            batches = new DeliverBatchProcessor(routes, service, publisher, shutdown, config.worker().sendThreads());
             main.bind("deliverBatch", batches);
             quota.gate().bind(context);
             main.start();
