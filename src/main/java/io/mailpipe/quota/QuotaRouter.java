@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.mailpipe.account.Account;
 import io.mailpipe.account.AccountHealth;
 import io.mailpipe.account.AccountSelector;
+import io.mailpipe.account.Limits;
 import io.mailpipe.config.QuotaSettings;
 import io.mailpipe.smtp.SendFailure;
 
@@ -278,6 +279,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
                     releaseQuietly(l);
                 }
             }
+            probeLearnedLimits();
         } catch (RuntimeException e) {
             LOG.warn("Handing back idle leases failed: {}", e.toString());
         }
@@ -313,6 +315,14 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             }
         }
         return new int[] {Math.max(0, u.hour() - unusedOwn), Math.max(0, u.day() - unusedOwn)};
+    }
+
+    /**
+     * The limits the cluster decides the account's sends with now: the configured ones, with hourly and daily limits
+     * lowered to those learned from the provider's pushback.
+     */
+    public Limits limits(Account account) {
+        return ledger.read(book -> book.limits(account.name()));
     }
 
     /** This worker's view of the accounts' health. */
@@ -482,6 +492,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         private final Lease lease;
         private final Instant slot;
         private boolean done;
+        /** When the SMTP transaction started ({@link #readyToSend}). */
+        private volatile Instant startedAt;
 
         LeaseTicket(Lease lease, Instant slot) {
             this.lease = lease;
@@ -513,13 +525,16 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             pace();
             // the lease's local deadline was taken before its reservation was written: never later than the
             // cluster's; a send started before it finishes within sendGrace, which the cluster counts
-            return clock.instant().isBefore(lease.localDeadline);
+            startedAt = clock.instant();
+            return startedAt.isBefore(lease.localDeadline);
         }
 
         @Override
         public void sent(SendFailure failure) {
-            finish(false);
-            report(lease.holder.account.name(), failure);
+            Account account = lease.holder.account;
+            // what the provider did not take does not use its quota (limits.countRefused: it does)
+            finish(!countsAgainstQuota(account, failure));
+            report(account, failure, startedAt);
         }
 
         private void finish(boolean unused) {
@@ -556,6 +571,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
     /** A send through an account without limits: nothing to count. */
     private final class FreeTicket implements Ticket {
         private final Account account;
+        private volatile Instant startedAt;
 
         FreeTicket(Account account) {
             this.account = account;
@@ -571,27 +587,172 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         }
 
         @Override
+        public boolean readyToSend() {
+            startedAt = clock.instant();
+            return true;
+        }
+
+        @Override
         public void sent(SendFailure failure) {
-            report(account.name(), failure);
+            report(account, failure, startedAt);
         }
     }
 
-    /** Feeds the account's health; an account-level failure is announced to the other workers. */
-    private void report(String account, SendFailure failure) {
+    /**
+     * Whether a send counts against the account's hourly and daily limits: when the server took the message (for all
+     * or some recipients) or may have (uncertain delivery), or always with {@code limits.countRefused}. A transaction
+     * the server refused, and a connection that failed, do not: providers count the mail they accepted.
+     */
+    static boolean countsAgainstQuota(Account account, SendFailure failure) {
+        if (failure == null || account.limits().countsRefused()) {
+            return true;
+        }
+        return failure.reason() == io.mailpipe.outcome.ReasonCode.PARTIALLY_ACCEPTED
+                || failure.reason() == io.mailpipe.outcome.ReasonCode.DELIVERY_UNCERTAIN;
+    }
+
+    /** Failures that say the provider counts the account's volume: what its windows held then is a limit to learn. */
+    private static final java.util.Set<io.mailpipe.outcome.ReasonCode> THROTTLES = java.util.EnumSet.of(
+            io.mailpipe.outcome.ReasonCode.RATE_LIMITED, io.mailpipe.outcome.ReasonCode.ACCOUNT_REFUSED);
+
+    /**
+     * Feeds the account's health. A new cool-down (not a send that was in flight when the account pushed back) is
+     * announced to the other workers, and a throttle teaches the account's limits ({@code limits.learn}).
+     */
+    private void report(Account account, SendFailure failure, Instant sentAt) {
+        String name = account.name();
         if (failure == null) {
-            health.succeeded(account);
+            health.succeeded(name, sentAt);
             return;
         }
-        if (health.failed(account, failure)) {
-            Instant until = health.availableAt(account);
-            if (until == null) {
-                // disabled here: the others try it again themselves after the longest cool-down
-                until = clock.instant().plus(settings.maxCoolDown());
-            }
-            ledger.announce(new QuotaRecord.Cooldown(account, worker, until, failure.reason().code()));
+        AccountHealth.Reaction reaction = health.failed(name, failure, sentAt);
+        if (!reaction.news()) {
+            return;
+        }
+        Instant until = health.availableAt(name);
+        if (until == null) {
+            // disabled here: the others try it again themselves after the longest cool-down
+            until = clock.instant().plus(settings.maxCoolDown());
+        }
+        ledger.announce(new QuotaRecord.Cooldown(name, worker, until, failure.reason().code()));
+        if (reaction == AccountHealth.Reaction.COOLING && THROTTLES.contains(failure.reason()) && account.limits().learns()) {
+            learnFromPushback(account, failure);
         }
     }
 
+    /**
+     * The account was throttled: the sends its windows held at this moment (cluster-wide, without this worker's sends
+     * still in flight, which the throttle will refuse too) become its limits, never above the configured ones.
+     */
+    private void learnFromPushback(Account account, SendFailure failure) {
+        int[] held = heldNow(account);
+        Limits configured = account.limits();
+        Integer perHour = below(held[0], configured.perHour());
+        Integer perDay = below(held[1], configured.perDay());
+        if (perHour == null && perDay == null) {
+            LOG.info("Account '{}' was throttled ({}) with {} sends in its hour window and {} in its day window: nothing"
+                    + " to learn (none, or as many as configured)", account.name(), failure.reason().code(), held[0], held[1]);
+            return;
+        }
+        String reply = failure.reply() != null ? failure.reply().toString() : failure.detail();
+        try {
+            ledger.announce(new QuotaRecord.Learned(account.name(), worker, perHour, perDay,
+                    QuotaRecord.LearnSource.PUSHBACK, reply.length() > 300 ? reply.substring(0, 300) : reply));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the limits account '{}' taught: {}", account.name(), e.toString());
+            return;
+        }
+        LOG.warn("Account '{}' learned its limits from the provider's pushback: {} per hour (configured {}), {} per day"
+                        + " (configured {}); its windows held {} and {} sends when it replied: {}", account.name(),
+                perHour == null ? "-" : perHour, orDash(configured.perHour()), perDay == null ? "-" : perDay,
+                orDash(configured.perDay()), held[0], held[1], reply);
+    }
+
+    /** A learned value: the sends a window held, when that is at least one and below the configured limit. */
+    private static Integer below(int held, Integer configured) {
+        if (held < 1 || (configured != null && held >= configured)) {
+            return null;
+        }
+        return held;
+    }
+
+    private static String orDash(Integer v) {
+        return v == null ? "-" : v.toString();
+    }
+
+    /** Sends counted in the hour and the day windows now, without this worker's unused and in-flight sends. */
+    private int[] heldNow(Account account) {
+        Instant now = clock.instant();
+        QuotaBook.Usage u = ledger.read(book -> book.usage(account.name(), now, settings.leaseTtl()));
+        int notSent = 0;
+        Holder h = holders.get(account.name());
+        if (h != null) {
+            synchronized (h) {
+                List<Lease> own = new ArrayList<>(h.retiring);
+                if (h.current != null) {
+                    own.add(h.current);
+                }
+                for (Lease l : own) {
+                    notSent += l.grant.granted() - l.taken + l.inFlight;
+                }
+            }
+        }
+        return new int[] {Math.max(0, u.hour() - notSent), Math.max(0, u.day() - notSent)};
+    }
+
+    /** The targets of the last probe or refresh this worker wrote, by account (not to write the same twice). */
+    private final Map<String, String> lastLearnWrite = new ConcurrentHashMap<>();
+
+    /**
+     * Raises learned limits that held (the account made as many sends again since they were set, without pushback:
+     * a pushback would have set them anew) by a step of a tenth (at least one); a value that reaches the configured
+     * limit is dropped. Re-writes learned limits older than half the day window, so that a worker started later
+     * still reads them.
+     */
+    void probeLearnedLimits() {
+        Instant now = clock.instant();
+        for (Holder h : holders.values()) {
+            Account account = h.account;
+            QuotaBook.LearnedLimits l = ledger.read(book -> book.learned(account.name()));
+            if (l == null) {
+                continue;
+            }
+            Integer perHour = l.perHour() != null && l.sentSinceHour() >= l.perHour()
+                    ? raised(l.perHour(), account.limits().perHour()) : l.perHour();
+            Integer perDay = l.perDay() != null && l.sentSinceDay() >= l.perDay()
+                    ? raised(l.perDay(), account.limits().perDay()) : l.perDay();
+            QuotaRecord.LearnSource source;
+            if (!java.util.Objects.equals(perHour, l.perHour()) || !java.util.Objects.equals(perDay, l.perDay())) {
+                source = QuotaRecord.LearnSource.PROBE;
+            } else if (l.since().isBefore(now.minus(settings.dayWindow().dividedBy(2)))) {
+                source = QuotaRecord.LearnSource.REFRESH;
+            } else {
+                continue;
+            }
+            String target = source + " " + perHour + "/" + perDay + " since " + l.since();
+            if (target.equals(lastLearnWrite.put(account.name(), target))) {
+                continue; // written already; the ledger has not read it back yet
+            }
+            try {
+                ledger.announce(new QuotaRecord.Learned(account.name(), worker, perHour, perDay, source, null));
+            } catch (RuntimeException e) {
+                lastLearnWrite.remove(account.name());
+                LOG.warn("Could not record account '{}''s learned limits: {}", account.name(), e.toString());
+                continue;
+            }
+            if (source == QuotaRecord.LearnSource.PROBE) {
+                LOG.info("Account '{}' sent as many as its learned limits allowed without pushback: now {} per hour, {} per"
+                        + " day (configured {}, {})", account.name(), orDash(perHour), orDash(perDay),
+                        orDash(account.limits().perHour()), orDash(account.limits().perDay()));
+            }
+        }
+    }
+
+    /** A learned value one step up, or null once it reaches the configured limit. */
+    static Integer raised(int learned, Integer configured) {
+        int next = learned + Math.max(1, (int) Math.ceil(learned / 10.0));
+        return configured != null && next >= configured ? null : next;
+    }
 
     /** Waits until a ticket's send may start (per-second pacing); a no-op for other tickets. */
     private static void pace(Ticket ticket) throws InterruptedException {
