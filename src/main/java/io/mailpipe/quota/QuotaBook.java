@@ -362,6 +362,17 @@ public final class QuotaBook {
         return sum;
     }
 
+    /** Leases of the account not handed back and not past their hold at {@code t}: sends may still be under way. */
+    public int openLeases(String account, Instant t) {
+        int n = 0;
+        for (Lease lease : leases(account)) {
+            if (lease.activeAt(t)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     int sessions(String account, Instant t) {
         int sum = 0;
         for (Lease lease : leases(account)) {

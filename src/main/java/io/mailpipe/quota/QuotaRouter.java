@@ -279,6 +279,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
                     releaseQuietly(l);
                 }
             }
+            learnPending();
             probeLearnedLimits();
         } catch (RuntimeException e) {
             LOG.warn("Handing back idle leases failed: {}", e.toString());
@@ -636,23 +637,62 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         }
         ledger.announce(new QuotaRecord.Cooldown(name, worker, until, failure.reason().code()));
         if (reaction == AccountHealth.Reaction.COOLING && THROTTLES.contains(failure.reason()) && account.limits().learns()) {
-            learnFromPushback(account, failure);
+            // counted once the sends in flight now have ended and their leases are back (see learnPending)
+            pendingLearns.putIfAbsent(name, new PendingLearn(account, failure, clock.instant()));
+        }
+    }
+
+    /** A throttle whose lesson waits for the account's sends in flight to end. */
+    private record PendingLearn(Account account, SendFailure failure, Instant at) {
+    }
+
+    /** Throttles not yet learned from, by account. */
+    private final Map<String, PendingLearn> pendingLearns = new ConcurrentHashMap<>();
+    /** How long a lesson waits at most for the leases of the throttled account to come back. */
+    private static final Duration LEARN_WAIT = Duration.ofMinutes(2);
+
+    /**
+     * Learns from the throttles whose accounts have no lease out any more (each worker hands its leases back once the
+     * account cools down: then every send of the cluster is counted as it ended, accepted or not), or that waited
+     * {@link #LEARN_WAIT}.
+     */
+    void learnPending() {
+        Instant now = clock.instant();
+        for (PendingLearn p : List.copyOf(pendingLearns.values())) {
+            String name = p.account().name();
+            boolean drained = ledger.read(book -> book.openLeases(name, now)) == 0;
+            if (drained || !now.isBefore(p.at().plus(LEARN_WAIT))) {
+                pendingLearns.remove(name, p);
+                learnFromPushback(p.account(), p.failure());
+            }
         }
     }
 
     /**
-     * The account was throttled: the sends its windows held at this moment (cluster-wide, without this worker's sends
-     * still in flight, which the throttle will refuse too) become its limits, never above the configured ones.
+     * The account was throttled: what its windows held (cluster-wide, as the provider counted them: accepted sends)
+     * becomes a limit, never above the configured one. The shortest window that explains the pushback learns: the hour,
+     * unless the hour held fewer sends than an hourly limit learned before (or none): then the provider counts a longer
+     * window, and the day learns what it held. (Learning the day at the first pushback would shut an hourly-limited
+     * account for a day; this costs a daily-limited one a second pushback an hour later.)
      */
     private void learnFromPushback(Account account, SendFailure failure) {
         int[] held = heldNow(account);
         Limits configured = account.limits();
-        Integer perHour = below(held[0], configured.perHour());
-        Integer perDay = below(held[1], configured.perDay());
-        if (perHour == null && perDay == null) {
+        QuotaBook.LearnedLimits before = ledger.read(book -> book.learned(account.name()));
+        Integer perHour = before == null ? null : before.perHour();
+        Integer perDay = before == null ? null : before.perDay();
+        boolean hour = held[0] >= 1 && (perHour == null || held[0] >= perHour);
+        Integer value = hour ? below(held[0], configured.perHour()) : below(held[1], configured.perDay());
+        if (value == null) {
             LOG.info("Account '{}' was throttled ({}) with {} sends in its hour window and {} in its day window: nothing"
                     + " to learn (none, or as many as configured)", account.name(), failure.reason().code(), held[0], held[1]);
             return;
+        }
+        String window = hour ? "hour" : "day";
+        if (hour) {
+            perHour = value;
+        } else {
+            perDay = value;
         }
         String reply = failure.reply() != null ? failure.reply().toString() : failure.detail();
         try {
@@ -663,9 +703,9 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             return;
         }
         LOG.warn("Account '{}' learned its limits from the provider's pushback: {} per hour (configured {}), {} per day"
-                        + " (configured {}); its windows held {} and {} sends when it replied: {}", account.name(),
-                perHour == null ? "-" : perHour, orDash(configured.perHour()), perDay == null ? "-" : perDay,
-                orDash(configured.perDay()), held[0], held[1], reply);
+                        + " (configured {}); its {} window held {} sends when it replied: {}", account.name(),
+                orDash(perHour), orDash(configured.perHour()), orDash(perDay), orDash(configured.perDay()), window, value,
+                reply);
     }
 
     /** A learned value: the sends a window held, when that is at least one and below the configured limit. */
