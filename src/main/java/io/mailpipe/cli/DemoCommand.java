@@ -40,6 +40,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Run mailpipe end to end on a local broker and mail sandbox, then exit.")
 final class DemoCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** Messages the demo's throttling provider takes before it pushes back. */
     private static final int THROTTLED_AFTER = 2;
 
@@ -84,9 +87,9 @@ final class DemoCommand implements Callable<Integer> {
                         + counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none")
                         + "; the sandbox received " + sandbox.receivedCount() + " message copies; "
                         + Duration.between(started, Instant.now()).toMillis() / 1000.0 + " s";
-                System.out.println(summary);
+                out().println(summary);
                 if (!complete) {
-                    System.err.println("demo: not every request reached a terminal outcome within " + timeout);
+                    err().println("demo: not every request reached a terminal outcome within " + timeout);
                     return 1;
                 }
                 showPushback(config, terminal);
@@ -118,16 +121,16 @@ final class DemoCommand implements Callable<Integer> {
             boolean suppressed = false;
             while (!(event && suppressed) && Instant.now().isBefore(deadline)) {
                 for (var r : bounces.poll(Duration.ofMillis(300))) {
-                    System.out.println("bounce " + new String(r.value(), StandardCharsets.UTF_8));
+                    out().println("bounce " + new String(r.value(), StandardCharsets.UTF_8));
                     event = true;
                 }
                 for (var r : suppressions.poll(Duration.ofMillis(300))) {
-                    System.out.println("suppression " + new String(r.value(), StandardCharsets.UTF_8));
+                    out().println("suppression " + new String(r.value(), StandardCharsets.UTF_8));
                     suppressed = true;
                 }
             }
             if (!event) {
-                System.err.println("demo: the bounce report was not read within 30 s");
+                err().println("demo: the bounce report was not read within 30 s");
             }
         }
     }
@@ -162,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
             say("quota after the run (./mailpipe quota), with the limit learned from the pushback:");
             String table = ledger.read(b -> QuotaReport.format(QuotaReport.rows(b, config.accounts(), now,
                     config.quota().leaseTtl()), now));
-            System.out.print(table);
+            out().print(table);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -175,7 +178,7 @@ final class DemoCommand implements Callable<Integer> {
             while (!terminal.keySet().containsAll(ids) && Instant.now().isBefore(deadline)) {
                 for (var record : tail.poll(Duration.ofMillis(500))) {
                     OutcomeEvent event = OutcomeJson.read(record.value());
-                    System.out.println("outcome " + new String(record.value(), StandardCharsets.UTF_8));
+                    out().println("outcome " + new String(record.value(), StandardCharsets.UTF_8));
                     if (event.status().isTerminal()) {
                         terminal.put(event.id(), event);
                     }
@@ -215,7 +218,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void say(String text) {
-        System.out.println("demo: " + text);
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private java.io.PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    private void say(String text) {
+        out().println("demo: " + text);
+        out().flush();
     }
 }

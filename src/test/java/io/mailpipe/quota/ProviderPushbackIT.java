@@ -131,6 +131,10 @@ class ProviderPushbackIT {
             assertThat(l.source()).isEqualTo(QuotaRecord.LearnSource.PUSHBACK);
             assertThat(l.reply()).contains("553").contains("cannot accept mail from this account");
         }));
+        System.out.printf("ProviderPushbackIT: 30 requests -> %s; refused by first %d (MAIL FROM 553), by second %d (DATA"
+                        + " 550 spam); cool-downs %s; learned %s%n", byAccount, first.refusedSenders(), second.refusedData(),
+                cooldowns(quota), learned(quota).stream().map(l -> l.account() + " perHour=" + l.perHour() + " perDay="
+                        + l.perDay()).toList());
         assertThat(quotaUsed(p, "first", "hour")).as("quota used = what the provider took").isEqualTo(3);
         assertThat(quotaUsed(p, "second", "day")).as("the spam refusals used none").isZero();
         assertThat(quotaLimit(p, "first", "hour", "effective")).as("the learned limit applies").isEqualTo(3);
