@@ -42,6 +42,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
     private final Clock clock;
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
     private final ScheduledExecutorService janitor;
+    /** Learns accounts' real limits from their providers' pushback. */
+    private final LimitLearner learner;
 
     /**
      * @param ledger   the quota ledger (started)
@@ -67,6 +69,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         this.worker = worker;
         this.sessions = Math.max(1, sessions);
         this.clock = clock;
+        this.learner = new LimitLearner(ledger, worker, settings.dayWindow(), clock, this::heldNow);
         this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailpipe-quota-janitor");
             t.setDaemon(true);
@@ -279,8 +282,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
                     releaseQuietly(l);
                 }
             }
-            learnPending();
-            probeLearnedLimits();
+            learner.learnPending();
+            learner.probe(holders.values().stream().map(h -> h.account).toList());
         } catch (RuntimeException e) {
             LOG.warn("Handing back idle leases failed: {}", e.toString());
         }
@@ -612,10 +615,6 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
                 || failure.reason() == io.mailpipe.outcome.ReasonCode.DELIVERY_UNCERTAIN;
     }
 
-    /** Failures that say the provider counts the account's volume: what its windows held then is a limit to learn. */
-    private static final java.util.Set<io.mailpipe.outcome.ReasonCode> THROTTLES = java.util.EnumSet.of(
-            io.mailpipe.outcome.ReasonCode.RATE_LIMITED, io.mailpipe.outcome.ReasonCode.ACCOUNT_REFUSED);
-
     /**
      * Feeds the account's health. A new cool-down (not a send that was in flight when the account pushed back) is
      * announced to the other workers, and a throttle teaches the account's limits ({@code limits.learn}).
@@ -636,91 +635,12 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             until = clock.instant().plus(settings.maxCoolDown());
         }
         ledger.announce(new QuotaRecord.Cooldown(name, worker, until, failure.reason().code()));
-        if (reaction == AccountHealth.Reaction.COOLING && THROTTLES.contains(failure.reason()) && account.limits().learns()) {
-            // counted once the sends in flight now have ended and their leases are back (see learnPending)
-            pendingLearns.putIfAbsent(name, new PendingLearn(account, failure, clock.instant()));
+        if (reaction == AccountHealth.Reaction.COOLING) {
+            learner.throttled(account, failure);
         }
     }
 
-    /** A throttle whose lesson waits for the account's sends in flight to end. */
-    private record PendingLearn(Account account, SendFailure failure, Instant at) {
-    }
-
-    /** Throttles not yet learned from, by account. */
-    private final Map<String, PendingLearn> pendingLearns = new ConcurrentHashMap<>();
-    /** How long a lesson waits at most for the leases of the throttled account to come back. */
-    private static final Duration LEARN_WAIT = Duration.ofMinutes(2);
-
-    /**
-     * Learns from the throttles whose accounts have no lease out any more (each worker hands its leases back once the
-     * account cools down: then every send of the cluster is counted as it ended, accepted or not), or that waited
-     * {@link #LEARN_WAIT}.
-     */
-    void learnPending() {
-        Instant now = clock.instant();
-        for (PendingLearn p : List.copyOf(pendingLearns.values())) {
-            String name = p.account().name();
-            boolean drained = ledger.read(book -> book.openLeases(name, now)) == 0;
-            if (drained || !now.isBefore(p.at().plus(LEARN_WAIT))) {
-                pendingLearns.remove(name, p);
-                learnFromPushback(p.account(), p.failure());
-            }
-        }
-    }
-
-    /**
-     * The account was throttled: what its windows held (cluster-wide, as the provider counted them: accepted sends)
-     * becomes a limit, never above the configured one. The shortest window that explains the pushback learns: the hour,
-     * unless the hour held fewer sends than an hourly limit learned before (or none): then the provider counts a longer
-     * window, and the day learns what it held. (Learning the day at the first pushback would shut an hourly-limited
-     * account for a day; this costs a daily-limited one a second pushback an hour later.)
-     */
-    private void learnFromPushback(Account account, SendFailure failure) {
-        int[] held = heldNow(account);
-        Limits configured = account.limits();
-        QuotaBook.LearnedLimits before = ledger.read(book -> book.learned(account.name()));
-        Integer perHour = before == null ? null : before.perHour();
-        Integer perDay = before == null ? null : before.perDay();
-        boolean hour = held[0] >= 1 && (perHour == null || held[0] >= perHour);
-        Integer value = hour ? below(held[0], configured.perHour()) : below(held[1], configured.perDay());
-        if (value == null) {
-            LOG.info("Account '{}' was throttled ({}) with {} sends in its hour window and {} in its day window: nothing"
-                    + " to learn (none, or as many as configured)", account.name(), failure.reason().code(), held[0], held[1]);
-            return;
-        }
-        String window = hour ? "hour" : "day";
-        if (hour) {
-            perHour = value;
-        } else {
-            perDay = value;
-        }
-        String reply = failure.reply() != null ? failure.reply().toString() : failure.detail();
-        try {
-            ledger.announce(new QuotaRecord.Learned(account.name(), worker, perHour, perDay,
-                    QuotaRecord.LearnSource.PUSHBACK, reply.length() > 300 ? reply.substring(0, 300) : reply));
-        } catch (RuntimeException e) {
-            LOG.warn("Could not record the limits account '{}' taught: {}", account.name(), e.toString());
-            return;
-        }
-        LOG.warn("Account '{}' learned its limits from the provider's pushback: {} per hour (configured {}), {} per day"
-                        + " (configured {}); its {} window held {} sends when it replied: {}", account.name(),
-                orDash(perHour), orDash(configured.perHour()), orDash(perDay), orDash(configured.perDay()), window, value,
-                reply);
-    }
-
-    /** A learned value: the sends a window held, when that is at least one and below the configured limit. */
-    private static Integer below(int held, Integer configured) {
-        if (held < 1 || (configured != null && held >= configured)) {
-            return null;
-        }
-        return held;
-    }
-
-    private static String orDash(Integer v) {
-        return v == null ? "-" : v.toString();
-    }
-
-    /** Sends counted in the hour and the day windows now, without this worker's unused and in-flight sends. */
+    /** Sends counted in the hour and the day windows now, without this worker's unused and in-flight sends (learning). */
     private int[] heldNow(Account account) {
         Instant now = clock.instant();
         QuotaBook.Usage u = ledger.read(book -> book.usage(account.name(), now, settings.leaseTtl()));
@@ -738,60 +658,6 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             }
         }
         return new int[] {Math.max(0, u.hour() - notSent), Math.max(0, u.day() - notSent)};
-    }
-
-    /** The targets of the last probe or refresh this worker wrote, by account (not to write the same twice). */
-    private final Map<String, String> lastLearnWrite = new ConcurrentHashMap<>();
-
-    /**
-     * Raises learned limits that held (the account made as many sends again since they were set, without pushback:
-     * a pushback would have set them anew) by a step of a tenth (at least one); a value that reaches the configured
-     * limit is dropped. Re-writes learned limits older than half the day window, so that a worker started later
-     * still reads them.
-     */
-    void probeLearnedLimits() {
-        Instant now = clock.instant();
-        for (Holder h : holders.values()) {
-            Account account = h.account;
-            QuotaBook.LearnedLimits l = ledger.read(book -> book.learned(account.name()));
-            if (l == null) {
-                continue;
-            }
-            Integer perHour = l.perHour() != null && l.sentSinceHour() >= l.perHour()
-                    ? raised(l.perHour(), account.limits().perHour()) : l.perHour();
-            Integer perDay = l.perDay() != null && l.sentSinceDay() >= l.perDay()
-                    ? raised(l.perDay(), account.limits().perDay()) : l.perDay();
-            QuotaRecord.LearnSource source;
-            if (!java.util.Objects.equals(perHour, l.perHour()) || !java.util.Objects.equals(perDay, l.perDay())) {
-                source = QuotaRecord.LearnSource.PROBE;
-            } else if (l.since().isBefore(now.minus(settings.dayWindow().dividedBy(2)))) {
-                source = QuotaRecord.LearnSource.REFRESH;
-            } else {
-                continue;
-            }
-            String target = source + " " + perHour + "/" + perDay + " since " + l.since();
-            if (target.equals(lastLearnWrite.put(account.name(), target))) {
-                continue; // written already; the ledger has not read it back yet
-            }
-            try {
-                ledger.announce(new QuotaRecord.Learned(account.name(), worker, perHour, perDay, source, null));
-            } catch (RuntimeException e) {
-                lastLearnWrite.remove(account.name());
-                LOG.warn("Could not record account '{}''s learned limits: {}", account.name(), e.toString());
-                continue;
-            }
-            if (source == QuotaRecord.LearnSource.PROBE) {
-                LOG.info("Account '{}' sent as many as its learned limits allowed without pushback: now {} per hour, {} per"
-                        + " day (configured {}, {})", account.name(), orDash(perHour), orDash(perDay),
-                        orDash(account.limits().perHour()), orDash(account.limits().perDay()));
-            }
-        }
-    }
-
-    /** A learned value one step up, or null once it reaches the configured limit. */
-    static Integer raised(int learned, Integer configured) {
-        int next = learned + Math.max(1, (int) Math.ceil(learned / 10.0));
-        return configured != null && next >= configured ? null : next;
     }
 
     /** Waits until a ticket's send may start (per-second pacing); a no-op for other tickets. */

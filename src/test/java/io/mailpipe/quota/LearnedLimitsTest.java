@@ -109,12 +109,12 @@ class LearnedLimitsTest {
 
     @Test
     void aStepUpIsATenthAtLeastOneAndEndsAtTheConfiguredLimit() {
-        assertThat(QuotaRouter.raised(3, 100)).isEqualTo(4);
-        assertThat(QuotaRouter.raised(10, 100)).isEqualTo(11);
-        assertThat(QuotaRouter.raised(11, 100)).isEqualTo(13);
-        assertThat(QuotaRouter.raised(180, 1000)).isEqualTo(198);
-        assertThat(QuotaRouter.raised(95, 100)).as("reaching the configured limit drops the learned one").isNull();
-        assertThat(QuotaRouter.raised(40, null)).as("no configured limit in that window: it keeps rising").isEqualTo(44);
+        assertThat(LimitLearner.raised(3, 100)).isEqualTo(4);
+        assertThat(LimitLearner.raised(10, 100)).isEqualTo(11);
+        assertThat(LimitLearner.raised(11, 100)).isEqualTo(13);
+        assertThat(LimitLearner.raised(180, 1000)).isEqualTo(198);
+        assertThat(LimitLearner.raised(95, 100)).as("reaching the configured limit drops the learned one").isNull();
+        assertThat(LimitLearner.raised(40, null)).as("no configured limit in that window: it keeps rising").isEqualTo(44);
     }
 
     // ------------------------------------------------------------------ the router
