@@ -20,13 +20,16 @@ public final class QuotaGauges {
             Integer perHour = account.limits().perHour();
             Integer perDay = account.limits().perDay();
             if (perHour != null) {
+                metrics.registerQuotaLimit(account.name(), "hour", () -> perHour);
                 metrics.registerQuota(account.name(), "hour", () -> router.used(account)[0],
                         () -> Math.max(0, perHour - router.used(account)[0]));
             }
             if (perDay != null) {
+                metrics.registerQuotaLimit(account.name(), "day", () -> perDay);
                 metrics.registerQuota(account.name(), "day", () -> router.used(account)[1],
                         () -> Math.max(0, perDay - router.used(account)[1]));
             }
+            metrics.presetAccounts(List.of(account.name()));
             metrics.registerAccountHealth(account.name(), AccountHealth.State.class,
                     () -> router.state(account.name()));
         }

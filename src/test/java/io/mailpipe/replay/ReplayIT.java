@@ -48,7 +48,7 @@ class ReplayIT {
     static Run replay(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new MailpipeCli());
+        CommandLine cli = MailpipeCli.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         List<String> all = new ArrayList<>(List.of("replay"));
