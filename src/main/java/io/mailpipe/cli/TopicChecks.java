@@ -37,6 +37,7 @@ final class TopicChecks {
     static Shape shape(KafkaConnection connection, String topic, Duration timeout) {
         Map<String, Object> props = connection.clientProperties();
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mailpipe-cli-topics");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(props)) {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);

@@ -47,6 +47,7 @@ public final class BacklogScan {
         List<StatusSnapshot.Lag> lags = new ArrayList<>();
         Map<String, Object> props = connection.clientProperties();
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mailpipe-status");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(props)) {
             String[][] consumed = {{kafka.topics().requests(), kafka.groupId()}, {kafka.topics().retry(), kafka.groupId() + ".retry"}};

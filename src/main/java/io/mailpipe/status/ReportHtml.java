@@ -68,7 +68,7 @@ public final class ReportHtml {
         int width = 760;
         int labelW = 230;
         StringBuilder s = new StringBuilder();
-        s.append("<svg id=\"").append(id).append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
+        s.append("<svg id=\"").append(id).append("\" width=\"").append(width)
                 .append("\" height=\"").append(bars.size() * rowH + 10).append("\" role=\"img\">\n");
         int y = 5;
         int i = 0;
@@ -98,7 +98,7 @@ public final class ReportHtml {
         int colW = Math.max(8, Math.min(40, 700 / hours.size()));
         int width = Math.max(760, 60 + hours.size() * (colW + 4));
         StringBuilder s = new StringBuilder();
-        s.append("<svg id=\"chart-hourly\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
+        s.append("<svg id=\"chart-hourly\" width=\"").append(width).append("\" height=\"")
                 .append(plotH + 60 + 20 * accounts.size()).append("\" role=\"img\">\n");
         s.append("<line x1=\"50\" y1=\"").append(plotH + 10).append("\" x2=\"").append(width).append("\" y2=\"").append(plotH + 10)
                 .append("\" stroke=\"#999\"/>");
