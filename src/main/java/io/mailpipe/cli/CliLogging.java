@@ -35,6 +35,15 @@ final class CliLogging implements AutoCloseable {
         return logging;
     }
 
+    /** Kafka's client silent (the caller reports the failure itself): for the check before a worker starts, too. */
+    static CliLogging kafkaSilent() {
+        CliLogging logging = new CliLogging();
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            logging.set(context, "org.apache.kafka", Level.OFF);
+        }
+        return logging;
+    }
+
     private void set(LoggerContext context, String name, Level level) {
         Logger logger = context.getLogger(name);
         before.put(logger, logger.getLevel());

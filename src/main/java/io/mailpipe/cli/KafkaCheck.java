@@ -28,6 +28,12 @@ final class KafkaCheck {
      * @throws CliException naming the brokers and what to check, when they do not answer within {@code timeout}
      */
     static void reachable(KafkaConnection connection, Duration timeout) {
+        try (CliLogging quiet = CliLogging.kafkaSilent()) {
+            check(connection, timeout);
+        }
+    }
+
+    private static void check(KafkaConnection connection, Duration timeout) {
         String servers = connection.bootstrapServers();
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         Map<String, Object> props = connection.clientProperties();
