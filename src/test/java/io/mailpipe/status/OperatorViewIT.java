@@ -215,7 +215,7 @@ class OperatorViewIT {
 
         String text = cli("status", "--config", cliConfig.toString(), "--once");
         assertThat(text).containsPattern("2 waiting: (all go out this hour, the last by|0 go out this hour, the rest by) ").contains("LATE: some will expire")
-                .containsPattern("alpha\\s+3/3\\s+0/-\\s+-");
+                .containsPattern("alpha\\s+3/3\\s+3/-\\s+-");
         Files.writeString(WORK.resolve("status.txt"), text);
         if (Boolean.getBoolean("mailpipe.docScreenshots")) {
             Path html = Files.writeString(WORK.resolve("status.html"), "<!DOCTYPE html><html><body style=\"margin:0;background:#1e1e1e\">"
