@@ -194,10 +194,10 @@ public final class DeliveryService {
     private void noAccount(Delivery d, AccountSelector.Selection selection, boolean pinned) {
         String which = pinned ? "account '" + d.request.account() + "' is" : d.request.pool() != null
                 ? "every account of pool '" + d.request.pool() + "' is" : "every account is";
-        boolean limit = selection.why() != null && selection.why().contains("limit");
-        ReasonCode code = limit ? ReasonCode.ACCOUNTS_AT_LIMIT : ReasonCode.ACCOUNTS_UNAVAILABLE;
+        ReasonCode code = selection.why() == AccountSelector.NoRoom.AT_LIMIT ? ReasonCode.ACCOUNTS_AT_LIMIT
+                : ReasonCode.ACCOUNTS_UNAVAILABLE;
         Instant retryAt = selection.retryAt();
-        String reason = which + " " + selection.why() + (retryAt != null ? "; next room at " + retryAt : "");
+        String reason = which + " " + selection.why().text() + (retryAt != null ? "; next room at " + retryAt : "");
         if (pinned || !d.tried.isEmpty()) {
             Instant at = retryAt != null ? retryAt : clock.instant().plus(retryPolicy.maxBackoff());
             d.result = new Result(code, reason, null, null, at, false, null);
@@ -309,7 +309,7 @@ public final class DeliveryService {
                 }
                 String when = wait.isZero() ? " before every part was sent" : " when the send was due";
                 d.parts.record(new Result(ReasonCode.ACCOUNTS_AT_LIMIT, "account '" + d.account.name() + "' "
-                        + (more.found() ? "had no lease left to send under" : more.why()) + when, null, null,
+                        + (more.found() ? "had no lease left to send under" : "is " + more.why().text()) + when, null, null,
                         more.found() ? clock.instant().plus(retryPolicy.initialBackoff()) : more.retryAt(), false, null), true);
                 d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
                 return false;
@@ -455,7 +455,7 @@ public final class DeliveryService {
         if (d.request.account() != null) {
             rest = List.of();
         }
-        AccountSelector.Selection next = rest.isEmpty() ? AccountSelector.Selection.waitUntil(null, "tried")
+        AccountSelector.Selection next = rest.isEmpty() ? AccountSelector.Selection.waitUntil(null, AccountSelector.NoRoom.TRIED)
                 : selector.acquire(rest, Duration.ZERO);
         String what = unexplained ? "was refused with a reply no rule explains" : "failed at account level";
         if (next.found()) {
