@@ -29,7 +29,19 @@ final class ExchangeRecords {
                 offset == null ? -1 : offset,
                 keyBytes,
                 m.getBody(byte[].class),
-                m.getHeader(KafkaConstants.HEADERS, Headers.class));
+                headers(m.getHeader(KafkaConstants.HEADERS, Headers.class)));
+    }
+
+    /** Kafka's headers as the pipeline's own (the pipeline holds no Kafka types). */
+    static java.util.List<io.mailpipe.pipeline.RecordHeader> headers(Headers headers) {
+        if (headers == null) {
+            return java.util.List.of();
+        }
+        java.util.List<io.mailpipe.pipeline.RecordHeader> list = new java.util.ArrayList<>();
+        for (org.apache.kafka.common.header.Header h : headers) {
+            list.add(new io.mailpipe.pipeline.RecordHeader(h.key(), h.value()));
+        }
+        return list;
     }
 
     static Delivery delivery(Exchange exchange) {

@@ -12,6 +12,7 @@ import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.logging.LogContext;
 import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.outcome.Status;
+import io.mailpipe.pipeline.Conclusion;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
 
@@ -24,11 +25,13 @@ final class OutcomeWriter {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeWriter.class);
 
     private final DeliveryService service;
+    private final OutcomeRecords records;
     private final RecordPublisher publisher;
     private final MailpipeMetrics metrics;
 
-    OutcomeWriter(DeliveryService service, RecordPublisher publisher, MailpipeMetrics metrics) {
+    OutcomeWriter(DeliveryService service, OutcomeRecords records, RecordPublisher publisher, MailpipeMetrics metrics) {
         this.service = service;
+        this.records = records;
         this.publisher = publisher;
         this.metrics = metrics;
     }
@@ -40,11 +43,12 @@ final class OutcomeWriter {
      */
     CompletableFuture<Void> write(Delivery delivery) {
         RequestLedger.Claim claim = delivery.claim();
-        List<ProducerRecord<byte[], byte[]>> records = service.conclude(delivery);
-        if (records.isEmpty()) {
+        Conclusion conclusion = service.conclude(delivery);
+        if (conclusion.isEmpty()) {
             return null;
         }
-        RequestLedger.Pending pending = delivery.sendToRemember(records);
+        List<ProducerRecord<byte[], byte[]>> toWrite = records.records(conclusion);
+        RequestLedger.Pending<Conclusion> pending = delivery.sendToRemember(conclusion);
         if (pending != null && claim != null) {
             claim.sendHappened(pending);
         }
@@ -59,7 +63,7 @@ final class OutcomeWriter {
                 LOG.info(line, delivery.requestId(), account, service.describe(delivery));
             }
         }
-        return publisher.publishAsync(records).whenComplete((ok, error) -> {
+        return publisher.publishAsync(toWrite).whenComplete((ok, error) -> {
             try {
                 if (error == null) {
                     if (claim != null) {

@@ -133,7 +133,7 @@ public final class Worker implements AutoCloseable {
             ShutdownSignal shutdown = new ShutdownSignal();
             QuotaGauges.register(ops.metrics, config.accounts(), quota.router());
             ops.own(BacklogGauges.start(ops.metrics, config, quota.ledger(), quota.router(), clock));
-            DeliveryService service = new DeliveryService(config.kafka().topics(),
+            DeliveryService service = new DeliveryService(
                     new RequestReader(config.worker().maxRequestBytes()), composer,
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
                     new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait(),
@@ -149,7 +149,7 @@ public final class Worker implements AutoCloseable {
             }
             // a paused consumer must not skip what it fetched from a partition with nothing committed yet
             main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory(config.kafka().properties()));
-            OutcomeWriter writer = new OutcomeWriter(service, publisher, ops.metrics);
+            OutcomeWriter writer = new OutcomeWriter(service, new OutcomeRecords(config.kafka().topics()), publisher, ops.metrics);
             ErrorPolicy errorPolicy = new ErrorPolicy(service, writer, shutdown);
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));
             main.bind("publishOutcome", new PublishOutcomeProcessor(writer, shutdown));
