@@ -23,7 +23,7 @@ public final class QuotaReport {
 
     /** One line per account. */
     public record Row(String account, int hourUsed, Integer hourLimit, int dayUsed, Integer dayLimit, int sessions,
-                      Integer concurrency, Instant nextSend, Instant coolingUntil) {
+                      Integer concurrency, Instant nextSend, Instant coolingUntil, QuotaRecord.Cooldown loginRefused) {
     }
 
     public static List<Row> rows(QuotaBook book, List<Account> accounts, Instant now, Duration sendFor) {
@@ -32,7 +32,7 @@ public final class QuotaReport {
             QuotaBook.Usage u = book.usage(a.name(), now, sendFor);
             Limits l = a.limits();
             rows.add(new Row(a.name(), u.hour(), l.perHour(), u.day(), l.perDay(), u.sessions(), l.concurrency(), u.nextRoom(),
-                    book.coolingUntil(a.name(), now)));
+                    book.coolingUntil(a.name(), now), book.loginRefused(a.name(), now)));
         }
         return rows;
     }
@@ -43,7 +43,12 @@ public final class QuotaReport {
         out.append(String.format("%-20s %15s %15s %10s  %s%n", "ACCOUNT", "HOUR", "DAY", "SESSIONS", "NEXT SEND"));
         for (Row r : rows) {
             String next = next(r.nextSend(), now);
-            if (r.coolingUntil() != null) {
+            if (r.loginRefused() != null) {
+                QuotaRecord.Cooldown c = r.loginRefused();
+                next = "DISABLED: login refused (" + c.reason() + ", worker " + c.worker() + ")"
+                        + (c.detail() == null ? "" : ": " + c.detail())
+                        + "; fix the account's login in the configuration and restart the workers";
+            } else if (r.coolingUntil() != null) {
                 next = next + "; cooling down until " + TIME.format(r.coolingUntil()) + " after an account-level failure";
             }
             out.append(String.format("%-20s %15s %15s %10s  %s%n", r.account(), ratio(r.hourUsed(), r.hourLimit()),
