@@ -106,6 +106,8 @@ public final class EndpointTokenSource implements TokenSource {
 
     @Override
     public AccessToken fetch() throws TokenException {
+        // expires_in counts from when the endpoint answered, which is after the request was sent
+        Instant requested = clock.instant();
         HTTPResponse http;
         try {
             HTTPRequest request = request().toHTTPRequest();
@@ -136,9 +138,8 @@ public final class EndpointTokenSource implements TokenSource {
             refreshToken = rotated.getValue();
         }
         com.nimbusds.oauth2.sdk.token.AccessToken token = ok.getTokens().getAccessToken();
-        Instant now = clock.instant();
         Duration lifetime = token.getLifetime() > 0 ? Duration.ofSeconds(token.getLifetime()) : defaultLifetime;
-        return new AccessToken(token.getValue(), now.plus(lifetime));
+        return new AccessToken(token.getValue(), requested.plus(lifetime));
     }
 
     private TokenRequest request() throws TokenException {

@@ -80,7 +80,8 @@ public final class OAuth2TestServer implements AutoCloseable {
         }
         try {
             JWTClaimsSet claims = verifier().process(token, null);
-            if (revokedClients.contains(claims.getSubject())) {
+            String azp = claims.getStringClaim("azp");
+            if (revokedClients.contains(claims.getSubject()) || azp != null && revokedClients.contains(azp)) {
                 return "client revoked";
             }
             return claims.getExpirationTime().toInstant().isAfter(Instant.now()) ? null : "expired";
