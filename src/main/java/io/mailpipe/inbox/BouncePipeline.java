@@ -152,6 +152,8 @@ public final class BouncePipeline implements AutoCloseable {
                     .parameter("login", prefix + ".login")
                     .parameter("mailProperties", prefix + ".properties")
                     .parameter("pollStrategy", prefix + ".pollStrategy")
+                    // an OAuth2 login lasts as long as its token: log in afresh (with the current token) for each poll
+                    .parameter("disconnect", String.valueOf(m.oauth2() != null))
                     .add();
             // added started (its first poll waits a second): it polls only while this worker is elected
             context.getRouteController().stopRoute("bounces-" + m.name());
