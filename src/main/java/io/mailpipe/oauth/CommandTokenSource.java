@@ -43,27 +43,37 @@ public final class CommandTokenSource implements TokenSource {
         }
         try {
             process.getOutputStream().close();
-            byte[] output;
-            try (InputStream out = process.getInputStream()) {
-                output = out.readNBytes(MAX_OUTPUT);
-            }
+            // read the output while waiting, so that a program that hangs (or prints a lot) cannot block past the timeout
+            java.util.concurrent.CompletableFuture<byte[]> output = new java.util.concurrent.CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try (InputStream out = process.getInputStream()) {
+                    output.complete(out.readNBytes(MAX_OUTPUT));
+                } catch (IOException | RuntimeException e) {
+                    output.completeExceptionally(e);
+                }
+            }, "mailpipe-token-command");
+            reader.setDaemon(true);
+            reader.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new TokenException(TokenException.Kind.UNAVAILABLE, "the token command " + describe()
-                        + " did not finish within " + timeout.toSeconds() + " s", null);
+                        + " did not finish within " + timeout.toMillis() + " ms", null);
             }
             if (process.exitValue() != 0) {
                 throw new TokenException(TokenException.Kind.REFUSED, "the token command " + describe() + " exited with status "
                         + process.exitValue(), null);
             }
-            String text = new String(output, StandardCharsets.UTF_8).strip();
+            String text = new String(output.get(timeout.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8).strip();
             String token = text.lines().findFirst().orElse("").strip();
             if (token.isEmpty()) {
                 throw new TokenException(TokenException.Kind.REFUSED, "the token command " + describe() + " printed no token", null);
             }
             return new AccessToken(token, clock.instant().plus(lifetime));
-        } catch (IOException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new TokenException(TokenException.Kind.UNAVAILABLE, "the token command " + describe() + " could not be read: "
                     + e.getClass().getSimpleName(), e);
+        } catch (IOException e) {
+            throw new TokenException(TokenException.Kind.UNAVAILABLE, "the token command " + describe() + " could not be"
+                    + " written to: " + e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TokenException(TokenException.Kind.UNAVAILABLE, "interrupted while running the token command "
