@@ -128,6 +128,10 @@ public final class EndpointTokenSource implements TokenSource {
         }
         if (!response.indicatesSuccess()) {
             ErrorObject error = response.toErrorResponse().getErrorObject();
+            if (error == null || error.getCode() == null) {
+                throw new TokenException(kind(http.getStatusCode(), null), "the token endpoint " + endpoint + " answered HTTP "
+                        + http.getStatusCode() + " without an OAuth 2.0 error; check the token URL", null);
+            }
             String description = error.getDescription() == null ? "" : " (" + mask(error.getDescription()) + ")";
             throw new TokenException(kind(http.getStatusCode(), error.getCode()), "the token endpoint " + endpoint
                     + " refused to issue a token: HTTP " + http.getStatusCode() + " " + error.getCode() + description, null);
