@@ -11,14 +11,12 @@ import java.util.function.Function;
 
 import org.apache.commons.compress.PasswordRequiredException;
 import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveException;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.ArchiveStreamFactory;
 import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
-import org.apache.commons.compress.compressors.CompressorException;
 import org.apache.commons.compress.compressors.CompressorInputStream;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -258,21 +256,26 @@ final class ArchiveContents {
     }
 
     private static String detectCompressor(byte[] content) {
-        try {
-            String found = CompressorStreamFactory.detect(new BufferedInputStream(new ByteArrayInputStream(content)));
-            return COMPRESSORS.contains(found) ? found : null;
-        } catch (CompressorException | RuntimeException e) {
-            return null;
-        }
+        return detect(content, in -> CompressorStreamFactory.detect(in), COMPRESSORS);
     }
 
     private static String detectArchiver(byte[] content) {
+        return detect(content, in -> ArchiveStreamFactory.detect(in), ARCHIVERS);
+    }
+
+    /** The format Commons Compress finds by signature, when it is one read here; else null. */
+    private static String detect(byte[] content, Detector detector, Set<String> readHere) {
         try {
-            String found = ArchiveStreamFactory.detect(new BufferedInputStream(new ByteArrayInputStream(content)));
-            return ARCHIVERS.contains(found) ? found : null;
-        } catch (ArchiveException | RuntimeException e) {
-            return null;
+            String found = detector.detect(new BufferedInputStream(new ByteArrayInputStream(content)));
+            return readHere.contains(found) ? found : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // not a format Commons Compress knows
         }
+    }
+
+    /** Commons Compress' signature detection (compressors or archivers). */
+    private interface Detector {
+        String detect(InputStream in) throws IOException;
     }
 
     private static String extension(String name) {

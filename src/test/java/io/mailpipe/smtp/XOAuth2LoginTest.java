@@ -82,6 +82,16 @@ class XOAuth2LoginTest {
         }
     }
 
+    /** Sends one message that fails; how the classifier reads the failure. */
+    private static SendFailure failureOfOneSend(String kind, Account account) {
+        Sender s = sender(kind, account);
+        try {
+            return SmtpFailureClassifier.classify(catchThrowable(() -> s.send().send(message(account, "one", "a@example.com"))));
+        } finally {
+            s.close().run();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"pipelining", "jakarta", "one-shot"})
     void sendsWithTheAccountsAccessTokenSharedBySessions(String kind) throws Exception {
@@ -127,15 +137,7 @@ class XOAuth2LoginTest {
         smtp = ScriptedSmtpServer.withXoauth2(MAILBOX, oauth::check);
         String client = "app-revoked-" + kind;
         oauth.revokeClient(client);
-        Account account = account(smtp.port(), client);
-        Sender s = sender(kind, account);
-        Throwable failure;
-        try {
-            failure = catchThrowable(() -> s.send().send(message(account, "one", "a@example.com")));
-        } finally {
-            s.close().run();
-        }
-        SendFailure f = SmtpFailureClassifier.classify(failure);
+        SendFailure f = failureOfOneSend(kind, account(smtp.port(), client));
         assertThat(f.reason()).isEqualTo(ReasonCode.AUTHENTICATION_FAILED);
         assertThat(f.scope()).isEqualTo(SendFailure.Scope.ACCOUNT);
         assertThat(f.detail()).contains("account o365", oauth.tokenUrl(), "invalid_client", "AADSTS7000222",
@@ -150,14 +152,7 @@ class XOAuth2LoginTest {
         smtp = ScriptedSmtpServer.refusingPasswordLogins(550, "5.7.30 Basic authentication is not supported for Client Submission.");
         Account account = SmtpTestMessages.account(smtp.port(), io.mailpipe.account.Security.NONE,
                 io.mailpipe.account.Limits.NONE, MAILBOX, "a-password").withTls(null, true);
-        Sender s = sender(kind, account);
-        Throwable failure;
-        try {
-            failure = catchThrowable(() -> s.send().send(message(account, "one", "a@example.com")));
-        } finally {
-            s.close().run();
-        }
-        SendFailure f = SmtpFailureClassifier.classify(failure);
+        SendFailure f = failureOfOneSend(kind, account);
         assertThat(f.reason()).isEqualTo(ReasonCode.AUTHENTICATION_FAILED);
         assertThat(f.scope()).isEqualTo(SendFailure.Scope.ACCOUNT);
         assertThat(f.reply().enhanced()).isEqualTo("5.7.30");
