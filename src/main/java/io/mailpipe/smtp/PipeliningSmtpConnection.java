@@ -232,7 +232,12 @@ final class PipeliningSmtpConnection implements SmtpConnection {
                 throw new AuthenticationFailedException("the server does not offer AUTH XOAUTH2, which the account's"
                         + " auth: oauth2 needs (it offers " + (offered == null ? "no AUTH" : "AUTH " + offered) + ")");
             }
-            reply = command("AUTH XOAUTH2 " + SmtpLogin.xoauth2(user, password));
+            String response = SmtpLogin.xoauth2(user, password);
+            reply = command("AUTH XOAUTH2 " + response);
+            if (reply.code == 334 && reply.text.strip().equals("334")) {
+                // a server that wants the response on its own line (the two-line form of Microsoft's documentation)
+                reply = command(response);
+            }
             if (reply.code == 334) { // the error challenge: an empty response ends the exchange with the final reply
                 reply = command("");
             }
