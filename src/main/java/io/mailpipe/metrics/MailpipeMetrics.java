@@ -50,6 +50,11 @@ public final class MailpipeMetrics {
     public static final String QUOTA_USED = "mailpipe.quota.used";
     /** Sends left in an account's window ({@code mailpipe_quota_remaining}). */
     public static final String QUOTA_REMAINING = "mailpipe.quota.remaining";
+    /**
+     * An account's limit in a window ({@code mailpipe_quota_limit}): {@code kind="configured"}, and
+     * {@code kind="effective"}, lower while a limit learned from the provider's pushback applies.
+     */
+    public static final String QUOTA_LIMIT = "mailpipe.quota.limit";
     /** 1 for an account's current health state, 0 for its other states ({@code mailpipe_account_health}). */
     public static final String ACCOUNT_HEALTH = "mailpipe.account.health";
     /** 1 when the account's SMTP server answered the last readiness probe ({@code mailpipe_account_reachable}). */
@@ -152,6 +157,12 @@ public final class MailpipeMetrics {
                 .tags(tags).strongReference(true).register(registry);
         Gauge.builder(QUOTA_REMAINING, remaining, DoubleSupplier::getAsDouble).description("Sends left in the account's window")
                 .tags(tags).strongReference(true).register(registry);
+    }
+
+    /** A gauge of one account's limit in a window, of one kind (configured or effective). */
+    public void registerQuotaLimit(String account, String window, String kind, DoubleSupplier limit) {
+        Gauge.builder(QUOTA_LIMIT, limit, DoubleSupplier::getAsDouble).description("The account's limit in the window")
+                .tags("account", account, "window", window, "kind", kind).strongReference(true).register(registry);
     }
 
     /**

@@ -27,6 +27,10 @@ public final class Delivery {
     io.mailpipe.account.AccountSelector.Ticket ticket;
     /** Accounts that failed at account level in this attempt (the message moved on from them). */
     final java.util.Set<String> tried = new java.util.LinkedHashSet<>();
+    /** Every move away from an account, earlier attempts' first (from the retry record), then this attempt's. */
+    final List<io.mailpipe.outcome.OutcomeEvent.Failover> failovers;
+    /** When the current send started (its SMTP transaction), for the pushback judge and the account's health. */
+    Instant sendStartedAt;
     /** Set when no account can send now and consumption should pause until then; the record is read again. */
     Instant pauseUntil;
     String pauseReason;
@@ -59,6 +63,8 @@ public final class Delivery {
     Delivery(InboundRecord source, Instant now) {
         this.source = source;
         this.recipients = new RecipientProgress(source);
+        this.failovers = new java.util.ArrayList<>(io.mailpipe.outcome.OutcomeJson.readFailovers(
+                source.header(io.mailpipe.kafka.MailpipeHeaders.FAILOVERS)));
         this.startedAt = now;
         this.attempt = source.attempt();
         Instant first = source.firstAttemptAt();

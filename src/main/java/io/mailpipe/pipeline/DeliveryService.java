@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mailpipe.account.Account;
 import io.mailpipe.account.AccountSelector;
+import io.mailpipe.account.PushbackJudge;
 import io.mailpipe.compose.AttachmentSpec;
 import io.mailpipe.compose.ComposedMessage;
 import io.mailpipe.compose.ListUnsubscribe;
@@ -56,6 +57,8 @@ public final class DeliveryService {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
     private static final Duration LEDGER_WAIT = Duration.ofSeconds(60);
     private static final Duration CLAIM_WAIT = Duration.ofMinutes(5);
+    /** Failover entries a retry record carries at most (the latest ones). */
+    private static final int MAX_FAILOVERS_CARRIED = 20;
 
     private final KafkaSettings.Topics topics;
     private final RequestReader reader;
@@ -71,12 +74,15 @@ public final class DeliveryService {
     private final OffsetContinuity continuity = new OffsetContinuity();
     /** Issue 4: recipients on the suppression list are not sent to. */
     private final SuppressionList suppressions;
+    /** Decides from behaviour whom an unexplained refusal blames (issue 13). */
+    private final PushbackJudge judge;
 
     public DeliveryService(KafkaSettings.Topics topics, RequestReader reader, MessageComposer composer,
                            jakarta.mail.Session composeSession, List<Account> accounts, AccountSelector selector,
                            RetryPolicy retryPolicy, RequestLedger ledger, Clock clock, Duration maxInlineWait,
-                           SuppressionList suppressions) {
+                           SuppressionList suppressions, PushbackJudge judge) {
         this.suppressions = suppressions;
+        this.judge = judge;
         this.topics = topics;
         this.reader = reader;
         this.composer = composer;
@@ -314,6 +320,7 @@ public final class DeliveryService {
                 more.ticket().giveBack();
             }
         }
+        d.sendStartedAt = clock.instant();
         return true;
     }
 
@@ -349,6 +356,7 @@ public final class DeliveryService {
     public void sent(Delivery d, String serverReply) {
         d.sendAttempted = true;
         finishTicket(d, null);
+        judge.accepted(d.account.name(), d.sendStartedAt);
         ReasonCode code = d.recipients.allAccepted();
         Result part = new Result(code, "accepted by " + d.account.host(), smtp(SmtpReply.parse(serverReply)),
                 orNull(d.recipients.earlierRefusals()), null, true, null);
@@ -363,16 +371,24 @@ public final class DeliveryService {
      */
     public void failed(Delivery d, Throwable error) {
         d.sendAttempted = true;
-        SendFailure failure = SmtpFailureClassifier.classify(error);
+        SendFailure failure = judge.judge(d.account.name(), messageKey(d), SmtpFailureClassifier.classify(error),
+                d.sendStartedAt, earlierUnexplained(d));
         finishTicket(d, failure);
         if (failure.reason() == ReasonCode.DELIVERY_UNCERTAIN) {
             uncertain(d, failure);
             return;
         }
         boolean accountLevel = failure.scope() == SendFailure.Scope.ACCOUNT;
+        boolean unexplained = failure.scope() == SendFailure.Scope.UNEXPLAINED;
         // a failover only when nobody got the message in this try: otherwise some would get it twice
-        if (accountLevel && failure.reason() != ReasonCode.PARTIALLY_ACCEPTED && !d.parts.started() && failover(d, failure)) {
+        if ((accountLevel || unexplained) && failure.reason() != ReasonCode.PARTIALLY_ACCEPTED && !d.parts.started()
+                && failover(d, failure)) {
             return;
+        }
+        if (unexplained) {
+            // a part of a split request after others went out: not FAILED for an unexplained reply, tried again later
+            failure = new SendFailure(ReasonCode.REFUSAL_UNEXPLAINED, failure.reply(), failure.rejectedRecipients(),
+                    failure.detail(), failure.scope());
         }
         List<RecipientFailure> refused = failure.rejectedRecipients() == null ? List.of() : failure.rejectedRecipients();
         ReasonCode code = d.recipients.afterFailure(failure.reason(), refused, accountLevel);
@@ -432,18 +448,32 @@ public final class DeliveryService {
     private boolean failover(Delivery d, SendFailure failure) {
         Account failedAccount = d.account;
         d.tried.add(failedAccount.name());
+        boolean unexplained = failure.scope() == SendFailure.Scope.UNEXPLAINED;
+        d.failovers.add(new OutcomeEvent.Failover(failedAccount.name(), d.attempt, failure.reason().code(),
+                unexplained ? "unexplained" : "account", smtp(failure.reply()), failure.detail(), clock.instant()));
         List<Account> rest = candidatesOrAll(d.request).stream().filter(a -> !d.tried.contains(a.name())).toList();
         if (d.request.account() != null) {
             rest = List.of();
         }
         AccountSelector.Selection next = rest.isEmpty() ? AccountSelector.Selection.waitUntil(null, "tried")
                 : selector.acquire(rest, Duration.ZERO);
+        String what = unexplained ? "was refused with a reply no rule explains" : "failed at account level";
         if (next.found()) {
-            LOG.warn("request={} account={} failed at account level ({}: {}); moving to account {}", d.requestId,
-                    failedAccount.name(), failure.reason().code(), failure.detail(), next.account().name());
+            LOG.warn("request={} account={} {} ({}: {}); moving to account {}", d.requestId, failedAccount.name(), what,
+                    failure.reason().code(), failure.detail(), next.account().name());
             d.composed = null;
             d.parts = null;
             useAccount(d, next.ticket()); // composes for the new account; sending starts over with its first part
+            return true;
+        }
+        if (unexplained) {
+            // nobody to blame yet and nobody to try now: a later attempt (a second refusal of it ends it FAILED)
+            LOG.warn("request={} account={} {} ({}: {}); no other account can take it now, trying again later",
+                    d.requestId, failedAccount.name(), what, failure.reason().code(), failure.detail());
+            d.parts.record(new Result(ReasonCode.REFUSAL_UNEXPLAINED, failure.detail()
+                    + "; no other account could take the message now; a second such refusal ends it FAILED",
+                    smtp(failure.reply()), null, null, true, null), true);
+            d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
             return true;
         }
         // no other account can take it now: wait (not an attempt) until one can, on the retry topic
@@ -463,6 +493,23 @@ public final class DeliveryService {
                 smtp(failure.reply()), null, retryAt, false, null), true);
         d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
         return true;
+    }
+
+    /** The message in the pushback judge's streaks: the request and, for a split request, the part. */
+    private static String messageKey(Delivery d) {
+        return d.parts != null && d.parts.split() ? d.requestId + "#" + d.parts.current().number() : d.requestId;
+    }
+
+    /** Earlier refusals of this message that no rule explained (this attempt's and those the retry record carries). */
+    private static List<PushbackJudge.EarlierRefusal> earlierUnexplained(Delivery d) {
+        List<PushbackJudge.EarlierRefusal> earlier = new ArrayList<>();
+        for (OutcomeEvent.Failover f : d.failovers) {
+            if ("unexplained".equals(f.scope()) && f.smtp() != null && f.smtp().code() != null) {
+                earlier.add(new PushbackJudge.EarlierRefusal(f.account(),
+                        new SmtpReply(f.smtp().code(), f.smtp().enhanced(), f.smtp().text() == null ? "" : f.smtp().text())));
+            }
+        }
+        return earlier;
     }
 
     private void finishTicket(Delivery d, SendFailure failure) {
@@ -555,7 +602,7 @@ public final class DeliveryService {
                 d.composed == null ? null : d.composedParts.isEmpty() ? d.composed.messageId() : d.composedParts.get(0).messageId(),
                 d.request == null ? null : d.request.campaign(), r.rejected(), retryAt,
                 new OutcomeEvent.Source(d.source.topic(), d.source.partition(), d.source.offset()), now,
-                d.parts == null || !d.sendAttempted ? null : d.parts.forOutcome());
+                d.parts == null || !d.sendAttempted ? null : d.parts.forOutcome(), orNull(d.failovers));
         d.outcome = event;
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
         byte[] key = d.requestId.getBytes(StandardCharsets.UTF_8);
@@ -611,6 +658,12 @@ public final class DeliveryService {
         put(headers, MailpipeHeaders.NOT_BEFORE, retryAt.toString());
         put(headers, MailpipeHeaders.FIRST_ATTEMPT_AT, d.firstAttemptAt.toString());
         d.recipients.writeTo(headers);
+        if (!d.failovers.isEmpty()) {
+            List<OutcomeEvent.Failover> last = d.failovers.size() <= MAX_FAILOVERS_CARRIED ? d.failovers
+                    : d.failovers.subList(d.failovers.size() - MAX_FAILOVERS_CARRIED, d.failovers.size());
+            headers.remove(MailpipeHeaders.FAILOVERS);
+            headers.add(MailpipeHeaders.FAILOVERS, OutcomeJson.writeFailovers(last));
+        }
         String uncertainAt = d.uncertainAt != null ? d.uncertainAt : d.source.header(MailpipeHeaders.UNCERTAIN_AT);
         if (uncertainAt != null) {
             put(headers, MailpipeHeaders.UNCERTAIN_AT, uncertainAt);

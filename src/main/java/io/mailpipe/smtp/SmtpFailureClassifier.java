@@ -111,9 +111,19 @@ public final class SmtpFailureClassifier {
      */
     private static final String SENDER_POLICY = "sender address rejected|not owned by|not local sender"
             + "|(?:allowed|permissions?) to send as|sendasdenied|dmarc|\\bspf\\b|\\bdkim\\b|unauthenticated (?:e-?)?mail|sender is unauthenticated";
-    /** The message itself: its size, an attachment, a virus, or a tenant's forwarding policy. */
+    /**
+     * The message itself: its size, an attachment, a virus, or a tenant's forwarding policy. "message content
+     * rejected" is Postfix's default text for a header_checks/body_checks REJECT (a verdict on this message's
+     * content, postconf(5) and header_checks(5)).
+     */
     private static final String CONTENT = "message size|size exceed|too (?:big|large)|virus|malware|attachment"
-            + "|security issue|content presents|external forwarding";
+            + "|security issue|content presents|external forwarding|message content rejected";
+    /**
+     * Enhanced codes (RFC 3463 and the IANA registry) that name the message itself, whatever the text: X.3.4 message
+     * too big for system, X.2.3 message length exceeds an administrative limit, X.6.x media/content errors
+     * (conversion required or not possible, media not supported, bad content).
+     */
+    private static final List<String> MESSAGE_CODES = List.of("5.3.4", "5.2.3", "5.6.");
     /** The server's limit of recipients per transaction. */
     private static final String TOO_MANY_RECIPIENTS = "too many recipients|maximum (?:number of )?recipients";
     /** A rate, a sending quota or limit: the account is throttled (never "too many recipients": see below). */
@@ -205,6 +215,10 @@ public final class SmtpFailureClassifier {
                 .withText(SENDER_POLICY));
         rules.add(ReplyRule.of("content refused by kind", TRANSACTION, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE)
                 .withText(CONTENT));
+        for (String code : MESSAGE_CODES) {
+            rules.add(ReplyRule.of("message " + code + "x refused", TRANSACTION, 500, 599, ReasonCode.MESSAGE_REJECTED,
+                    Scope.MESSAGE).withEnhanced(code));
+        }
         // a recipient's mailbox, by enhanced code: the recipient's, even when the text says "quota" or "rate"
         for (String code : MAILBOX_CODES) {
             boolean permanent = code.startsWith("5");
@@ -246,11 +260,15 @@ public final class SmtpFailureClassifier {
         rules.add(ReplyRule.of("authentication deferred", AUTH, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT));
         rules.add(ReplyRule.of("authentication failed", AUTH, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
         rules.add(ReplyRule.of("sender deferred", MAIL, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT));
-        rules.add(ReplyRule.of("sender refused", MAIL, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE));
+        // the envelope sender is the account's own address (or its returnPath): a refusal of MAIL FROM that names
+        // neither the size nor a sender the account may not use (both above) is about the account
+        rules.add(ReplyRule.of("sender refused", MAIL, 500, 599, ReasonCode.ACCOUNT_REFUSED, Scope.ACCOUNT));
         rules.add(ReplyRule.of("recipient deferred", RCPT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.RECIPIENT));
         rules.add(ReplyRule.of("recipient refused", RCPT, 500, 599, ReasonCode.RECIPIENT_REJECTED, Scope.RECIPIENT));
-        rules.add(ReplyRule.of("content deferred", DATA, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE));
-        rules.add(ReplyRule.of("content refused", DATA, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE));
+        // after DATA a reply none of the rules above explains may be the account's or the message's: behaviour
+        // decides (account.PushbackJudge), never the words alone
+        rules.add(ReplyRule.of("data deferred, unexplained", DATA, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.UNEXPLAINED));
+        rules.add(ReplyRule.of("data refused, unexplained", DATA, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.UNEXPLAINED));
         return List.copyOf(rules);
     }
 
@@ -417,6 +435,13 @@ public final class SmtpFailureClassifier {
                         partialScope(refused, rules)));
             }
             SmtpPhase phase = phaseOf(command.getCommand());
+            if (afterFinalDot(command.getCommand()) && (reply == null || reply.code() < 400)) {
+                // RFC 5321 4.2: a reply that is not one, or a code out of place, to the final dot: the server has the
+                // whole message and may have taken it; sending it through another account could deliver it twice
+                return Optional.of(new SendFailure(ReasonCode.DELIVERY_UNCERTAIN, reply, refused,
+                        cut("the message and its final \".\" were sent, but the reply was not a valid SMTP reply"
+                                + (reply == null ? " (code " + command.getReturnCode() + ")" : ": " + reply)), Scope.MESSAGE));
+            }
             if (reply == null) {
                 return Optional.of(new SendFailure(ReasonCode.CONNECTION_FAILED, null, refused,
                         "connection lost waiting for the reply to " + label(phase), Scope.ACCOUNT));
@@ -532,6 +557,15 @@ public final class SmtpFailureClassifier {
         return SmtpPhase.DATA; // DATA, ".", BDAT
     }
 
+    /** Whether the command is the end of the message data: Angus' "." (or BDAT ... LAST). */
+    private static boolean afterFinalDot(String command) {
+        if (command == null) {
+            return false;
+        }
+        String upper = command.strip().toUpperCase(Locale.ROOT);
+        return upper.equals(".") || upper.startsWith("BDAT") && upper.endsWith("LAST");
+    }
+
     private static String label(SmtpPhase phase) {
         return switch (phase) {
             case CONNECT -> "server";
@@ -593,7 +627,7 @@ public final class SmtpFailureClassifier {
         return switch (phase) {
             case CONNECT, AUTH, MAIL -> Scope.ACCOUNT;
             case RCPT -> Scope.RECIPIENT;
-            case DATA -> Scope.MESSAGE;
+            case DATA -> Scope.UNEXPLAINED;
         };
     }
 

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailpipe.account.Account;
+import io.mailpipe.account.PushbackJudge;
 import io.mailpipe.account.AccountHealth;
 import io.mailpipe.account.Security;
 import io.mailpipe.compose.MessageComposer;
@@ -134,7 +135,7 @@ public final class Worker implements AutoCloseable {
                     new RequestReader(config.worker().maxRequestBytes()), composer,
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
                     new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait(),
-                    bounces.suppressionList());
+                    bounces.suppressionList(), new PushbackJudge(config.quota().refusalStreak()));
 
             Main main = new Main();
             Map<String, String> endpoints = new HashMap<>();

@@ -64,8 +64,10 @@ class ExampleConfigTest {
     @Test
     void demoConfigurationParses() throws Exception {
         MailpipeConfig config = MailpipeConfig.parse(Files.readString(Path.of("examples/demo.yaml")),
-                Map.of("DEMO_SMTP_PORT", "2525", "DEMO_IMAP_PORT", "1143")::get, "examples/demo.yaml");
-        assertThat(config.accounts()).hasSize(3).allSatisfy(a -> assertThat(a.port()).isEqualTo(2525));
+                Map.of("DEMO_SMTP_PORT", "2525", "DEMO_IMAP_PORT", "1143", "DEMO_THROTTLED_PORT", "2526")::get,
+                "examples/demo.yaml");
+        assertThat(config.accounts()).extracting(a -> a.name() + ":" + a.port())
+                .containsExactly("shop-mailru:2525", "shop-yandex:2525", "shop-rambler:2526", "relay:2525");
         assertThat(config.bounces()).singleElement().satisfies(m -> assertThat(m.port()).isEqualTo(1143));
     }
 

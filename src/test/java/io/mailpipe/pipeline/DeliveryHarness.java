@@ -89,7 +89,8 @@ final class DeliveryHarness {
         this.retry = retry;
         this.selector = new CountingSelector(router(this.accounts, clock));
         this.service = new DeliveryService(TOPICS, new RequestReader(1_000_000), new MessageComposer(clock),
-                composeSession, this.accounts, selector, new RetryPolicy(retry), ledger, clock, Duration.ZERO, suppressions);
+                composeSession, this.accounts, selector, new RetryPolicy(retry), ledger, clock, Duration.ZERO, suppressions,
+                new io.mailpipe.account.PushbackJudge(3));
     }
 
     // ---------------------------------------------------------------- accounts and requests

@@ -217,7 +217,8 @@ class RequestFuzzTest {
         long started = System.nanoTime();
         MutableClock clock = new MutableClock(DeliveryHarness.T0);
         DeliveryService service = new DeliveryService(TOPICS, READER, composer, SESSION, ACCOUNTS,
-                DeliveryHarness.router(ACCOUNTS, clock), RETRY, new RequestLedger(), clock, Duration.ZERO, SuppressionList.NONE);
+                DeliveryHarness.router(ACCOUNTS, clock), RETRY, new RequestLedger(), clock, Duration.ZERO, SuppressionList.NONE,
+                new io.mailpipe.account.PushbackJudge(3));
         InboundRecord in = new InboundRecord(TOPICS.requests(), 0, 42, null, input.value, new RecordHeaders());
 
         Delivery d = service.start(in);

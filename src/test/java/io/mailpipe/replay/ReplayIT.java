@@ -108,7 +108,7 @@ class ReplayIT {
             //    (no subject) and one refused by the server (FAILED)
             try (RunningPipeline before = RunningPipeline.start("replay", List.of(main))) {
                 topics = before.topics;
-                smtp.nextDataReply(554, "5.7.1 Message refused for now");
+                smtp.nextDataReply(554, "5.7.1 Message content rejected"); // Postfix body_checks: the message's
                 before.send("rp-refused", request("rp-refused", "main"));
                 assertThat(before.awaitTerminal("rp-refused")).extracting(OutcomeEvent::status).containsExactly(Status.FAILED);
                 for (String id : ids) {

@@ -92,7 +92,7 @@ class SmtpProviderRepliesTest {
             Postfix | MAIL | 553 5.7.1 <shop@example.com>: Sender address rejected: not owned by user shop@example.org | MESSAGE_REJECTED | MESSAGE
             Postfix | MAIL | 450 4.1.8 <shop@nowhere.example>: Sender address rejected: Domain not found | TEMPORARY_FAILURE | MESSAGE
             Postfix | DATA | 552 5.3.4 Message size exceeds fixed limit | MESSAGE_REJECTED | MESSAGE
-            Postfix | DATA | 451 4.3.0 Error: queue file write error | TEMPORARY_FAILURE | MESSAGE
+            Postfix | DATA | 451 4.3.0 Error: queue file write error | TEMPORARY_FAILURE | UNEXPLAINED
             Postfix | CONNECT | 421 4.7.0 mx.example.com Error: too many connections from 192.0.2.1 | RATE_LIMITED | ACCOUNT
             Postfix | DATA | 421 4.3.0 mx.example.com Service not available, closing transmission channel | TEMPORARY_FAILURE | ACCOUNT
             Postfix (mailcow) | DATA | 451 4.7.1 Ratelimit "user" exceeded | RATE_LIMITED | ACCOUNT

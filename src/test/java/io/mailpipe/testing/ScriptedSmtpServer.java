@@ -37,6 +37,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger dropsLeft = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Received> dropped = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger authAttempts = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger sendersBeforeRefusal = new java.util.concurrent.atomic.AtomicInteger(-1);
+    private volatile RejectException senderRefusal;
+    private volatile long senderRefusalMillis;
+    private volatile RejectException dataRefusal;
+    private final java.util.concurrent.atomic.AtomicInteger refusedSenders = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger refusedData = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A message the server accepted: its MAIL FROM, when its DATA ended, and the message. */
     public record Received(String mailFrom, java.time.Instant at, MimeMessage message) {
@@ -269,6 +275,44 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * After {@code accepted} MAIL FROM commands have been accepted, every later one gets the reply: an account the
+     * provider throttles after a few messages ({@code 553, "5.7.1 Sorry, we cannot accept mail from this account"}).
+     */
+    public ScriptedSmtpServer refuseSendersAfter(int accepted, int code, String text) {
+        sendersBeforeRefusal.set(accepted);
+        senderRefusal = new RejectException(code, text);
+        return this;
+    }
+
+    /** Each refusal of {@link #refuseSendersAfter} comes this late, so that a burst of sends is in flight when it comes. */
+    public ScriptedSmtpServer slowSenderRefusal(java.time.Duration d) {
+        this.senderRefusalMillis = d.toMillis();
+        return this;
+    }
+
+    /** Every DATA gets this reply (until {@link #acceptData()}), e.g. a spam verdict on everything the account sends. */
+    public ScriptedSmtpServer refuseAllData(int code, String text) {
+        dataRefusal = new RejectException(code, text);
+        return this;
+    }
+
+    /** DATA is accepted again after {@link #refuseAllData}. */
+    public ScriptedSmtpServer acceptData() {
+        dataRefusal = null;
+        return this;
+    }
+
+    /** MAIL FROM commands the server refused. */
+    public int refusedSenders() {
+        return refusedSenders.get();
+    }
+
+    /** DATA commands the server refused (scripted replies). */
+    public int refusedData() {
+        return refusedData.get();
+    }
+
     /** The recipients (RCPT TO) an accepted message was sent to. */
     public List<String> envelopeOf(MimeMessage message) {
         return envelopes.getOrDefault(message, List.of());
@@ -362,7 +406,19 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         @Override
         public void from(String from) throws RejectException {
             RejectException reply = senderReplies.get(from.toLowerCase());
+            if (reply == null && senderRefusal != null
+                    && sendersBeforeRefusal.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
+                reply = senderRefusal;
+                if (senderRefusalMillis > 0) {
+                    try {
+                        Thread.sleep(senderRefusalMillis); // the provider's own slowness, part of the scenario
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
             if (reply != null) {
+                refusedSenders.incrementAndGet();
                 throw reply;
             }
             this.mailFrom = from;
@@ -403,7 +459,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 throw new IOException("scripted: connection dropped after the data, before the reply");
             }
             RejectException reply = dataReplies.poll();
+            if (reply == null) {
+                reply = dataRefusal;
+            }
             if (reply != null) {
+                refusedData.incrementAndGet();
                 throw reply;
             }
             try {
