@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
  * GreenMail sandbox, runs a worker with {@code examples/demo.yaml}, publishes {@code examples/requests.jsonl},
  * prints every outcome as it arrives and a summary, then shuts everything down.
  */
-@Command(name = "demo", description = "Run mailpipe end to end on a local broker and mail sandbox, then exit.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run mailpipe end to end on a local broker and mail sandbox, then exit (or stay up with --keep-running).")
 final class DemoCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -45,6 +46,14 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Messages the demo's throttling provider takes before it pushes back. */
     private static final int THROTTLED_AFTER = 2;
+
+    /** Accepted like everywhere; the demo runs with its own configuration (examples/demo.yaml). */
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
+    @Option(names = "--keep-running", description = "After the summary, keep the broker, sandbox and worker up until Ctrl-C, "
+            + "so that status and report can be tried against them (the configuration is written to DATA_DIR/mailpipe.yaml).")
+    boolean keepRunning;
 
     @Option(names = "--requests", description = "JSON-lines file of requests (default: examples/requests.jsonl, else the copy in the jar).")
     Path requests;
@@ -72,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
             env.put("DEMO_SMTP_PORT", String.valueOf(sandbox.smtpPort()));
             env.put("DEMO_IMAP_PORT", String.valueOf(sandbox.imapPort()));
             env.put("DEMO_THROTTLED_PORT", String.valueOf(throttled.port()));
-            MailpipeConfig config = MailpipeConfig.parse(resource("examples/demo.yaml"), env::get, "examples/demo.yaml");
+            MailpipeConfig config = MailpipeConfig.parse(resource("examples/demo.yaml"), env, "examples/demo.yaml");
             config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
             TopicAdmin.ensureTopics(config.kafka(), config.worker().maxRequestBytes());
             try (Worker worker = Worker.start(config)) {
@@ -94,10 +103,32 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 showPushback(config, terminal);
                 showBounce(sandbox, config, terminal);
+                if (keepRunning) {
+                    stayUp(broker, sandbox, throttled);
+                }
             }
         }
         say("everything shut down");
         return 0;
+    }
+
+    /** Writes a configuration for the other commands and waits for Ctrl-C. */
+    private void stayUp(LocalKafkaBroker broker, MailSandbox sandbox, ThrottlingSmtpFront throttled)
+            throws IOException, InterruptedException {
+        Path config = dataDir.resolve("mailpipe.yaml");
+        String yaml = resource("examples/demo.yaml")
+                .replace("${DEMO_SMTP_PORT}", String.valueOf(sandbox.smtpPort()))
+                .replace("${DEMO_IMAP_PORT}", String.valueOf(sandbox.imapPort()))
+                .replace("${DEMO_THROTTLED_PORT}", String.valueOf(throttled.port()))
+                .replace("kafka:\n", "kafka:\n  bootstrapServers: " + broker.bootstrapServers() + "\n");
+        Files.writeString(config, yaml, StandardCharsets.UTF_8);
+        say("still running (Ctrl-C stops everything). In another terminal, try:");
+        say("  ./mailpipe status --config " + config);
+        say("  ./mailpipe report --config " + config + " --campaign november-news --out report.html");
+        say("  ./mailpipe publish --config " + config + " examples/requests.jsonl");
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "mailpipe-demo-stop"));
+        stop.await();
     }
 
     /**

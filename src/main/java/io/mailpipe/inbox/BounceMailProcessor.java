@@ -31,14 +31,14 @@ public final class BounceMailProcessor implements Processor {
     private final BounceMailbox mailbox;
     private final BounceIntake intake;
     private final RecordPublisher publisher;
-    /** Told (kind, reason) of every bounce event published: the worker's metrics. */
-    private final java.util.function.BiConsumer<String, String> counted;
+    /** Told of every bounce event published: the worker's metrics. */
+    private final java.util.function.Consumer<BounceEvent> counted;
     private final Iterable<java.util.function.Consumer<Duration>> views;
     private final Clock clock;
 
     public BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, RecordPublisher publisher,
                                Iterable<java.util.function.Consumer<Duration>> views, Clock clock,
-                               java.util.function.BiConsumer<String, String> counted) {
+                               java.util.function.Consumer<BounceEvent> counted) {
         this.counted = counted;
         this.mailbox = mailbox;
         this.intake = intake;
@@ -62,7 +62,7 @@ public final class BounceMailProcessor implements Processor {
             publisher.publish(decision.records());
         }
         intake.published(decision);
-        decision.events().forEach(e -> counted.accept(e.kind(), e.reason() == null ? "undefined" : e.reason()));
+        decision.events().forEach(counted);
         exchange.getIn().setHeader(MailConstants.MAIL_MOVE_TO, decision.disposition() == BounceIntake.Disposition.UNPARSED
                 ? mailbox.unparsedFolder() : mailbox.processedFolder());
         LOG.info("bounce mailbox={} report={}: {}", mailbox.name(), decision.reportId(), decision.describe());

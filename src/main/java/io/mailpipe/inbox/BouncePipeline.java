@@ -118,7 +118,7 @@ public final class BouncePipeline implements AutoCloseable {
 
     /** Adds one route per bounce mailbox to the started Camel context. */
     public void addRoutes(CamelContext context, RecordPublisher publisher,
-                          java.util.function.BiConsumer<String, String> counted) throws Exception {
+                          java.util.function.Consumer<BounceEvent> counted) throws Exception {
         if (config.bounces().isEmpty()) {
             return;
         }

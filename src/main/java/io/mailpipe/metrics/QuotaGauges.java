@@ -25,6 +25,7 @@ public final class QuotaGauges {
                 register(metrics, account, router, "day", 1, account.limits().perDay(),
                         () -> router.limits(account).perDay());
             }
+            metrics.presetAccounts(List.of(account.name()));
             metrics.registerAccountHealth(account.name(), AccountHealth.State.class,
                     () -> router.state(account.name()));
         }

@@ -27,6 +27,7 @@ import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
 import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.metrics.QuotaGauges;
+import io.mailpipe.status.BacklogGauges;
 import io.mailpipe.pipeline.DeliveryService;
 import io.mailpipe.quota.KafkaQuotaLedger;
 import io.mailpipe.quota.QuotaRouter;
@@ -131,6 +132,7 @@ public final class Worker implements AutoCloseable {
             bounces = BouncePipeline.start(config, index, ledger::awaitCaughtUp); // suppression list, bounce mailboxes
             ShutdownSignal shutdown = new ShutdownSignal();
             QuotaGauges.register(ops.metrics, config.accounts(), quota.router());
+            ops.own(BacklogGauges.start(ops.metrics, config, quota.ledger(), quota.router(), clock));
             DeliveryService service = new DeliveryService(config.kafka().topics(),
                     new RequestReader(config.worker().maxRequestBytes()), composer,
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
@@ -165,7 +167,9 @@ public final class Worker implements AutoCloseable {
             quota.gate().bind(context);
             main.start();
             try {
-                bounces.addRoutes(context, publisher, ops.metrics::bounceReceived);
+                MailpipeMetrics metrics = ops.metrics;
+                bounces.addRoutes(context, publisher, e -> metrics.bounceReceived(e.account(), e.kind(), e.hard(),
+                        e.reason() == null ? "undefined" : e.reason()));
             } catch (Exception e) {
                 main.stop();
                 throw e;

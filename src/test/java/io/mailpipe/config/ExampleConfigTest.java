@@ -41,6 +41,8 @@ class ExampleConfigTest {
         assertThat(config.management().port()).isEqualTo(ManagementSettings.DEFAULT_PORT);
         assertThat(config.management().probeInterval()).isEqualTo(java.time.Duration.ofSeconds(15));
         assertThat(config.kafka().topics().replays()).isEqualTo("mail.replays");
+        assertThat(config.cli()).as("the example shows the defaults of cli:").isEqualTo(CliSettings.defaults());
+        assertThat(config.management().backlogInterval()).isEqualTo(ManagementSettings.defaults().backlogInterval());
         assertThat(config.accounts().get(3).blockedExtensions()).containsExactly("exe", "bat", "scr", "js");
         assertThat(config.compose().campaigns()).containsKey("november-news");
         assertThat(config.compose().composer(java.time.Clock.systemUTC())).as("campaign links are valid").isNotNull();

@@ -351,6 +351,16 @@ class ProviderPushbackIT {
         assertThat(cli.execute("quota", "--config", file.toString())).isZero();
         assertThat(out.toString()).containsPattern("a\\s+4/100 \\(learned 4\\)\\s+4/1000\\s")
                 .contains("learned from: 451 4.7.1 Rate limit exceeded for this account");
+
+        java.io.StringWriter json = new java.io.StringWriter();
+        picocli.CommandLine status = new picocli.CommandLine(new io.mailpipe.cli.MailpipeCli());
+        status.setOut(new java.io.PrintWriter(json));
+        assertThat(status.execute("status", "--config", file.toString(), "--json")).isZero();
+        com.fasterxml.jackson.databind.JsonNode row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toString())
+                .path("accounts").get(0);
+        assertThat(row.path("account").asText()).isEqualTo("a");
+        assertThat(row.path("learnedPerHour").asInt()).as("mailpipe status shows it too").isEqualTo(4);
+        assertThat(row.path("perHour").asInt()).isEqualTo(100);
     }
 
     static List<ConsumerRecord<byte[], byte[]>> cooldownRecords(KafkaIO.Collector quota) {

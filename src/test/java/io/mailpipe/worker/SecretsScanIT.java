@@ -196,7 +196,7 @@ class SecretsScanIT {
         try {
             System.setOut(capture);
             System.setErr(capture);
-            CommandLine cmd = new CommandLine(new MailpipeCli());
+            CommandLine cmd = MailpipeCli.commandLine();
             cmd.setOut(new PrintWriter(capture, true));
             cmd.setErr(new PrintWriter(capture, true));
             cmd.execute(args);
