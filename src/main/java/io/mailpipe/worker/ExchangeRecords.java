@@ -12,13 +12,6 @@ import io.mailpipe.pipeline.InboundRecord;
 final class ExchangeRecords {
     /** Exchange property holding the {@link Delivery} of the exchange. */
     static final String DELIVERY = "mailpipe.delivery";
-    /**
-     * Exchange property set by {@link DeliverBatchProcessor}: the record is part of a batch, so its outcome is
-     * published without waiting (the batch waits), and the ledger caught up for it already (the batch did).
-     */
-    static final String BATCHED = "mailpipe.batched";
-    /** Exchange property: the future of the outcome's acknowledgement, when published without waiting. */
-    static final String OUTCOME_WRITTEN = "mailpipe.outcomeWritten";
 
     private ExchangeRecords() {
     }
