@@ -634,7 +634,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             // disabled here: the others try it again themselves after the longest cool-down
             until = clock.instant().plus(settings.maxCoolDown());
         }
-        ledger.announce(new QuotaRecord.Cooldown(name, worker, until, failure.reason().code()));
+        ledger.announce(new QuotaRecord.Cooldown(name, worker, until, failure.reason().code(), failure.detail()));
         if (reaction == AccountHealth.Reaction.COOLING) {
             learner.throttled(account, failure);
         }

@@ -139,6 +139,9 @@ public final class SmtpFailureClassifier {
             + "|client host rejected|helo command rejected"
             + "|sending .{0,40}(?:disabled|suspended|blocked|prohibited)"
             + "|(?:your|sender|sending) account (?:is |has been )?(?:temporarily )?(?:suspended|locked|frozen|disabled|blocked)";
+    /** What to do when a provider refuses password logins. */
+    private static final String SWITCH_TO_OAUTH2 = "the provider no longer takes a password login here: switch the account"
+            + " to auth: oauth2 (README, presets)";
     /** A 4.7.x policy deferral that asks to come back later: throttling on an authenticated submission server. */
     private static final String LATER = "try (?:again )?later|come back later|busy|temporarily (?:deferred|rejected)";
 
@@ -147,6 +150,8 @@ public final class SmtpFailureClassifier {
      * mailbox, the sender or the content whatever their text, then account-level replies in any phase (a rate or
      * quota, spam or a block), then one pair of rules per phase. Sample replies:
      * <pre>
+     * 550 5.7.30 Basic authentication is not supported for Client Submission.       -> AUTHENTICATION_FAILED / ACCOUNT (+ advice)
+     * 534-5.7.9 Application-specific password required. (Gmail)                     -> AUTHENTICATION_FAILED / ACCOUNT (+ advice)
      * 535 5.7.8 Error: authentication failed: Invalid user or password! (Yandex)       -> AUTHENTICATION_FAILED / ACCOUNT
      * 530 5.7.0 Authentication required                                              -> AUTHENTICATION_FAILED / ACCOUNT
      * 552 5.2.2 The email account that you tried to reach is over quota (RCPT TO)     -> RECIPIENT_REJECTED / RECIPIENT
@@ -179,7 +184,28 @@ public final class SmtpFailureClassifier {
 
     private static List<ReplyRule> defaultRules() {
         List<ReplyRule> rules = new ArrayList<>();
-        // credentials: whatever the phase
+        // credentials: whatever the phase. First the refusals that say which login the provider wants instead:
+        // 550 5.7.30 Basic authentication is not supported for Client Submission. (Exchange Online)
+        rules.add(ReplyRule.of("basic auth retired (5.7.30)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withEnhanced("5.7.30").withAdvice(SWITCH_TO_OAUTH2));
+        // 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled
+        // 535 5.7.139 Authentication unsuccessful, basic authentication is disabled. (Exchange Online)
+        rules.add(ReplyRule.of("SMTP AUTH disabled (5.7.139)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withEnhanced("5.7.139").withAdvice(SWITCH_TO_OAUTH2 + "; an administrator may also have to enable"
+                        + " authenticated SMTP for the mailbox (Microsoft 365 admin center: Mail, Manage email apps)"));
+        // 530 5.7.57 Client not authenticated to send mail. [...] (Exchange Online, MAIL FROM without a login)
+        rules.add(ReplyRule.of("client not authenticated (5.7.57)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED,
+                Scope.ACCOUNT).withEnhanced("5.7.57").withAdvice("the server takes mail only after a login: give the"
+                + " account a username with auth: oauth2 (Microsoft 365) or a password"));
+        // 534-5.7.9 Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor (Gmail)
+        rules.add(ReplyRule.of("app password required (5.7.9)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED,
+                Scope.ACCOUNT).withEnhanced("5.7.9").withAdvice("the provider does not take the account's own password"
+                + " from mail programs: create an app password (Gmail: 2-Step Verification on, then"
+                + " https://myaccount.google.com/apppasswords) and use it as the password, or switch to auth: oauth2"));
+        // 334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ== (XOAUTH2 error)
+        rules.add(ReplyRule.of("XOAUTH2 error challenge", AUTH, 334, 334, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withAdvice("the server refused the OAuth2 access token: check the app's permission (scope) for this"
+                        + " mailbox"));
         rules.add(ReplyRule.anyPhase("authentication required", 530, 530, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
         rules.add(ReplyRule.anyPhase("authentication refused", 534, 535, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
         // the sender (From) or the content: the message's, even when the text says "blocked" or "limit"
@@ -591,7 +617,8 @@ public final class SmtpFailureClassifier {
                                       List<RecipientFailure> refused, String label) {
         String detail = cut(label + " replied " + reply);
         return ruleFor(phase, reply, rules)
-                .map(rule -> new SendFailure(rule.reason(), reply, refused, detail, rule.scope()))
+                .map(rule -> new SendFailure(rule.reason(), reply, refused,
+                        rule.advice() == null ? detail : cut(detail + "; " + rule.advice()), rule.scope()))
                 .orElseGet(() -> new SendFailure(ReasonCode.TEMPORARY_FAILURE, reply, refused,
                         cut("unexpected reply: " + detail), fallbackScope(phase)));
     }
