@@ -96,10 +96,4 @@ public enum Reason {
             default -> false;
         };
     }
-
-    /** Reasons whose decision from a status code alone is weak and may be refined by text. */
-    boolean isTentative() {
-        return this == UNDEFINED || this == ONHOLD || this == SYSTEMERROR || this == SECURITYERROR
-                || this == EXPIRED || this == NETWORKERROR || this == HOSTUNKNOWN || this == USERUNKNOWN;
-    }
 }

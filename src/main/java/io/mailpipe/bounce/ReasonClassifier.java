@@ -1,101 +1,164 @@
 package io.mailpipe.bounce;
 
+import java.util.List;
 import java.util.Set;
 
 /**
- * Stage 4: decides the {@link Reason} of one finding. Order: a reason the detector is sure of;
- * a rule of the receiving provider ({@link RemoteHostRules}); a failed local delivery program (x-unix); a provider's documented error token; a decisive status code; the phrase rules over the diagnostic; the broad status code table;
- * then fall-backs from the status class, the diagnostic type and the action.
+ * Stage 4: decides the {@link Reason} of one finding, status code first.
+ * <ol>
+ *   <li>A reason the detector is sure of: a vendor's own error code (Exchange 2003's MSEXCH codes, a carrier's
+ *       fixed sentence).</li>
+ *   <li>A final failure with a temporary status (RFC 3464 {@code Action: failed} or {@code delayed} with 4.4.x or a
+ *       generic 4.x.x): the reporting server gave up retrying, or still retries, a connection or routing problem:
+ *       {@link Reason#EXPIRED}, what RFC 3463 X.4.7 names.</li>
+ *   <li>The enhanced status code ({@link StatusCodes}): a specific code decides alone (5.1.1 is an unknown user
+ *       whatever the words), unless the words prove the mailbox exists while the code says it does not (a full,
+ *       disabled or filtering mailbox behind a 5.1.1): a hard bounce is never decided against the words. A generic
+ *       code (5.0.0, 5.7.1, 4.4.4, ...) gives a default that the words refine.</li>
+ *   <li>The words ({@link PhraseRules}, or what the detector read from its format's fixed texts), where the code is
+ *       generic or missing, corrected by the SMTP command they answered: a reply to MAIL FROM concerns the sender
+ *       ({@link Reason#REJECTED}); "user unknown" proves a missing mailbox only as the answer to RCPT TO, where RFC
+ *       5321 has the server check the recipient, with an addressing code (X.1.x), or as the receiving system's own
+ *       directory answer; anywhere else (after DATA, or without saying) it is a filter's refusal,
+ *       {@link Reason#FILTERED}.</li>
+ *   <li>Without a code or words that decide: the code's default, the SMTP command (HELO or the greeting refused:
+ *       {@link Reason#BLOCKED}), the reply code (RFC 5321 / RFC 7504 meanings), the DSN action.</li>
+ *   <li>{@link Reason#ONHOLD} only for a failure that carries neither a code nor words that say anything;
+ *       {@link Reason#UNDEFINED} when there is nothing at all.</li>
+ * </ol>
  */
 final class ReasonClassifier {
-    /** Phrases that override a decisive 5.1.1/5.1.0 user-unknown code. */
-    private static final Set<Reason> OVERRIDES_USERUNKNOWN = Set.of(Reason.MAILBOXFULL, Reason.SUSPEND,
-            Reason.HASMOVED, Reason.EXCEEDLIMIT);
+    /** Microsoft reuses 5.4.1 (RFC 3463: no answer from host) for a recipient its directory does not know. */
+    private static final String MICROSOFT_NO_SUCH_RECIPIENT = "recipient address rejected: access denied";
+
+    /** Causes that prove the mailbox exists: they overrule a code that says it does not. */
+    private static final Set<Reason> MAILBOX_EXISTS = Set.of(Reason.MAILBOXFULL, Reason.SUSPEND, Reason.EXCEEDLIMIT,
+            Reason.MAILERERROR, Reason.FILTERED);
 
     /**
-     * The local delivery agent's own words ("mail.local: unknown user: taro"): the final host
-     * looked the user up itself, no content filter involved.
+     * A receiving system's own directory answer, not a relayed SMTP reply: decisive without a command.
      */
-    private static final String LOCAL_DELIVERY_AGENT = "mail.local:";
-
-    /** A host name (no local part in front) followed by "does not exist". */
-    private static final java.util.regex.Pattern HOST_DOES_NOT_EXIST = java.util.regex.Pattern.compile(
-            "(?<![@\\w.\\-])(?:[a-z0-9\\-]{1,63}+\\.){1,10}+[a-z]{2,24}+ does not exist");
+    private static final List<String> DIRECTORY_ANSWERS = List.of(
+            // Postfix local(8): unknown user: "taro"; Sendmail mail.local: mail.local: unknown user: taro
+            "unknown user: ",
+            // Exim, its router found no such local part: Unrouteable address
+            "unrouteable address",
+            // qmail-local: Sorry, no mailbox here by that name. (#5.1.1)
+            "no mailbox here by that name");
 
     private ReasonClassifier() {
     }
 
     static Reason decide(Finding f) {
-        if (f.reason != null && (f.reasonFinal || !f.reason.isTentative())) {
+        if (f.reason != null && f.reasonFinal) {
             return f.reason;
         }
         String status = f.status;
-        if (status != null && status.startsWith("2.")) {
-            return Reason.DELIVERED;
-        }
         String text = Texts.lower(f.diagnostic);
-        Reason byRemoteHost = RemoteHostRules.match(f, text);
-        if (byRemoteHost != null) {
-            return byRemoteHost;
+        StatusCodes.Meaning code = StatusCodes.of(status);
+        if ("5.4.1".equals(status) && text.contains(MICROSOFT_NO_SUCH_RECIPIENT)) {
+            // Microsoft, Exchange Online NDR reference: 550 5.4.1 Recipient address rejected: Access denied
+            // (Directory Based Edge Blocking: the address does not exist in the recipient's directory)
+            return Reason.USERUNKNOWN;
+        }
+        if (gaveUpOrRetrying(f, code)) {
+            return Reason.EXPIRED;
+        }
+        Reason byWords = PhraseRules.match(text);
+        if (code != null && !code.generic()) {
+            boolean hard = code.reason().isHard(true);
+            return hard && byWords != null && MAILBOX_EXISTS.contains(byWords) ? byWords : code.reason();
         }
         if (f.diagnosticType != null && f.diagnosticType.startsWith("x-unix")) {
-            // a local delivery program failed (pipe, procmail), unless it says the mailbox is full:
-            // "x-unix; Quota exceeded message delivery failed to /var/mail/taro"
-            return PhraseRules.matches(Reason.MAILBOXFULL, text) ? Reason.MAILBOXFULL : Reason.MAILERERROR;
+            // RFC 3464 diagnostic type X-Unix: the exit code of a local delivery program (pipe, procmail), unless
+            // it says the mailbox is full: "x-unix; Quota exceeded message delivery failed to /var/mail/taro"
+            return byWords == Reason.MAILBOXFULL ? Reason.MAILBOXFULL : Reason.MAILERERROR;
         }
-        Reason byProvider = ProviderRules.match(text);
-        if (byProvider != null) {
-            return byProvider;
+        if (byWords == null) {
+            byWords = f.reason; // the detector's reading of its format's fixed texts
         }
-        Reason byCode = StatusCodes.reasonOf(status);
-        Reason byText = PhraseRules.match(text);
+        if (byWords != null) {
+            return byCommand(byWords, f, code, text);
+        }
+        if (code != null) {
+            return code.reason();
+        }
+        Reason fallback = fallback(f);
+        if (fallback != null) {
+            return fallback;
+        }
+        return text.isBlank() ? Reason.UNDEFINED : Reason.ONHOLD;
+    }
 
-        if (StatusCodes.isDecisive(status)) {
-            if (byCode == Reason.USERUNKNOWN && byText != null && OVERRIDES_USERUNKNOWN.contains(byText)) {
-                return byText;
-            }
-            return byCode;
+    /**
+     * True for a temporary status (4.x.x) that is generic or about the network (X.4.x), in a report that gave up
+     * ({@code failed}) or still retries ({@code delayed}), unless the words name another cause.
+     */
+    private static boolean gaveUpOrRetrying(Finding f, StatusCodes.Meaning code) {
+        if (f.status == null || !f.status.startsWith("4.")
+                || !("failed".equals(f.action) || "delayed".equals(f.action) || "expired".equals(f.action))) {
+            return false;
         }
-        if ("MAIL".equals(f.command) && (byText == Reason.USERUNKNOWN || byText == Reason.HOSTUNKNOWN
-                || byText == null && byCode == Reason.USERUNKNOWN)) {
-            return Reason.REJECTED; // the sender address was refused, not the recipient
+        boolean network = f.status.startsWith("4.4.") || code == null || code.generic();
+        if (!network) {
+            return false;
         }
-        if (byText == Reason.USERUNKNOWN && HOST_DOES_NOT_EXIST.matcher(text).find()) {
-            return Reason.HOSTUNKNOWN; // "553 mx.example.net does not exist": a host name, not a mailbox
+        Reason byWords = PhraseRules.match(Texts.lower(f.diagnostic));
+        return byWords == null || byWords == Reason.NETWORKERROR || byWords == Reason.EXPIRED;
+    }
+
+    /** The words' reason, corrected by the SMTP command the reply answered. */
+    private static Reason byCommand(Reason byWords, Finding f, StatusCodes.Meaning code, String text) {
+        if ("MAIL".equals(f.command) && (byWords == Reason.USERUNKNOWN || byWords == Reason.HOSTUNKNOWN)) {
+            return Reason.REJECTED; // "550 user unknown" to MAIL FROM: the sender address was refused
         }
-        if (byText == Reason.USERUNKNOWN && byCode != Reason.USERUNKNOWN && !"RCPT".equals(f.command)
-                && !text.contains(LOCAL_DELIVERY_AGENT)) {
-            // "User unknown" after DATA, with a 5.2.x code, or without saying which command it
-            // answered: a content filter may say so too; only the RCPT reply proves the directory
+        if (byWords == Reason.USERUNKNOWN && !"RCPT".equals(f.command)
+                && !(code != null && f.status.startsWith("1.", 2)) && !isDirectoryAnswer(text)) {
             return Reason.FILTERED;
         }
-        if (byText != null) {
-            return byText;
-        }
-        if (f.reason != null) {
-            return f.reason;
-        }
-        if (byCode != null) {
-            return byCode;
-        }
-        if (status != null && status.length() >= 3) {
-            String head = status.substring(2, 3);
-            if (head.equals("6")) {
-                return Reason.CONTENTERROR;
-            }
-            if (head.equals("7")) {
-                return Reason.SECURITYERROR;
+        return byWords;
+    }
+
+    private static boolean isDirectoryAnswer(String text) {
+        for (String a : DIRECTORY_ANSWERS) {
+            if (text.contains(a)) {
+                return true;
             }
         }
-        if ("delayed".equals(f.action) || "expired".equals(f.action)) {
-            return Reason.EXPIRED;
+        return false;
+    }
+
+    /** Without a code that names a reason and without words: the command, the reply code, the action. */
+    private static Reason fallback(Finding f) {
+        if ("MAIL".equals(f.command)) {
+            return Reason.REJECTED;
         }
         if ("HELO".equals(f.command) || "CONN".equals(f.command)) {
             return Reason.BLOCKED;
         }
-        if (!text.isBlank()) {
-            return Reason.ONHOLD;
+        Reason byReply = byReplyCode(f.replyCode);
+        if (byReply != null) {
+            return byReply;
         }
-        return Reason.UNDEFINED;
+        if ("delayed".equals(f.action) || "expired".equals(f.action)) {
+            return Reason.EXPIRED;
+        }
+        return null;
+    }
+
+    /** RFC 5321 section 4.2 and RFC 7504: the reply codes whose meaning names a reason. */
+    private static Reason byReplyCode(String reply) {
+        if (reply == null) {
+            return null;
+        }
+        return switch (reply) {
+            case "451" -> Reason.SYSTEMERROR;  // Requested action aborted: local error in processing
+            case "452" -> Reason.SYSTEMFULL;   // Requested action not taken: insufficient system storage
+            case "552" -> Reason.MAILBOXFULL;  // Requested mail action aborted: exceeded storage allocation
+            case "521", "556" -> Reason.NOTACCEPT; // RFC 7504: host / domain does not accept mail
+            case "500", "501", "502", "503", "504" -> Reason.SYNTAXERROR; // syntax errors, bad sequence
+            case "530", "535", "538" -> Reason.SECURITYERROR; // RFC 4954: authentication required / failed
+            default -> null;
+        };
     }
 }
