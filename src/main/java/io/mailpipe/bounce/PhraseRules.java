@@ -125,7 +125,9 @@ final class PhraseRules {
                     // IANA X.7.25 title: Reverse DNS validation failed
                     "reverse dns",
                     // the same, abbreviated: invalid rDNS record of your mail server
-                    "rdns")),
+                    "rdns",
+                    // Sendmail access map: 450 4.7.1 Access denied. IP name lookup failed [192.0.2.1] (no name for the IP)
+                    "ip name lookup failed")),
             new Rule(Reason.NOTCOMPLIANTRFC, List.of(
                     // Gmail 550 5.7.1: This message is not RFC 5322 compliant; Microsoft 5.7.512: must be RFC 5322
                     // section 3.6.2 compliant
@@ -158,7 +160,10 @@ final class PhraseRules {
                     // Yandex: Client host [192.0.2.1] blocked using ...; Blocked by spam statistics
                     "blocked by spam statistics",
                     // DNS blocklists by their usual names in reply texts (Spamhaus, SpamCop, SORBS, DNSBL, RBL)
-                    "spamhaus", "spamcop", "sorbs", "dnsbl", " rbl")),
+                    "spamhaus", "spamcop", "sorbs", "dnsbl", " rbl",
+                    // Gmail 550 5.7.1: ... Please use the SMTP relay at your service provider instead; the same advice
+                    // for dynamic IP addresses: Please use the smtp server of your ISP
+                    "smtp relay at your service provider", "smtp server of your isp")),
             new Rule(Reason.REJECTED, List.of(
                     // Postfix smtpd: 553 5.1.8 <x>: Sender address rejected: Domain not found
                     "sender address rejected",
@@ -171,7 +176,10 @@ final class PhraseRules {
                     // Microsoft 5.1.0: Sender denied; 5.1.8: Access denied, bad outbound sender
                     "sender denied", "bad outbound sender",
                     // IANA X.1.7 / X.1.8 titles
-                    "bad sender's")),
+                    "bad sender's",
+                    // RFC 4407 (Sender ID): the Purported Responsible Address is the sender's; Courier: 550 5.7.1 can't
+                    // determine Purported Responsible Address
+                    "purported responsible address")),
             new Rule(Reason.SPAMDETECTED, List.of(
                     // Yandex: Message rejected under suspicion of SPAM; Sorry, message looks like SPAM to me;
                     // mail.ru: spam message rejected
@@ -245,7 +253,9 @@ final class PhraseRules {
                     // Postfix smtpd: bare <LF> received; RFC 5321 4.1.1.4 forbids bare LF
                     "bare <lf>", "bare lf",
                     // Gmail 554 5.6.0: Mail message is malformed. Not accepted.
-                    "message is malformed")),
+                    "message is malformed",
+                    // Amazon SES: 554 Transaction failed: Duplicate header 'DKIM-Signature' (RFC 5322 3.6 allows it once)
+                    "duplicate header")),
             new Rule(Reason.TOOMANYCONN, List.of(
                     // Postfix anvil: 421 4.7.0 x Error: too many connections from 192.0.2.1; Exim: Too many
                     // concurrent SMTP connections from this IP address
@@ -270,7 +280,7 @@ final class PhraseRules {
                     "has a policy that prohibited", "violates…policy",
                     // Gmail 552 5.7.0: This message was blocked because its content presents a potential security
                     // issue; Our system detected an illegal attachment on your message
-                    "presents a potential security issue", "illegal attachment",
+                    "its content presents a potential", "illegal attachment",
                     // Exim: the default text of an ACL deny: Administrative prohibition
                     "administrative prohibition")),
             new Rule(Reason.SYSTEMFULL, List.of(
@@ -288,11 +298,13 @@ final class PhraseRules {
                     "cannot send message for", "could not be delivered for",
                     // dma (DragonFly Mail Agent): Could not deliver for the last 432000 seconds. Giving up.; OpenSMTPD:
                     // Envelope expired; Gmail: The recipient server did not accept our requests to connect
-                    "giving up", "envelope expired", "did not accept our requests to connect")),
+                    "giving up", "envelope expired", "did not accept our requests to connect",
+                    // Postfix smtp: connect to x: Connection timed out; conversation with x timed out while sending: the
+                    // host never answered until the report was written
+                    "connection timed out", "timed out while")),
             new Rule(Reason.NETWORKERROR, List.of(
-                    // Postfix smtp: connect to x: Connection refused / Connection timed out; lost connection with x;
-                    // conversation with x timed out
-                    "connection refused", "connection timed out", "lost connection", "timed out while",
+                    // Postfix smtp: connect to x: Connection refused; lost connection with x
+                    "connection refused", "lost connection",
                     // Postfix local/smtp: mail for x loops back to myself; Exim: Too many "Received" headers -
                     // suspected mail loop; IANA X.4.6: Routing loop detected
                     "loops back to myself", "mail loop", "routing loop",
@@ -319,7 +331,9 @@ final class PhraseRules {
                     // Sendmail sysexits: Internal software error, Operating system error, Configuration error
                     "internal software error", "operating system error", "configuration error",
                     // RFC 5321 reply 554: Transaction failed
-                    "transaction failed")),
+                    "transaction failed",
+                    // Sendmail sysexits EX_UNAVAILABLE: Service unavailable
+                    "service unavailable", "service currently unavailable")),
             new Rule(Reason.SYNTAXERROR, List.of(
                     // RFC 5321 replies 500 to 504
                     "syntax error", "command unrecognized", "command not implemented", "bad sequence of commands",

@@ -8,9 +8,6 @@ import java.util.Set;
  * <ol>
  *   <li>A reason the detector is sure of: a vendor's own error code (Exchange 2003's MSEXCH codes, a carrier's
  *       fixed sentence).</li>
- *   <li>A final failure with a temporary status (RFC 3464 {@code Action: failed} or {@code delayed} with 4.4.x or a
- *       generic 4.x.x): the reporting server gave up retrying, or still retries, a connection or routing problem:
- *       {@link Reason#EXPIRED}, what RFC 3463 X.4.7 names.</li>
  *   <li>The enhanced status code ({@link StatusCodes}): a specific code decides alone (5.1.1 is an unknown user
  *       whatever the words), unless the words prove the mailbox exists while the code says it does not (a full,
  *       disabled or filtering mailbox behind a 5.1.1): a hard bounce is never decided against the words. A generic
@@ -21,8 +18,9 @@ import java.util.Set;
  *       5321 has the server check the recipient, with an addressing code (X.1.x), or as the receiving system's own
  *       directory answer; anywhere else (after DATA, or without saying) it is a filter's refusal,
  *       {@link Reason#FILTERED}.</li>
- *   <li>Without a code or words that decide: the code's default, the SMTP command (HELO or the greeting refused:
- *       {@link Reason#BLOCKED}), the reply code (RFC 5321 / RFC 7504 meanings), the DSN action.</li>
+ *   <li>Without words that decide: the SMTP command (MAIL FROM refused: {@link Reason#REJECTED}; HELO or the
+ *       greeting refused: {@link Reason#BLOCKED}), a report still retrying ({@link Reason#EXPIRED}), the code's
+ *       default, the reply code (RFC 5321 / RFC 7504 meanings).</li>
  *   <li>{@link Reason#ONHOLD} only for a failure that carries neither a code nor words that say anything;
  *       {@link Reason#UNDEFINED} when there is nothing at all.</li>
  * </ol>
@@ -61,9 +59,6 @@ final class ReasonClassifier {
             // (Directory Based Edge Blocking: the address does not exist in the recipient's directory)
             return Reason.USERUNKNOWN;
         }
-        if (gaveUpOrRetrying(f, code)) {
-            return Reason.EXPIRED;
-        }
         Reason byWords = PhraseRules.match(text);
         if (code != null && !code.generic()) {
             boolean hard = code.reason().isHard(true);
@@ -78,37 +73,27 @@ final class ReasonClassifier {
             byWords = f.reason; // the detector's reading of its format's fixed texts
         }
         if (byWords != null) {
-            return byCommand(byWords, f, code, text);
+            return byWordsAndCommand(byWords, f, code, text);
+        }
+        Reason byCommand = byCommand(f);
+        if (byCommand != null) {
+            return byCommand;
+        }
+        if ("delayed".equals(f.action) || "expired".equals(f.action)) {
+            return Reason.EXPIRED; // still retrying, nothing said why: the delivery time runs out
         }
         if (code != null) {
             return code.reason();
         }
-        Reason fallback = fallback(f);
-        if (fallback != null) {
-            return fallback;
+        Reason byReply = byReplyCode(f.replyCode);
+        if (byReply != null) {
+            return byReply;
         }
         return text.isBlank() ? Reason.UNDEFINED : Reason.ONHOLD;
     }
 
-    /**
-     * True for a temporary status (4.x.x) that is generic or about the network (X.4.x), in a report that gave up
-     * ({@code failed}) or still retries ({@code delayed}), unless the words name another cause.
-     */
-    private static boolean gaveUpOrRetrying(Finding f, StatusCodes.Meaning code) {
-        if (f.status == null || !f.status.startsWith("4.")
-                || !("failed".equals(f.action) || "delayed".equals(f.action) || "expired".equals(f.action))) {
-            return false;
-        }
-        boolean network = f.status.startsWith("4.4.") || code == null || code.generic();
-        if (!network) {
-            return false;
-        }
-        Reason byWords = PhraseRules.match(Texts.lower(f.diagnostic));
-        return byWords == null || byWords == Reason.NETWORKERROR || byWords == Reason.EXPIRED;
-    }
-
     /** The words' reason, corrected by the SMTP command the reply answered. */
-    private static Reason byCommand(Reason byWords, Finding f, StatusCodes.Meaning code, String text) {
+    private static Reason byWordsAndCommand(Reason byWords, Finding f, StatusCodes.Meaning code, String text) {
         if ("MAIL".equals(f.command) && (byWords == Reason.USERUNKNOWN || byWords == Reason.HOSTUNKNOWN)) {
             return Reason.REJECTED; // "550 user unknown" to MAIL FROM: the sender address was refused
         }
@@ -128,20 +113,13 @@ final class ReasonClassifier {
         return false;
     }
 
-    /** Without a code that names a reason and without words: the command, the reply code, the action. */
-    private static Reason fallback(Finding f) {
+    /** Without words: what the SMTP command tells (RFC 5321: MAIL FROM concerns the sender, HELO the client). */
+    private static Reason byCommand(Finding f) {
         if ("MAIL".equals(f.command)) {
             return Reason.REJECTED;
         }
         if ("HELO".equals(f.command) || "CONN".equals(f.command)) {
             return Reason.BLOCKED;
-        }
-        Reason byReply = byReplyCode(f.replyCode);
-        if (byReply != null) {
-            return byReply;
-        }
-        if ("delayed".equals(f.action) || "expired".equals(f.action)) {
-            return Reason.EXPIRED;
         }
         return null;
     }
