@@ -65,7 +65,9 @@ final class StatusCodes {
         // X.4.x Network and routing status
         generic("4.0", Reason.NETWORKERROR);     // Other or undefined network or routing status
         generic("4.1", Reason.NETWORKERROR);     // No answer from host
-        exact("4.2", Reason.NETWORKERROR);       // Bad connection
+        // Bad connection: "unable to complete the message transaction, either because of time-out, or inadequate
+        // connection quality": the words tell a timeout
+        generic("4.2", Reason.NETWORKERROR);
         exact("4.3", Reason.SYSTEMERROR);        // Directory server failure (DNS, LDAP): a server, not the network
         // Unable to route: Postfix writes it for a domain without MX or A records ("Host not found")
         generic("4.4", Reason.NETWORKERROR);
