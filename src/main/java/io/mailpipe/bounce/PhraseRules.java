@@ -183,7 +183,10 @@ final class PhraseRules {
                     // determine Purported Responsible Address
                     "purported responsible address",
                     // Cox and Spectrum (their "email error codes" pages): 550 5.1.0 <sender> sender rejected
-                    "sender rejected")),
+                    "sender rejected",
+                    // GoDaddy ("Fix rejected email with a bounce error", sender bounces): 550 5.2.0 <sender> From: Domain
+                    // is invalid. Please provide a valid From: IB506
+                    "provide a valid from")),
             new Rule(Reason.SPAMDETECTED, List.of(
                     // Yandex: Message rejected under suspicion of SPAM; Sorry, message looks like SPAM to me;
                     // mail.ru: spam message rejected
