@@ -17,12 +17,12 @@ final class GmailDetector extends TextFormatDetector {
     private static final Pattern STATE = Pattern.compile("\\(state (\\d{1,2})\\)");
 
     /**
-     * Google's client states: the SMTP command the remote host answered. 6 before MAIL, where TLS is negotiated
-     * ("500 Remote server does not support TLS (state 6)"); 8, 9 and 12 during AUTH; 13 the EHLO reply; 14 the RCPT
-     * reply; 15, 17 and 18 the DATA reply.
+     * Google's client states: the SMTP command the remote host answered. 6 is STARTTLS ("500 Remote server does not
+     * support TLS (state 6)"); 8, 9 and 12 during AUTH; 13 the EHLO reply; 14 the RCPT reply; 15, 17 and 18 the DATA
+     * reply.
      */
     private static final Map<String, String> STATES = Map.of(
-            "6", "MAIL", "8", "AUTH", "9", "AUTH", "12", "AUTH", "13", "HELO", "14", "RCPT", "15", "DATA", "17", "DATA",
+            "6", "STARTTLS", "8", "AUTH", "9", "AUTH", "12", "AUTH", "13", "HELO", "14", "RCPT", "15", "DATA", "17", "DATA",
             "18", "DATA");
 
     @Override

@@ -75,8 +75,9 @@ final class PhraseRules {
                     "exceeds my databytes limit",
                     // Exim: message too big; Sendmail: Message is too large; Microsoft RESOLVER.RST.SendSizeLimit
                     "message too big", "message is too large", "message too large", "sendsizelimit",
-                    // 1&1 (postmaster.1and1.com error messages): Mail size limit exceeded
-                    "size limit exceeded")),
+                    // 1&1 (postmaster.1and1.com error messages): Mail size limit exceeded; Gmail 552 5.2.3: Your message
+                    // exceeded Google's message size limits
+                    "size limit exceeded", "message size limits")),
             new Rule(Reason.SUSPEND, List.of(
                     // Gmail 550 5.2.1: The email account that you tried to reach is disabled / is inactive
                     "account that you tried to reach is disabled", "account that you tried to reach is inactive",

@@ -2,6 +2,7 @@ package io.mailpipe.bounce;
 
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Stage 4: decides the {@link Reason} of one finding, status code first.
@@ -21,8 +22,9 @@ import java.util.Set;
  *   <li>Without words that decide: the SMTP command (MAIL FROM refused: {@link Reason#REJECTED}; HELO or the
  *       greeting refused: {@link Reason#BLOCKED}), a report still retrying ({@link Reason#EXPIRED}), the code's
  *       default, the reply code (RFC 5321 / RFC 7504 meanings).</li>
- *   <li>{@link Reason#ONHOLD} only for a failure that carries neither a code nor words that say anything;
- *       {@link Reason#UNDEFINED} when there is nothing at all.</li>
+ *   <li>{@link Reason#UNDEFINED} for a status code that names only its class (X.0.0, RFC 3463 "Other undefined
+ *       Status") or nothing at all; {@link Reason#ONHOLD} only for a failure that carries no code and words that
+ *       say nothing a rule knows.</li>
  * </ol>
  */
 final class ReasonClassifier {
@@ -43,6 +45,13 @@ final class ReasonClassifier {
             "unrouteable address",
             // qmail-local: Sorry, no mailbox here by that name. (#5.1.1)
             "no mailbox here by that name");
+
+    /**
+     * A host name (no local part in front) that "does not exist": the domain, not a mailbox ("553 mx.example.net
+     * does not exist"); the same construction as OpenSMTPD's "Domain does not exist".
+     */
+    private static final Pattern HOST_DOES_NOT_EXIST = Pattern.compile(
+            "(?<![@\\w.\\-])(?:[a-z0-9\\-]{1,63}+\\.){1,10}+[a-z]{2,24}+ does not exist");
 
     private ReasonClassifier() {
     }
@@ -72,6 +81,9 @@ final class ReasonClassifier {
         if (byWords == null) {
             byWords = f.reason; // the detector's reading of its format's fixed texts
         }
+        if (byWords == null && HOST_DOES_NOT_EXIST.matcher(text).find()) {
+            byWords = Reason.HOSTUNKNOWN;
+        }
         if (byWords != null) {
             return byWordsAndCommand(byWords, f, code, text);
         }
@@ -88,6 +100,9 @@ final class ReasonClassifier {
         Reason byReply = byReplyCode(f.replyCode);
         if (byReply != null) {
             return byReply;
+        }
+        if (status != null) {
+            return Reason.UNDEFINED; // X.0.0 alone: RFC 3463 "Other undefined Status", only the class is known
         }
         return text.isBlank() ? Reason.UNDEFINED : Reason.ONHOLD;
     }
@@ -121,21 +136,30 @@ final class ReasonClassifier {
         if ("HELO".equals(f.command) || "CONN".equals(f.command)) {
             return Reason.BLOCKED;
         }
+        if ("STARTTLS".equals(f.command)) {
+            return Reason.FAILEDSTARTTLS; // RFC 3207: the server refused or botched STARTTLS
+        }
         return null;
     }
 
-    /** RFC 5321 section 4.2 and RFC 7504: the reply codes whose meaning names a reason. */
+    /**
+     * RFC 5321 section 4.2, RFC 4954 and RFC 7504: what a reply code means when nothing else says more. 550, 551 and
+     * 553 ("mailbox unavailable", "user not local", "mailbox name not allowed") say the recipient's side refused the
+     * message for this recipient without proving the mailbox missing: a refusal, soft.
+     */
     private static Reason byReplyCode(String reply) {
         if (reply == null) {
             return null;
         }
         return switch (reply) {
-            case "451" -> Reason.SYSTEMERROR;  // Requested action aborted: local error in processing
+            case "421", "451", "455" -> Reason.SYSTEMERROR; // service not available; local error in processing
             case "452" -> Reason.SYSTEMFULL;   // Requested action not taken: insufficient system storage
             case "552" -> Reason.MAILBOXFULL;  // Requested mail action aborted: exceeded storage allocation
+            case "554" -> Reason.SYSTEMERROR;  // Transaction failed
+            case "450", "550", "551", "553" -> Reason.FILTERED; // mailbox unavailable, not local, name not allowed
             case "521", "556" -> Reason.NOTACCEPT; // RFC 7504: host / domain does not accept mail
-            case "500", "501", "502", "503", "504" -> Reason.SYNTAXERROR; // syntax errors, bad sequence
-            case "530", "535", "538" -> Reason.SECURITYERROR; // RFC 4954: authentication required / failed
+            case "500", "501", "502", "503", "504", "555" -> Reason.SYNTAXERROR; // syntax errors, bad sequence
+            case "530", "534", "535", "538" -> Reason.SECURITYERROR; // RFC 4954: authentication required / failed
             default -> null;
         };
     }
