@@ -49,6 +49,15 @@ final class TextScan {
     /** "Unknown user: user@example.com" (IMail): a sentence, a colon, the address. */
     private static final Pattern TEXT_THEN_ADDRESS = Pattern.compile(
             "([A-Za-z][\\w'-]{0,30}+(?: [\\w'-]{1,30}+){1,6}+):[ \\t]*+<?(" + Texts.EMAIL.pattern() + ")>?");
+    /**
+     * A failed recipient named inside a sentence, in the wordings of delivery reports ("could not be delivered to
+     * taro@example.com", "Delivery to the following recipient failed permanently: taro@...", "Your message to
+     * taro@example.com couldn't be delivered", "Recipient address: taro@..."). Only tried when no line names one.
+     */
+    private static final Pattern IN_SENTENCE = Pattern.compile(
+            "(?i)(?:(?:could not|couldn't|cannot|can't|was not|wasn't) be delivered to|delivery to|undeliverable to"
+                    + "|(?:failed|unable) to deliver (?:mail |the message |your message )?to|your (?:message|mail) to"
+                    + "|recipient(?: address)?:|addressed to|for recipient)[ \t]*+<?(" + Texts.EMAIL.pattern() + ")>?");
     /** A header line: the returned message starts here when no marker said so. */
     private static final Pattern HEADER_START = Pattern.compile(
             "(?i)(received|return-path|dkim-signature|x-received|arc-seal|authentication-results):[ \\t].*");
@@ -155,6 +164,17 @@ final class TextScan {
             String section = joined(lines, start, end);
             for (String r : failedRecipients(mail)) {
                 out.add(finish(new Finding(r, section)));
+            }
+        }
+        if (out.isEmpty()) {
+            String section = joined(lines, start, end);
+            Matcher m = IN_SENTENCE.matcher(section);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (m.find() && out.size() < 20) {
+                String r = Texts.cleanAddress(m.group(1));
+                if (r != null && seen.add(r.toLowerCase(java.util.Locale.ROOT))) {
+                    out.add(finish(new Finding(r, section)));
+                }
             }
         }
         return out;
