@@ -81,6 +81,33 @@ final class MailView {
         return String.join("\n", texts);
     }
 
+    /** RFC 5965: "Feedback-Type:" at the start of a line, a field every feedback report carries. */
+    private static final java.util.regex.Pattern FEEDBACK_TYPE_FIELD = java.util.regex.Pattern.compile(
+            "(?im)^feedback-type:[ \\t]*[a-z]");
+    private static final String FEEDBACK_REPORT_TYPE = "report-type=feedback-report";
+
+    /**
+     * True when the message is (or carries) an RFC 5965 feedback report: a message/feedback-report part, a
+     * multipart/report of report-type feedback-report (also as the attached message of a forwarded report), or the
+     * report's fields written into the text (Feedback-Type with User-Agent and Version). This structure, not the
+     * subject, makes a complaint.
+     */
+    boolean hasFeedbackReport() {
+        if (feedbackReport != null || headerContains("Content-Type", FEEDBACK_REPORT_TYPE)) {
+            return true;
+        }
+        if (!deliveryStatus.isEmpty()) {
+            return false; // a delivery report that returns a feedback report is a delivery report
+        }
+        if (originalHeaders != null && Texts.lower(originalHeaders).contains(FEEDBACK_REPORT_TYPE)) {
+            return true;
+        }
+        String body = Texts.cap(body(), 64 * 1024);
+        String lower = Texts.lower(body);
+        return lower.contains("feedback-type:") && FEEDBACK_TYPE_FIELD.matcher(body).find()
+                && lower.contains("\nuser-agent:") && lower.contains("\nversion:");
+    }
+
     /** True when any header or the subject contains the (lower-case) needle. */
     boolean headerContains(String name, String needle) {
         for (String v : headerValues(name)) {
