@@ -97,4 +97,12 @@ public enum Reason {
             default -> false;
         };
     }
+
+    /**
+     * True for the reasons that say what a report is rather than why a delivery failed (a complaint, an auto-reply, a
+     * delivery, an SES suppression): the detector that recognised the report decides them, no code or phrase.
+     */
+    boolean namesTheReport() {
+        return this == FEEDBACK || this == VACATION || this == DELIVERED || this == SUPPRESSED;
+    }
 }

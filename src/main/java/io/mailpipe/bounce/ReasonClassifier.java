@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Stage 4: decides the {@link Reason} of one finding, status code first.
  * <ol>
- *   <li>A reason the detector is sure of: a vendor's own error code (Exchange 2003's MSEXCH codes, a carrier's
- *       fixed sentence).</li>
+ *   <li>A reason the detector is sure of: what the report is (a complaint, an auto-reply, a delivery), or a vendor's
+ *       own error code (Exchange 2003's MSEXCH codes, a carrier's fixed sentence).</li>
  *   <li>The enhanced status code ({@link StatusCodes}): a specific code decides alone (5.1.1 is an unknown user
  *       whatever the words), unless the words prove the mailbox exists while the code says it does not (a full,
  *       disabled or filtering mailbox behind a 5.1.1): a hard bounce is never decided against the words. A generic
@@ -57,7 +57,7 @@ final class ReasonClassifier {
     }
 
     static Reason decide(Finding f) {
-        if (f.reason != null && f.reasonFinal) {
+        if (f.reason != null && (f.reasonFinal || f.reason.namesTheReport())) {
             return f.reason;
         }
         String status = f.status;

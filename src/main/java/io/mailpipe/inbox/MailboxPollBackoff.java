@@ -29,16 +29,29 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
     private int failuresInARow;
     private Instant nextPoll = Instant.MIN;
 
+    /** Told when a poll goes ahead ({@link MailboxProgress#newPoll}). */
+    private final Runnable onPoll;
+
     public MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock) {
+        this(mailbox, pollInterval, clock, () -> {
+        });
+    }
+
+    MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock, Runnable onPoll) {
         this.mailbox = mailbox;
         this.pollInterval = pollInterval;
         this.clock = clock;
+        this.onPoll = onPoll;
     }
 
     @Override
     public synchronized boolean begin(Consumer consumer, Endpoint endpoint) {
         // false skips this poll: still backing off
-        return !clock.instant().isBefore(nextPoll);
+        if (clock.instant().isBefore(nextPoll)) {
+            return false;
+        }
+        onPoll.run();
+        return true;
     }
 
     @Override
@@ -63,6 +76,14 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
 
     /** The wait after {@code failures} failed polls in a row: 2, 4, 8, ... poll intervals, capped. */
     Duration backoff(int failures) {
+        return backoff(pollInterval, failures);
+    }
+
+    /**
+     * The wait after {@code failures} failures in a row: 2, 4, 8, ... poll intervals, at most {@link #MAX_BACKOFF} (or
+     * one poll interval when that is longer).
+     */
+    static Duration backoff(Duration pollInterval, int failures) {
         Duration cap = pollInterval.compareTo(MAX_BACKOFF) > 0 ? pollInterval : MAX_BACKOFF;
         Duration wait = pollInterval;
         for (int i = 0; i < failures && wait.compareTo(cap) < 0; i++) {

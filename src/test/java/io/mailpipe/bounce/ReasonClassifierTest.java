@@ -166,6 +166,15 @@ class ReasonClassifierTest {
         assertThat(ReasonClassifier.decide(f)).isEqualTo(Reason.USERUNKNOWN);
     }
 
+    /** What a report is (complaint, auto-reply, delivery) is the detector's word, whatever the text says. */
+    @Test
+    void aReportKindIsNotReadFromItsWords() {
+        Finding f = new Finding("nobody@example.com", "This is an abuse report; DKIM signature: pass, DMARC: pass");
+        f.kind = Kind.COMPLAINT;
+        f.reason = Reason.FEEDBACK;
+        assertThat(ReasonClassifier.decide(f)).isEqualTo(Reason.FEEDBACK);
+    }
+
     /** A report with a code never falls back to onhold, whatever its words. */
     @ParameterizedTest
     @CsvSource({"5.0.0", "4.0.0", "5.5.0", "5.7.1", "5.2.0", "5.9.99"})
