@@ -12,6 +12,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.MailConstants;
 import org.apache.camel.component.mail.MailMessage;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import io.mailpipe.kafka.RecordPublisher;
 
 /**
  * Route step of one bounce mailbox (routes/bounce-pipeline.yaml): reads the message camel-mail polled
- * ({@link PolledMessage}: bytes and arrival time, never the ENVELOPE), lets {@link BounceIntake} decide, publishes and
+ * ({@link PolledMessage}: bytes and arrival time, never the ENVELOPE; camel-mail's own message, which reads the
+ * ENVELOPE for its headers, is replaced by a plain one), lets {@link BounceIntake} decide, publishes and
  * waits for Kafka's acknowledgement, then tells camel-mail where to move the message ({@code moveTo} header).
  * <ul>
  *   <li>Nothing about the message itself keeps it in the folder: a message whose bytes the server refuses, or that
@@ -87,6 +89,9 @@ public final class BounceMailProcessor implements Processor {
             pollAbandoned = false; // the first message of a new poll
         }
         Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
+        // camel-mail fills a MailMessage's headers from the message (its ENVELOPE too) the first time any header is
+        // touched, also to read the moveTo header after this step: the decision travels on a plain message instead
+        exchange.setIn(new DefaultMessage(exchange));
         if (pollAbandoned) {
             progress.left(PolledMessage.uid(mail));
             return; // Kafka or the connection failed earlier in this poll: read again later

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
  * Logs a failure that repeats (Kafka refusing every record of a poll, a message that cannot be moved poll after poll)
  * once, then only a count: "... failed again 240 times since 10:02:00Z" at most every {@code summaryEvery}, and a
  * line when it works again. One line each, no stack trace: a stuck mailbox must not fill the disk with logs.
- * Failures are told apart by what failed and their cause, digits left out (a UID or a port does not make a new cause).
+ * Failures are told apart by what failed and their cause; words with digits are left out (an IMAP tag, a UID, a port
+ * or a timing does not make a new cause).
  */
 final class RepeatedErrors {
     private static final int MAX_KINDS = 100;
@@ -46,7 +47,8 @@ final class RepeatedErrors {
     /** A failure of {@code what} (e.g. "publishing to Kafka"): logged the first time, then counted. */
     synchronized void failed(String what, Throwable cause) {
         String description = MailboxPollFailures.describe(cause);
-        String key = what + ": " + description.replaceAll("\\d+", "#");
+        // tokens with digits (an IMAP tag "A12", a UID, a server's timing "(0.001 + 0.000 secs)") make no new cause
+        String key = what + ": " + description.replaceAll("\\S*\\d\\S*", "#").replaceAll("#(?:[\\s+]*#)+", "#");
         Instant now = clock.instant();
         Tally t = tallies.get(key);
         if (t == null) {
