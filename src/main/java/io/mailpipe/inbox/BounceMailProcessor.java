@@ -2,6 +2,7 @@ package io.mailpipe.inbox;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -13,6 +14,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.mail.MailConstants;
 import org.apache.camel.component.mail.MailMessage;
 import org.apache.camel.support.DefaultMessage;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +45,16 @@ public final class BounceMailProcessor implements Processor {
     static final String PUBLISHING = "publishing to Kafka";
     static final String READING = "reading from the mailbox";
 
+    /** Where the records go: {@link RecordPublisher#publish}, which returns once Kafka acknowledged every record. */
+    @FunctionalInterface
+    public interface Publisher {
+        /** Publishes and waits for the acknowledgements; throws when they do not come. */
+        void publish(List<ProducerRecord<byte[], byte[]>> records);
+    }
+
     private final BounceMailbox mailbox;
     private final BounceIntake intake;
-    private final RecordPublisher publisher;
+    private final Publisher publisher;
     /** Told (kind, reason) of every bounce event published: the worker's metrics. */
     private final BiConsumer<String, String> counted;
     private final Iterable<Consumer<Duration>> views;
@@ -55,12 +64,12 @@ public final class BounceMailProcessor implements Processor {
     /** Set when Kafka or the connection failed in the current poll: its other messages wait for the next. */
     private volatile boolean pollAbandoned;
 
-    public BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, RecordPublisher publisher,
+    public BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, Publisher publisher,
                                Iterable<Consumer<Duration>> views, Clock clock, BiConsumer<String, String> counted) {
         this(mailbox, intake, publisher, views, clock, counted, new MailboxProgress(mailbox.pollInterval(), clock));
     }
 
-    BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, RecordPublisher publisher,
+    BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, Publisher publisher,
                         Iterable<Consumer<Duration>> views, Clock clock, BiConsumer<String, String> counted,
                         MailboxProgress progress) {
         this.counted = counted;

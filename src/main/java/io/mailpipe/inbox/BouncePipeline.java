@@ -131,7 +131,7 @@ public final class BouncePipeline implements AutoCloseable {
             BounceIntake intake = new BounceIntake(m.name(), config.kafka().topics(), parser, index, history, suppressions,
                     policy, maxRawBytes(TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes())));
             String prefix = "mailpipe.bounces." + m.name();
-            BounceMailProcessor processor = new BounceMailProcessor(m, intake, publisher, List.copyOf(bounceViews),
+            BounceMailProcessor processor = new BounceMailProcessor(m, intake, publisher::publish, List.copyOf(bounceViews),
                     Clock.systemUTC(), counted);
             context.getRegistry().bind(prefix + ".processor", processor);
             context.getRegistry().bind(prefix + ".login", new Login(m.username(), m.password()));
