@@ -84,7 +84,12 @@ final class MailView {
     /** RFC 5965: "Feedback-Type:" at the start of a line, a field every feedback report carries. */
     private static final java.util.regex.Pattern FEEDBACK_TYPE_FIELD = java.util.regex.Pattern.compile(
             "(?im)^feedback-type:[ \\t]*[a-z]");
+    /** RFC 5965's other required fields of the report: User-Agent and Version. */
+    private static final java.util.regex.Pattern USER_AGENT_FIELD = java.util.regex.Pattern.compile("(?im)^user-agent:");
+    private static final java.util.regex.Pattern VERSION_FIELD = java.util.regex.Pattern.compile("(?im)^version:");
     private static final String FEEDBACK_REPORT_TYPE = "report-type=feedback-report";
+    private static final java.util.regex.Pattern FEEDBACK_REPORT_TYPE_PARAMETER = java.util.regex.Pattern.compile(
+            "(?i)report-type=\"?feedback-report");
 
     /**
      * True when the message is (or carries) an RFC 5965 feedback report: a message/feedback-report part, a
@@ -99,13 +104,16 @@ final class MailView {
         if (!deliveryStatus.isEmpty()) {
             return false; // a delivery report that returns a feedback report is a delivery report
         }
-        if (originalHeaders != null && Texts.lower(originalHeaders).contains(FEEDBACK_REPORT_TYPE)) {
+        if (originalHeaders != null && FEEDBACK_REPORT_TYPE_PARAMETER.matcher(originalHeaders).find()) {
             return true;
         }
-        String body = Texts.cap(body(), 64 * 1024);
-        String lower = Texts.lower(body);
-        return lower.contains("feedback-type:") && FEEDBACK_TYPE_FIELD.matcher(body).find()
-                && lower.contains("\nuser-agent:") && lower.contains("\nversion:");
+        for (String text : texts) {
+            CharSequence head = text.length() > 64 * 1024 ? text.subSequence(0, 64 * 1024) : text;
+            if (FEEDBACK_TYPE_FIELD.matcher(head).find()) {
+                return USER_AGENT_FIELD.matcher(head).find() && VERSION_FIELD.matcher(head).find();
+            }
+        }
+        return false;
     }
 
     /** True when any header or the subject contains the (lower-case) needle. */
