@@ -12,16 +12,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.Store;
 
 import org.junit.jupiter.api.Assertions;
@@ -253,34 +250,12 @@ public final class DovecotServer implements AutoCloseable {
 
     /** A client session on the server (the caller closes it). */
     public Store connect(String user) throws MessagingException {
-        Properties p = new Properties();
-        p.setProperty("mail.imap.connectiontimeout", "10000");
-        p.setProperty("mail.imap.timeout", "30000");
-        Store store = Session.getInstance(p).getStore("imap");
-        store.connect("127.0.0.1", port, user, PASSWORD);
-        return store;
+        return ImapFolders.connect(port, user, PASSWORD);
     }
 
     /** Messages in a folder of the user's mailbox, not flagged deleted, as the server reports them; 0 without the folder. */
     public int count(String user, String folderName) throws MessagingException {
-        try (Store store = connect(user)) {
-            Folder folder = store.getFolder(folderName);
-            if (!folder.exists()) {
-                return 0;
-            }
-            folder.open(Folder.READ_ONLY);
-            try {
-                int n = 0;
-                for (Message m : folder.getMessages()) {
-                    if (!m.isSet(Flags.Flag.DELETED)) {
-                        n++;
-                    }
-                }
-                return n;
-            } finally {
-                folder.close(false);
-            }
-        }
+        return ImapFolders.count(port, user, PASSWORD, folderName);
     }
 
     /** The bytes of every message of the user's INBOX as the server serves them ({@code BODY.PEEK[]}), in order. */
