@@ -120,4 +120,27 @@ class RecipientRecoveryTest {
         assertThat(r).extracting(BounceRecord::recipient).containsExactly("taro@example.com");
         assertThat(r.get(0).reason()).isEqualTo(Reason.EXPIRED);
     }
+
+    /** A list manager's bounce quotes the original delivered to the subscriber but addressed to the list. */
+    @Test
+    void theReturnedOriginalsDeliveryHeaderBeforeItsTo() {
+        List<BounceRecord> r = parse(Fixtures.text("""
+                From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+                To: news-bounces@lists.example.org
+                Subject: Returned mail: see transcript for details
+                """, """
+                The original message was received at Mon, 1 Jan 2030 10:00:00 +0000.
+
+                   ----- Unsent message follows -----
+                Delivered-To: subscriber@example.com
+                From: news@lists.example.org
+                To: news@lists.example.org
+                Subject: Weekly news
+
+                Hello.
+                """));
+        assertThat(r).extracting(BounceRecord::recipient).containsExactly("subscriber@example.com");
+        assertThat(ReturnedOriginalDetector.recipients("To: a@example.com\nCc: b@example.com\n"))
+                .containsExactly("a@example.com", "b@example.com");
+    }
 }
