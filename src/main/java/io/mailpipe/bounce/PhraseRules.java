@@ -237,8 +237,9 @@ final class PhraseRules {
                     "no mailbox here by that name",
                     // Exim: 550 Unrouteable address
                     "unrouteable address",
-                    // Gmail 550 5.1.1: The email account that you tried to reach does not exist
-                    "account that you tried to reach does not exist",
+                    // Gmail 550 5.1.1: The email account that you tried to reach does not exist; Exchange 2007/2010 for
+                    // 5.1.1: The e-mail address you entered couldn't be found
+                    "account that you tried to reach does not exist", "address you entered couldn't be found",
                     // Yahoo 554: delivery error: dd This user doesn't have a yahoo.com account
                     "this user doesn't have a",
                     // Yandex: Invalid mailbox; IANA X.1.1 / X.1.3 titles: Bad destination mailbox address (syntax)

@@ -23,7 +23,7 @@ final class TextScan {
             "original message follows", "----- the following is a copy", "--- original message",
             "------ original message", "-----original message-----", "----- unsent message follows",
             "----- message header follows", "content-type: message/rfc822", "--- the header of the original message",
-            "the original message was received", "----- original message header", "original message headers",
+            "----- original message header", "original message headers",
             "------ failed message", "--- unsent message", "header of the original message",
             "original message ---", "returned message follows", "----- returned message");
     /**
@@ -37,6 +37,9 @@ final class TextScan {
     private static final Pattern SENDMAIL = Pattern.compile(
             "(?:[245]\\d\\d[ -]|>>> ?rcpt to: ?)<?(" + Texts.EMAIL.pattern() + ")>?(?:\\.\\.\\.)?[ \\t]*+(.{0,1500})",
             Pattern.CASE_INSENSITIVE);
+    /** Sendmail's transcript without a reply code: "&lt;user@example.com&gt;... Deferred: Connection timed out". */
+    private static final Pattern SENDMAIL_NOTE = Pattern.compile(
+            "<?(" + Texts.EMAIL.pattern() + ")>?\\.\\.\\.[ \\t]*+(.{1,1500})");
     /**
      * "kijitora@example.com &lt;neko@example.net&gt;: malformed address: ..." (Exim): a display name,
      * then the bracketed address and a colon: the bracketed one is the recipient.
@@ -133,6 +136,9 @@ final class TextScan {
             } else if ((m = SENDMAIL.matcher(line)).matches()) {
                 rcpt = Texts.cleanAddress(m.group(1));
                 rest = line; // keeps the reply code and ">>> RCPT To:" (the command)
+            } else if ((m = SENDMAIL_NOTE.matcher(line)).matches()) {
+                rcpt = Texts.cleanAddress(m.group(1));
+                rest = m.group(2);
             } else if ((m = NAME_THEN_BRACKETED.matcher(line)).matches() && !LEADING.matcher(line).matches()) {
                 rcpt = Texts.cleanAddress(m.group(1));
                 rest = line; // keeps a reply code in front ("550 5.1.1 <user@example.com>: ...")

@@ -143,4 +143,118 @@ class RecipientRecoveryTest {
         assertThat(ReturnedOriginalDetector.recipients("To: a@example.com\nCc: b@example.com\n"))
                 .containsExactly("a@example.com", "b@example.com");
     }
+
+    /**
+     * The classic plain-text notices, written here after the MTAs' own templates: Sendmail's "following addresses had
+     * permanent fatal errors" and its "THIS IS A WARNING MESSAGE ONLY", Exchange 2007's "Delivery has failed to these
+     * recipients or groups", GroupWise's "undeliverable to the following", Yahoo's old qmail notice, Netscape
+     * Messaging Server's "Recipient:" lines. Each names exactly its one recipient, not the list it came from.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> classicNotices() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("sendmail-classic", """
+                From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+                To: owner-news@lists.example.org
+                Subject: Returned mail: User unknown
+
+                The original message was received at Mon, 1 Jan 2001 10:00:00 GMT
+                from root@localhost
+
+                   ----- The following addresses had permanent fatal errors -----
+                <taro@example.com>
+
+                   ----- Transcript of session follows -----
+                ... while talking to mx.example.com.:
+                >>> RCPT To:<taro@example.com>
+                <<< 550 5.1.1 <taro@example.com>... User unknown
+                550 <taro@example.com>... User unknown
+
+                   ----- Original message follows -----
+                From: news@lists.example.org
+                To: news@lists.example.org
+                Subject: hi
+
+                hi
+                """, "taro@example.com", Kind.BOUNCE, Reason.USERUNKNOWN, true),
+                org.junit.jupiter.params.provider.Arguments.of("exchange2007", """
+                From: postmaster@example.org
+                To: owner-news@lists.example.org
+                Subject: Undeliverable: hi
+                MIME-Version: 1.0
+                Content-Type: text/plain
+
+                Delivery has failed to these recipients or groups:
+
+                jiro@example.org
+                The e-mail address you entered couldn't be found. Please check the recipient's e-mail address and try to resend the message. If the problem continues, please contact your helpdesk.
+                """, "jiro@example.org", Kind.BOUNCE, Reason.FILTERED, false),
+                org.junit.jupiter.params.provider.Arguments.of("groupwise", """
+                From: Mail Administrator <postmaster@gw.example.org>
+                To: owner-news@lists.example.org
+                Subject: Message status - undeliverable
+
+                The message that you sent was undeliverable to the following:
+                	hanako@example.org (user not found)
+
+                Possible delivery solutions:
+                """, "hanako@example.org", Kind.BOUNCE, Reason.FILTERED, false),
+                org.junit.jupiter.params.provider.Arguments.of("yahoo-old", """
+                From: MAILER-DAEMON@yahoo.com
+                To: owner-news@lists.example.org
+                Subject: failure delivery
+
+                Message from yahoo.com.
+                Unable to deliver message to the following address(es).
+
+                <saburo@yahoo.com>:
+                Sorry your message to saburo@yahoo.com cannot be delivered.  This account has been disabled or discontinued [#102].
+
+                --- Original message follows.
+                """, "saburo@yahoo.com", Kind.BOUNCE, Reason.SUSPEND, false),
+                org.junit.jupiter.params.provider.Arguments.of("netscape", """
+                From: Mail Administrator <Postmaster@mail.example.net>
+                To: owner-news@lists.example.org
+                Subject: Mail System Error - Returned Mail
+
+                This Message was undeliverable due to the following reason:
+
+                Each of the following recipients was rejected by a remote mail server.
+                The reasons given by the server are included to help you determine why
+                each recipient was rejected.
+
+                    Recipient: <shiro@example.net>
+                    Reason:    <shiro@example.net>... User unknown
+
+                Please reply to Postmaster@mail.example.net
+                if you feel this message to be in error.
+                """, "shiro@example.net", Kind.BOUNCE, Reason.FILTERED, false),
+                org.junit.jupiter.params.provider.Arguments.of("simple-warn", """
+                From: MAILER-DAEMON@mx.example.org
+                To: owner-news@lists.example.org
+                Subject: Warning: could not send message for past 4 hours
+
+                    **********************************************
+                    **      THIS IS A WARNING MESSAGE ONLY      **
+                    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **
+                    **********************************************
+
+                The original message was received at Mon, 1 Jan 2001 10:00:00 GMT
+
+                   ----- Transcript of session follows -----
+                <goro@example.com>... Deferred: Connection timed out with example.com.
+                Warning: message still undelivered after 4 hours
+                Will keep trying until message is 5 days old
+                """, "goro@example.com", Kind.DELAY, Reason.EXPIRED, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("classicNotices")
+    void classicPlainTextNotices(String name, String message, String recipient, Kind kind, Reason reason, boolean hard) {
+        assertThat(parse(message)).singleElement().satisfies(b -> {
+            assertThat(b.recipient()).isEqualTo(recipient);
+            assertThat(b.kind()).isEqualTo(kind);
+            assertThat(b.reason()).isEqualTo(reason);
+            assertThat(b.hard()).isEqualTo(hard);
+        });
+    }
 }
