@@ -2,9 +2,12 @@ package io.mailpipe.bounce;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -150,9 +153,9 @@ class RecipientRecoveryTest {
      * recipients or groups", GroupWise's "undeliverable to the following", Yahoo's old qmail notice, Netscape
      * Messaging Server's "Recipient:" lines. Each names exactly its one recipient, not the list it came from.
      */
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> classicNotices() {
-        return java.util.stream.Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of("sendmail-classic", """
+    static Stream<Arguments> classicNotices() {
+        return Stream.of(
+                Arguments.of("sendmail-classic", """
                 From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
                 To: owner-news@lists.example.org
                 Subject: Returned mail: User unknown
@@ -176,7 +179,7 @@ class RecipientRecoveryTest {
 
                 hi
                 """, "taro@example.com", Kind.BOUNCE, Reason.USERUNKNOWN, true),
-                org.junit.jupiter.params.provider.Arguments.of("exchange2007", """
+                Arguments.of("exchange2007", """
                 From: postmaster@example.org
                 To: owner-news@lists.example.org
                 Subject: Undeliverable: hi
@@ -188,7 +191,7 @@ class RecipientRecoveryTest {
                 jiro@example.org
                 The e-mail address you entered couldn't be found. Please check the recipient's e-mail address and try to resend the message. If the problem continues, please contact your helpdesk.
                 """, "jiro@example.org", Kind.BOUNCE, Reason.FILTERED, false),
-                org.junit.jupiter.params.provider.Arguments.of("groupwise", """
+                Arguments.of("groupwise", """
                 From: Mail Administrator <postmaster@gw.example.org>
                 To: owner-news@lists.example.org
                 Subject: Message status - undeliverable
@@ -198,7 +201,7 @@ class RecipientRecoveryTest {
 
                 Possible delivery solutions:
                 """, "hanako@example.org", Kind.BOUNCE, Reason.FILTERED, false),
-                org.junit.jupiter.params.provider.Arguments.of("yahoo-old", """
+                Arguments.of("yahoo-old", """
                 From: MAILER-DAEMON@yahoo.com
                 To: owner-news@lists.example.org
                 Subject: failure delivery
@@ -211,7 +214,7 @@ class RecipientRecoveryTest {
 
                 --- Original message follows.
                 """, "saburo@yahoo.com", Kind.BOUNCE, Reason.SUSPEND, false),
-                org.junit.jupiter.params.provider.Arguments.of("netscape", """
+                Arguments.of("netscape", """
                 From: Mail Administrator <Postmaster@mail.example.net>
                 To: owner-news@lists.example.org
                 Subject: Mail System Error - Returned Mail
@@ -228,7 +231,7 @@ class RecipientRecoveryTest {
                 Please reply to Postmaster@mail.example.net
                 if you feel this message to be in error.
                 """, "shiro@example.net", Kind.BOUNCE, Reason.FILTERED, false),
-                org.junit.jupiter.params.provider.Arguments.of("simple-warn", """
+                Arguments.of("simple-warn", """
                 From: MAILER-DAEMON@mx.example.org
                 To: owner-news@lists.example.org
                 Subject: Warning: could not send message for past 4 hours
@@ -248,7 +251,7 @@ class RecipientRecoveryTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.MethodSource("classicNotices")
+    @MethodSource("classicNotices")
     void classicPlainTextNotices(String name, String message, String recipient, Kind kind, Reason reason, boolean hard) {
         assertThat(parse(message)).singleElement().satisfies(b -> {
             assertThat(b.recipient()).isEqualTo(recipient);
