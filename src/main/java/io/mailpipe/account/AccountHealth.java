@@ -16,8 +16,12 @@ import io.mailpipe.smtp.SendFailure;
  * Per-account circuit breaker of one worker: a busy or blocked account is not a dead recipient.
  * <ul>
  *   <li>An account-level failure (scope ACCOUNT: throttling, spam block, 421, TLS, connection) puts the account in
- *   cool-down: {@code coolDown} after the first failure, doubling with each consecutive one up to {@code maxCoolDown}.
- *   A send the server accepts resets it.</li>
+ *   cool-down: {@code coolDown} after the first failure, doubling with each further step up to {@code maxCoolDown}.
+ *   A send the server accepts, started after the last cool-down ended, resets it.</li>
+ *   <li><b>One throttle, one step.</b> Sends run in parallel, so when an account pushes back several sends are
+ *   usually in flight and fail alike. A failure of a send that started before the current cool-down ended belongs to
+ *   the same episode: the message still moves on, but the cool-down neither restarts nor doubles. The next step needs
+ *   a failure of a send started after the cool-down ended.</li>
  *   <li>An authentication failure disables the account until the worker restarts with a changed configuration,
  *   with a loud log line.</li>
  * </ul>
@@ -30,6 +34,28 @@ public final class AccountHealth {
     /** What an account's state is. */
     public enum State { HEALTHY, COOLING, DISABLED }
 
+    /** What a failure did to the account. */
+    public enum Reaction {
+        /** Not about the account (scope RECIPIENT, MESSAGE or UNEXPLAINED): no change. */
+        NONE,
+        /** About the account, and part of the episode already cooling down (a send that was in flight): no change. */
+        SAME_EPISODE,
+        /** A new episode: the account cools down (one step further than the last one, unless it took mail since). */
+        COOLING,
+        /** The login was refused: the account is disabled. */
+        DISABLED;
+
+        /** Whether the failure was about the account (the message should move to another account). */
+        public boolean accountLevel() {
+            return this != NONE;
+        }
+
+        /** Whether this failure started something the other workers should hear of. */
+        public boolean news() {
+            return this == COOLING || this == DISABLED;
+        }
+    }
+
     private final Duration coolDown;
     private final Duration maxCoolDown;
     private final Clock clock;
@@ -38,6 +64,8 @@ public final class AccountHealth {
     private static final class Entry {
         int consecutive;
         Instant coolUntil = Instant.EPOCH;
+        /** Whether a cool-down has been started (coolUntil is the end of the last episode's). */
+        boolean cooled;
         String disabledBecause;
     }
 
@@ -86,12 +114,17 @@ public final class AccountHealth {
         }
     }
 
-    /** The server accepted a message: the account's failure streak ends. */
-    public void succeeded(String account) {
+    /**
+     * The server accepted a message sent at {@code sentAt}: the account's steps of cool-down start over, unless the
+     * send was already in flight before the last cool-down ended (it says nothing about the account now).
+     */
+    public void succeeded(String account, Instant sentAt) {
         Entry e = entries.get(account);
         if (e != null) {
             synchronized (e) {
-                e.consecutive = 0;
+                if (sentAt == null || !sentAt.isBefore(e.coolUntil)) {
+                    e.consecutive = 0;
+                }
             }
         }
     }
@@ -99,11 +132,12 @@ public final class AccountHealth {
     /**
      * Records a failed send. Only account-level failures change the state.
      *
-     * @return true when the failure was about the account (the message should move to another account)
+     * @param sentAt when the failed send started (null: now)
+     * @return what the failure did; {@link Reaction#accountLevel()} tells whether the message should move on
      */
-    public boolean failed(String account, SendFailure failure) {
+    public Reaction failed(String account, SendFailure failure, Instant sentAt) {
         if (failure == null || failure.scope() != SendFailure.Scope.ACCOUNT) {
-            return false;
+            return Reaction.NONE;
         }
         Entry e = entries.computeIfAbsent(account, a -> new Entry());
         synchronized (e) {
@@ -113,8 +147,17 @@ public final class AccountHealth {
                     LOG.error("ACCOUNT DISABLED: account '{}' was refused its login ({}). Its mail goes through the other"
                             + " accounts; fix its username or password in the configuration and restart the worker.",
                             account, failure.detail());
+                    return Reaction.DISABLED;
                 }
-                return true;
+                return Reaction.SAME_EPISODE;
+            }
+            Instant now = clock.instant();
+            Instant started = sentAt == null ? now : sentAt;
+            if (e.cooled && started.isBefore(e.coolUntil)) {
+                // in flight when the account pushed back: the same throttle, not a new one
+                LOG.debug("Account '{}' failed a send that started before its cool-down ended ({}): same episode",
+                        account, failure.reason().code());
+                return Reaction.SAME_EPISODE;
             }
             e.consecutive++;
             Duration wait = coolDown;
@@ -124,10 +167,22 @@ public final class AccountHealth {
             if (wait.compareTo(maxCoolDown) > 0) {
                 wait = maxCoolDown;
             }
-            e.coolUntil = clock.instant().plus(wait);
-            LOG.warn("Account '{}' cools down for {} s after an account-level failure ({}: {}); failure #{} in a row",
+            e.cooled = true;
+            e.coolUntil = now.plus(wait);
+            LOG.warn("Account '{}' cools down for {} s after an account-level failure ({}: {}); step {} in a row",
                     account, wait.toSeconds(), failure.reason().code(), failure.detail(), e.consecutive);
-            return true;
+            return Reaction.COOLING;
+        }
+    }
+
+    /** The reason the account was disabled, or null when it is not. */
+    public String disabledBecause(String account) {
+        Entry e = entries.get(account);
+        if (e == null) {
+            return null;
+        }
+        synchronized (e) {
+            return e.disabledBecause;
         }
     }
 }

@@ -21,10 +21,13 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.LocalKafkaBroker;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.kafka.TopicTail;
+import io.mailpipe.quota.KafkaQuotaLedger;
+import io.mailpipe.quota.QuotaReport;
 import io.mailpipe.outcome.OutcomeEvent;
 import io.mailpipe.outcome.OutcomeJson;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.sandbox.MailSandbox;
+import io.mailpipe.sandbox.ThrottlingSmtpFront;
 import io.mailpipe.worker.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,8 +37,23 @@ import picocli.CommandLine.Option;
  * GreenMail sandbox, runs a worker with {@code examples/demo.yaml}, publishes {@code examples/requests.jsonl},
  * prints every outcome as it arrives and a summary, then shuts everything down.
  */
-@Command(name = "demo", description = "Run mailpipe end to end on a local broker and mail sandbox, then exit.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run mailpipe end to end on a local broker and mail sandbox, then exit (or stay up with --keep-running).")
 final class DemoCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Messages the demo's throttling provider takes before it pushes back. */
+    private static final int THROTTLED_AFTER = 2;
+
+    /** Accepted like everywhere; the demo runs with its own configuration (examples/demo.yaml). */
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
+    @Option(names = "--keep-running", description = "After the summary, keep the broker, sandbox and worker up until Ctrl-C, "
+            + "so that status and report can be tried against them (the configuration is written to DATA_DIR/mailpipe.yaml).")
+    boolean keepRunning;
 
     @Option(names = "--requests", description = "JSON-lines file of requests (default: examples/requests.jsonl, else the copy in the jar).")
     Path requests;
@@ -54,13 +72,16 @@ final class DemoCommand implements Callable<Integer> {
         deleteTree(dataDir);
         say("starting the local Kafka broker (KRaft, own JVM) in " + dataDir + " ...");
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir.resolve("kafka"));
-             MailSandbox sandbox = MailSandbox.start()) {
+             MailSandbox sandbox = MailSandbox.start();
+             ThrottlingSmtpFront throttled = ThrottlingSmtpFront.start(sandbox.smtpPort(), THROTTLED_AFTER)) {
             say("Kafka at " + broker.bootstrapServers() + "; mail sandbox (GreenMail) SMTP 127.0.0.1:" + sandbox.smtpPort()
-                    + ", IMAP 127.0.0.1:" + sandbox.imapPort());
+                    + ", IMAP 127.0.0.1:" + sandbox.imapPort() + "; a provider that pushes back after " + THROTTLED_AFTER
+                    + " messages on 127.0.0.1:" + throttled.port());
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DEMO_SMTP_PORT", String.valueOf(sandbox.smtpPort()));
             env.put("DEMO_IMAP_PORT", String.valueOf(sandbox.imapPort()));
-            MailpipeConfig config = MailpipeConfig.parse(resource("examples/demo.yaml"), env::get, "examples/demo.yaml");
+            env.put("DEMO_THROTTLED_PORT", String.valueOf(throttled.port()));
+            MailpipeConfig config = MailpipeConfig.parse(resource("examples/demo.yaml"), env, "examples/demo.yaml");
             config = config.withKafka(config.kafka().withBootstrapServers(broker.bootstrapServers()));
             TopicAdmin.ensureTopics(config.kafka(), config.worker().maxRequestBytes());
             try (Worker worker = Worker.start(config)) {
@@ -75,16 +96,39 @@ final class DemoCommand implements Callable<Integer> {
                         + counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none")
                         + "; the sandbox received " + sandbox.receivedCount() + " message copies; "
                         + Duration.between(started, Instant.now()).toMillis() / 1000.0 + " s";
-                System.out.println(summary);
+                out().println(summary);
                 if (!complete) {
-                    System.err.println("demo: not every request reached a terminal outcome within " + timeout);
+                    err().println("demo: not every request reached a terminal outcome within " + timeout);
                     return 1;
                 }
+                showPushback(config, terminal);
                 showBounce(sandbox, config, terminal);
+                if (keepRunning) {
+                    stayUp(broker, sandbox, throttled);
+                }
             }
         }
         say("everything shut down");
         return 0;
+    }
+
+    /** Writes a configuration for the other commands and waits for Ctrl-C. */
+    private void stayUp(LocalKafkaBroker broker, MailSandbox sandbox, ThrottlingSmtpFront throttled)
+            throws IOException, InterruptedException {
+        Path config = dataDir.resolve("mailpipe.yaml");
+        String yaml = resource("examples/demo.yaml")
+                .replace("${DEMO_SMTP_PORT}", String.valueOf(sandbox.smtpPort()))
+                .replace("${DEMO_IMAP_PORT}", String.valueOf(sandbox.imapPort()))
+                .replace("${DEMO_THROTTLED_PORT}", String.valueOf(throttled.port()))
+                .replace("kafka:\n", "kafka:\n  bootstrapServers: " + broker.bootstrapServers() + "\n");
+        Files.writeString(config, yaml, StandardCharsets.UTF_8);
+        say("still running (Ctrl-C stops everything). In another terminal, try:");
+        say("  ./mailpipe status --config " + config);
+        say("  ./mailpipe report --config " + config + " --campaign november-news --out report.html");
+        say("  ./mailpipe publish --config " + config + " examples/requests.jsonl");
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "mailpipe-demo-stop"));
+        stop.await();
     }
 
     /**
@@ -108,17 +152,53 @@ final class DemoCommand implements Callable<Integer> {
             boolean suppressed = false;
             while (!(event && suppressed) && Instant.now().isBefore(deadline)) {
                 for (var r : bounces.poll(Duration.ofMillis(300))) {
-                    System.out.println("bounce " + new String(r.value(), StandardCharsets.UTF_8));
+                    out().println("bounce " + new String(r.value(), StandardCharsets.UTF_8));
                     event = true;
                 }
                 for (var r : suppressions.poll(Duration.ofMillis(300))) {
-                    System.out.println("suppression " + new String(r.value(), StandardCharsets.UTF_8));
+                    out().println("suppression " + new String(r.value(), StandardCharsets.UTF_8));
                     suppressed = true;
                 }
             }
             if (!event) {
-                System.err.println("demo: the bounce report was not read within 30 s");
+                err().println("demo: the bounce report was not read within 30 s");
             }
+        }
+    }
+
+    /**
+     * The provider's pushback: which messages moved away from which account and why, and the limits the cluster learned
+     * (as {@code mailpipe quota} shows them), once learned.
+     */
+    private void showPushback(MailpipeConfig config, Map<String, OutcomeEvent> terminal) {
+        Map<String, Long> moved = new TreeMap<>();
+        terminal.values().stream().filter(e -> e.failovers() != null).flatMap(e -> e.failovers().stream())
+                .forEach(f -> moved.merge(f.account() + " (" + f.reasonCode() + (f.smtp() == null ? "" : ", " + f.smtp().code())
+                        + ")", 1L, Long::sum));
+        if (moved.isEmpty()) {
+            return;
+        }
+        say("moved to another account: " + moved.entrySet().stream().map(e -> e.getValue() + " away from " + e.getKey())
+                .reduce((a, b) -> a + ", " + b).orElse(""));
+        try (KafkaQuotaLedger ledger = KafkaQuotaLedger.forAccounts(config, "mailpipe-demo", java.time.Clock.systemUTC())) {
+            ledger.start(Duration.ofSeconds(30));
+            Instant deadline = Instant.now().plusSeconds(15);
+            boolean learned = false;
+            while (!learned && Instant.now().isBefore(deadline)) {
+                // the lesson is written once the throttled account's leases are back
+                long seen = ledger.changes();
+                learned = ledger.read(b -> config.accounts().stream().anyMatch(a -> b.learned(a.name()) != null));
+                if (!learned) {
+                    ledger.awaitChange(seen, deadline, java.time.Clock.systemUTC());
+                }
+            }
+            Instant now = Instant.now();
+            say("quota after the run (./mailpipe quota), with the limit learned from the pushback:");
+            String table = ledger.read(b -> QuotaReport.format(QuotaReport.rows(b, config.accounts(), now,
+                    config.quota().leaseTtl()), now));
+            out().print(table);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -129,7 +209,7 @@ final class DemoCommand implements Callable<Integer> {
             while (!terminal.keySet().containsAll(ids) && Instant.now().isBefore(deadline)) {
                 for (var record : tail.poll(Duration.ofMillis(500))) {
                     OutcomeEvent event = OutcomeJson.read(record.value());
-                    System.out.println("outcome " + new String(record.value(), StandardCharsets.UTF_8));
+                    out().println("outcome " + new String(record.value(), StandardCharsets.UTF_8));
                     if (event.status().isTerminal()) {
                         terminal.put(event.id(), event);
                     }
@@ -169,7 +249,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void say(String text) {
-        System.out.println("demo: " + text);
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private java.io.PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    private void say(String text) {
+        out().println("demo: " + text);
+        out().flush();
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code error} field for a file that cannot be read or holds no message. Never stops at a bad
  * file. Exit code 0, or 1 when a file does not exist.
  */
-@Command(name = "parse-bounce", description = {
+@Command(name = "parse-bounce", mixinStandardHelpOptions = true, description = {
         "Parse bounce messages (non-delivery reports, delay notices, complaints, auto-replies) and print one JSON line per reported recipient.",
         "A file that is no report prints {\"file\":...,\"kind\":\"none\"}; an unreadable one a line with an \"error\" field."})
 final class ParseBounceCommand implements Callable<Integer> {
@@ -38,6 +38,10 @@ final class ParseBounceCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Accepted like everywhere; parsing bounces reads no configuration. */
+    @CommandLine.Mixin
+    GlobalOptions global;
 
     private final ObjectMapper json = new ObjectMapper();
     private final BounceParser parser = new BounceParser();

@@ -28,7 +28,14 @@ final class RequestLines {
     /** Publishes every non-blank line; returns the keys used, in order. */
     static List<String> publish(io.mailpipe.kafka.KafkaConnection connection, String topic, List<String> lines)
             throws InterruptedException, ExecutionException {
+        return publish(connection, topic, lines, java.time.Duration.ofSeconds(60));
+    }
+
+    /** As above, giving up on a record Kafka has not taken within {@code timeout} (the topic's metadata included). */
+    static List<String> publish(io.mailpipe.kafka.KafkaConnection connection, String topic, List<String> lines,
+                                java.time.Duration timeout) throws InterruptedException, ExecutionException {
         Properties props = connection.asProperties();
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout.toMillis()));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(64 * 1024 * 1024));
         List<String> keys = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.mailpipe.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -8,35 +7,30 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.LocalKafkaBroker;
 import io.mailpipe.worker.Worker;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code mailpipe run}: a worker until SIGTERM; then it drains in-flight sends and commits before it exits. */
-@Command(name = "run", description = "Run a mailpipe worker until SIGTERM (or Ctrl-C).")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a mailpipe worker until SIGTERM (or Ctrl-C).")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(names = {"-c", "--config"}, description = "Configuration file (default: ${DEFAULT-VALUE}).", defaultValue = "mailpipe.yaml")
-    Path config;
+    @Mixin
+    GlobalOptions global;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (!Files.isReadable(config)) {
-            System.err.println("mailpipe: configuration file " + config + " not found; copy mailpipe.example.yaml to "
-                    + config + " and adapt it, or pass --config FILE");
-            return 2;
-        }
-        MailpipeConfig cfg;
-        try {
-            cfg = MailpipeConfig.load(config);
-        } catch (ConfigException e) {
-            System.err.println("mailpipe: " + e.getMessage());
-            return 2;
+        CliContext cli = CliContext.of(spec);
+        MailpipeConfig cfg = cli.config("");
+        if (!cfg.kafka().useLocalBroker()) {
+            cli.connect(cfg.kafka()); // a broker that does not answer ends the start with one line, not minutes of retries
         }
         LocalKafkaBroker broker = null;
         if (cfg.kafka().useLocalBroker()) {

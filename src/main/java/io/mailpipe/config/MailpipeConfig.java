@@ -30,7 +30,7 @@ import io.mailpipe.account.Account;
  */
 public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, QuotaSettings quota,
                              List<Account> accounts, List<BounceMailbox> bounces, SuppressionSettings suppression,
-                             ManagementSettings management, ComposeSettings compose, SmtpSettings smtp) {
+                             ManagementSettings management, ComposeSettings compose, SmtpSettings smtp, CliSettings cli) {
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -49,17 +49,18 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         management = management == null ? ManagementSettings.defaults() : management;
         compose = compose == null ? ComposeSettings.defaults() : compose;
         smtp = smtp == null ? SmtpSettings.defaults() : smtp;
+        cli = cli == null ? CliSettings.defaults() : cli;
     }
 
     /** Default quota, management and composition settings, no bounce mailboxes, the suppression list with its defaults. */
     public MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, List<Account> accounts) {
-        this(kafka, worker, retry, null, accounts, null, null, null, null, null);
+        this(kafka, worker, retry, null, accounts, null, null, null, null, null, null);
     }
 
     /** The file's raw shape. */
     record FileShape(KafkaSettings kafka, WorkerSettings worker, RetrySettings retry, QuotaSettings quota,
                      List<AccountSettings> accounts, List<BounceMailbox.Settings> bounces, SuppressionSettings suppression,
-                     ManagementSettings management, ComposeSettings compose, SmtpSettings smtp) {
+                     ManagementSettings management, ComposeSettings compose, SmtpSettings smtp, CliSettings cli) {
     }
 
     public static MailpipeConfig load(Path file) {
@@ -69,7 +70,55 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         } catch (IOException e) {
             throw new ConfigException("Cannot read the configuration file " + file + ": " + e.getMessage(), e);
         }
-        return parse(text, System::getenv, file.toString());
+        return parse(text, System.getenv(), file.toString());
+    }
+
+    /**
+     * Parses configuration text with the whole environment: as {@link #parse(String, Function, String)}, and moreover
+     * a {@code MAILPIPE_} variable that names no key is an error (like an unknown key in the file), and a bad value
+     * given by an override is reported against its variable, not the file.
+     */
+    public static MailpipeConfig parse(String yaml, java.util.Map<String, String> env, String source) {
+        java.util.Set<String> consulted = new java.util.HashSet<>();
+        MailpipeConfig config;
+        try {
+            config = parse(yaml, env::get, name -> {
+                consulted.add(name);
+                return env.get(name);
+            }, source);
+        } catch (ConfigException e) {
+            throw blame(e, yaml, env, consulted, source);
+        }
+        String unknown = EnvOverrides.unknown(env, consulted);
+        if (unknown != null) {
+            throw new ConfigException(unknown);
+        }
+        return config;
+    }
+
+    /** The failure, reported against the override variable that causes it when the file alone is fine. */
+    private static ConfigException blame(ConfigException failure, String yaml, java.util.Map<String, String> env,
+                                         java.util.Set<String> consulted, String source) {
+        java.util.List<String> applied = consulted.stream().filter(env::containsKey).sorted().toList();
+        if (applied.isEmpty()) {
+            return failure;
+        }
+        try {
+            parse(yaml, env::get, name -> null, source);
+        } catch (ConfigException fileAlone) {
+            return failure; // the file is wrong by itself
+        }
+        for (String variable : applied) {
+            try {
+                parse(yaml, env::get, name -> name.equals(variable) ? env.get(name) : null, source);
+            } catch (ConfigException e) {
+                String message = e.getMessage();
+                String prefix = source + ": ";
+                return new ConfigException("environment variable " + variable + ": "
+                        + (message.startsWith(prefix) ? message.substring(prefix.length()) : message));
+            }
+        }
+        return new ConfigException(failure.getMessage() + " (with the overrides " + String.join(", ", applied) + ")");
     }
 
     /**
@@ -77,6 +126,12 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
      * parsed values (not in the text), so a value may hold any character and comments are never substituted.
      */
     public static MailpipeConfig parse(String yaml, Function<String, String> env, String source) {
+        return parse(yaml, env, env, source);
+    }
+
+    /** As above; {@code overrides} answers for the MAILPIPE_ override variables, {@code env} for references. */
+    private static MailpipeConfig parse(String yaml, Function<String, String> env, Function<String, String> overrides,
+                                        String source) {
         JsonNode tree;
         try {
             tree = YAML.readTree(yaml);
@@ -87,10 +142,10 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
             throw new ConfigException(source + ": the configuration is empty");
         }
         if (!tree.isObject()) {
-            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, quota:, accounts:, bounces:, suppression:, management:, compose:, smtp:)");
+            throw new ConfigException(source + ": the top level must be a mapping (kafka:, worker:, retry:, quota:, accounts:, bounces:, suppression:, management:, compose:, smtp:, cli:)");
         }
         JsonNode resolved = substitute(tree, env, source, "");
-        EnvOverrides.apply((ObjectNode) resolved, env);
+        EnvOverrides.apply((ObjectNode) resolved, overrides);
         FileShape shape;
         try {
             shape = YAML.treeToValue(resolved, FileShape.class);
@@ -111,47 +166,47 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         return new MailpipeConfig(shape.kafka(), shape.worker(), shape.retry(), shape.quota(),
                 AccountResolver.resolve(shape.accounts()),
                 BounceMailbox.resolve(shape.bounces()), shape.suppression(), shape.management(),
-                shape.compose(), shape.smtp());
+                shape.compose(), shape.smtp(), shape.cli());
     }
 
     public MailpipeConfig withKafka(KafkaSettings newKafka) {
-        return new MailpipeConfig(newKafka, worker, retry, quota, accounts, bounces, suppression, management, compose, smtp);
+        return new MailpipeConfig(newKafka, worker, retry, quota, accounts, bounces, suppression, management, compose, smtp, cli);
     }
 
     public MailpipeConfig withRetry(RetrySettings newRetry) {
-        return new MailpipeConfig(kafka, worker, newRetry, quota, accounts, bounces, suppression, management, compose, smtp);
+        return new MailpipeConfig(kafka, worker, newRetry, quota, accounts, bounces, suppression, management, compose, smtp, cli);
     }
 
     public MailpipeConfig withWorker(WorkerSettings newWorker) {
-        return new MailpipeConfig(kafka, newWorker, retry, quota, accounts, bounces, suppression, management, compose, smtp);
+        return new MailpipeConfig(kafka, newWorker, retry, quota, accounts, bounces, suppression, management, compose, smtp, cli);
     }
 
     public MailpipeConfig withAccounts(List<Account> newAccounts) {
-        return new MailpipeConfig(kafka, worker, retry, quota, newAccounts, bounces, suppression, management, compose, smtp);
+        return new MailpipeConfig(kafka, worker, retry, quota, newAccounts, bounces, suppression, management, compose, smtp, cli);
     }
 
     public MailpipeConfig withBounces(List<BounceMailbox> newBounces) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, newBounces, suppression, management, compose, smtp);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, newBounces, suppression, management, compose, smtp, cli);
     }
 
     public MailpipeConfig withSuppression(SuppressionSettings newSuppression) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, newSuppression, management, compose, smtp);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, newSuppression, management, compose, smtp, cli);
     }
 
     public MailpipeConfig withQuota(QuotaSettings newQuota) {
-        return new MailpipeConfig(kafka, worker, retry, newQuota, accounts, bounces, suppression, management, compose, smtp);
+        return new MailpipeConfig(kafka, worker, retry, newQuota, accounts, bounces, suppression, management, compose, smtp, cli);
     }
 
     public MailpipeConfig withManagement(ManagementSettings newManagement) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, newManagement, compose, smtp);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, newManagement, compose, smtp, cli);
     }
 
     public MailpipeConfig withSmtp(SmtpSettings newSmtp) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, management, compose, newSmtp);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, management, compose, newSmtp, cli);
     }
 
     public MailpipeConfig withCompose(ComposeSettings newCompose) {
-        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, management, newCompose, smtp);
+        return new MailpipeConfig(kafka, worker, retry, quota, accounts, bounces, suppression, management, newCompose, smtp, cli);
     }
 
     /** Resolves {@code ${NAME}} and {@code ${NAME:-default}} in every string value of the tree. */

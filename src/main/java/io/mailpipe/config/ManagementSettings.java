@@ -11,8 +11,15 @@ import java.time.Duration;
  * @param port          TCP port (default 8081; 0 picks a free one, as tests do)
  * @param probeInterval how often readiness re-checks Kafka and the SMTP accounts and consumer lag is read (default 15 s)
  * @param probeTimeout  how long one check may take before it counts as unreachable (default 5 s)
+ * @param backlogInterval how often the worker reads the backlog (waiting requests per pool) and estimates when it will
+ *                      be out, for the {@code mailpipe_backlog_*} and {@code mailpipe_pool_*} metrics (default 1 min)
  */
-public record ManagementSettings(Boolean enabled, String host, Integer port, Duration probeInterval, Duration probeTimeout) {
+public record ManagementSettings(Boolean enabled, String host, Integer port, Duration probeInterval, Duration probeTimeout,
+                                 Duration backlogInterval) {
+
+    public ManagementSettings(Boolean enabled, String host, Integer port, Duration probeInterval, Duration probeTimeout) {
+        this(enabled, host, port, probeInterval, probeTimeout, null);
+    }
 
     public static final int DEFAULT_PORT = 8081;
 
@@ -22,6 +29,10 @@ public record ManagementSettings(Boolean enabled, String host, Integer port, Dur
         port = port == null ? DEFAULT_PORT : port;
         probeInterval = probeInterval == null ? Duration.ofSeconds(15) : probeInterval;
         probeTimeout = probeTimeout == null ? Duration.ofSeconds(5) : probeTimeout;
+        backlogInterval = backlogInterval == null ? Duration.ofMinutes(1) : backlogInterval;
+        if (backlogInterval.toMillis() < 100) {
+            throw new ConfigException("management.backlogInterval must be at least 100 ms");
+        }
         if (port < 0 || port > 65535) {
             throw new ConfigException("management.port must be between 0 and 65535");
         }
@@ -31,15 +42,19 @@ public record ManagementSettings(Boolean enabled, String host, Integer port, Dur
     }
 
     public static ManagementSettings defaults() {
-        return new ManagementSettings(null, null, null, null, null);
+        return new ManagementSettings(null, null, null, null, null, null);
     }
 
     /** The same settings on another port (0: a free one). */
     public ManagementSettings withPort(int newPort) {
-        return new ManagementSettings(enabled, host, newPort, probeInterval, probeTimeout);
+        return new ManagementSettings(enabled, host, newPort, probeInterval, probeTimeout, backlogInterval);
     }
 
     public ManagementSettings withProbeInterval(Duration interval) {
-        return new ManagementSettings(enabled, host, port, interval, probeTimeout);
+        return new ManagementSettings(enabled, host, port, interval, probeTimeout, backlogInterval);
+    }
+
+    public ManagementSettings withBacklogInterval(Duration interval) {
+        return new ManagementSettings(enabled, host, port, probeInterval, probeTimeout, interval);
     }
 }

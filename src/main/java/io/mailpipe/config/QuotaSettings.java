@@ -22,15 +22,26 @@ import java.time.Duration;
  * @param maxLeaseSize  largest lease a busy worker grows to (default 500): a lease used up quickly doubles the
  *                      next one, up to this and to a twentieth of the account's smallest limit; an idle one halves
  *                      it back towards {@code leaseSize}
+ * @param refusalStreak different messages one account refuses in a row with the same reply that no rule explains,
+ *                      before the refusal is taken as the account's (default 3; see account.PushbackJudge and
+ *                      docs/smtp-failure-classification.md)
  */
 public record QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendGrace, Duration idleRelease,
                             Duration maxInlineWait, Duration hourWindow, Duration dayWindow, Duration coolDown,
-                            Duration maxCoolDown, Integer maxLeaseSize) {
+                            Duration maxCoolDown, Integer maxLeaseSize, Integer refusalStreak) {
+
+    public QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendGrace, Duration idleRelease,
+                         Duration maxInlineWait, Duration hourWindow, Duration dayWindow, Duration coolDown,
+                         Duration maxCoolDown, Integer maxLeaseSize) {
+        this(leaseSize, leaseTtl, sendGrace, idleRelease, maxInlineWait, hourWindow, dayWindow, coolDown, maxCoolDown,
+                maxLeaseSize, null);
+    }
 
     public QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendGrace, Duration idleRelease,
                          Duration maxInlineWait, Duration hourWindow, Duration dayWindow, Duration coolDown,
                          Duration maxCoolDown) {
-        this(leaseSize, leaseTtl, sendGrace, idleRelease, maxInlineWait, hourWindow, dayWindow, coolDown, maxCoolDown, null);
+        this(leaseSize, leaseTtl, sendGrace, idleRelease, maxInlineWait, hourWindow, dayWindow, coolDown, maxCoolDown, null,
+                null);
     }
 
     public QuotaSettings {
@@ -43,6 +54,10 @@ public record QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendG
         coolDown = coolDown == null ? Duration.ofSeconds(30) : coolDown;
         maxCoolDown = maxCoolDown == null ? Duration.ofMinutes(30) : maxCoolDown;
         maxLeaseSize = maxLeaseSize == null ? Math.max(500, leaseSize) : maxLeaseSize;
+        refusalStreak = refusalStreak == null ? 3 : refusalStreak;
+        if (refusalStreak < 2 || refusalStreak > 100) {
+            throw new ConfigException("quota.refusalStreak must be between 2 and 100");
+        }
         if (maxLeaseSize < leaseSize || maxLeaseSize > 100_000) {
             throw new ConfigException("quota.maxLeaseSize must be at least quota.leaseSize and at most 100000");
         }
@@ -80,6 +95,6 @@ public record QuotaSettings(Integer leaseSize, Duration leaseTtl, Duration sendG
     }
 
     public static QuotaSettings defaults() {
-        return new QuotaSettings(null, null, null, null, null, null, null, null, null, null);
+        return new QuotaSettings(null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -3,7 +3,6 @@ package io.mailpipe.inbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import jakarta.mail.Message;
@@ -55,8 +54,8 @@ public final class BounceMailProcessor implements Processor {
     private final BounceMailbox mailbox;
     private final BounceIntake intake;
     private final Publisher publisher;
-    /** Told (kind, reason) of every bounce event published: the worker's metrics. */
-    private final BiConsumer<String, String> counted;
+    /** Told of every bounce event published: the worker's metrics. */
+    private final Consumer<BounceEvent> counted;
     private final Iterable<Consumer<Duration>> views;
     private final Clock clock;
     private final MailboxProgress progress;
@@ -65,12 +64,12 @@ public final class BounceMailProcessor implements Processor {
     private volatile boolean pollAbandoned;
 
     public BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, Publisher publisher,
-                               Iterable<Consumer<Duration>> views, Clock clock, BiConsumer<String, String> counted) {
+                               Iterable<Consumer<Duration>> views, Clock clock, Consumer<BounceEvent> counted) {
         this(mailbox, intake, publisher, views, clock, counted, new MailboxProgress(mailbox.pollInterval(), clock));
     }
 
     BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, Publisher publisher,
-                        Iterable<Consumer<Duration>> views, Clock clock, BiConsumer<String, String> counted,
+                        Iterable<Consumer<Duration>> views, Clock clock, Consumer<BounceEvent> counted,
                         MailboxProgress progress) {
         this.counted = counted;
         this.mailbox = mailbox;
@@ -137,7 +136,7 @@ public final class BounceMailProcessor implements Processor {
         }
         errors.succeeded(PUBLISHING);
         intake.published(decision);
-        decision.events().forEach(e -> counted.accept(e.kind(), e.reason() == null ? "undefined" : e.reason()));
+        decision.events().forEach(counted);
         exchange.getIn().setHeader(MailConstants.MAIL_MOVE_TO, decision.disposition() == BounceIntake.Disposition.UNPARSED
                 ? mailbox.unparsedFolder() : mailbox.processedFolder());
         LOG.info("bounce mailbox={} report={}: {}", mailbox.name(), decision.reportId(), decision.describe());

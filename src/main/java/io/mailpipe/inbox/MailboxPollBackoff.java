@@ -26,21 +26,33 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
     private final String mailbox;
     private final Duration pollInterval;
     private final Clock clock;
+    /** After a refused login: arranges a new access token and says whether to try again at once (OAuth2 only). */
+    private final java.util.function.BooleanSupplier renewLogin;
+    /** Told when a poll goes ahead ({@link MailboxProgress#newPoll}). */
+    private final Runnable onPoll;
     private int failuresInARow;
     private Instant nextPoll = Instant.MIN;
 
-    /** Told when a poll goes ahead ({@link MailboxProgress#newPoll}). */
-    private final Runnable onPoll;
-
     public MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock) {
-        this(mailbox, pollInterval, clock, () -> {
+        this(mailbox, pollInterval, clock, () -> false);
+    }
+
+    /**
+     * @param renewLogin called when the server refused the login (an AuthenticationFailedException): true when a new
+     *                   access token was arranged, and the poll is then tried once more at once before it counts as failed
+     */
+    public MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock, java.util.function.BooleanSupplier renewLogin) {
+        this(mailbox, pollInterval, clock, renewLogin, () -> {
         });
     }
 
-    MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock, Runnable onPoll) {
+    /** @param onPoll told when a poll goes ahead ({@link MailboxProgress#newPoll}) */
+    MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock, java.util.function.BooleanSupplier renewLogin,
+                       Runnable onPoll) {
         this.mailbox = mailbox;
         this.pollInterval = pollInterval;
         this.clock = clock;
+        this.renewLogin = renewLogin;
         this.onPoll = onPoll;
     }
 
@@ -66,6 +78,10 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
 
     @Override
     public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        if (retryCounter == 0 && loginRefused(cause) && renewLogin.getAsBoolean()) {
+            LOG.info("bounce mailbox {}: the server refused the access token; polling once more with a new one", mailbox);
+            return true;
+        }
         failuresInARow++;
         Duration wait = backoff(failuresInARow);
         nextPoll = clock.instant().plus(wait);
@@ -90,6 +106,16 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
             wait = wait.multipliedBy(2);
         }
         return wait.compareTo(cap) > 0 ? cap : wait;
+    }
+
+    private static boolean loginRefused(Throwable cause) {
+        int depth = 0;
+        for (Throwable t = cause; t != null && depth++ < 8; t = t.getCause()) {
+            if (t instanceof jakarta.mail.AuthenticationFailedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized int failuresInARow() {

@@ -27,6 +27,12 @@ public final class MailpipeHeaders {
     public static final String RECIPIENTS_ACCEPTED = "mailpipe.recipients.accepted";
     /** On {@code mail.retry}: recipients permanently (5xx) refused in an earlier attempt; not tried again. */
     public static final String RECIPIENTS_REFUSED = "mailpipe.recipients.refused";
+    /**
+     * On {@code mail.retry}: the accounts the message was moved away from in earlier attempts, as a JSON array of the
+     * outcome event's {@code failovers} entries (the next outcomes list them too; a second unexplained refusal of the
+     * message ends it FAILED).
+     */
+    public static final String FAILOVERS = "mailpipe.failovers";
 
     /** On {@code mail.dlq}: topic the original record was read from. */
     public static final String DLQ_SOURCE_TOPIC = "mailpipe.dlq.source.topic";

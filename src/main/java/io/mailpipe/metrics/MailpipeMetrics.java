@@ -46,10 +46,32 @@ public final class MailpipeMetrics {
     public static final String DEAD_LETTERS = "mailpipe.dead.letters";
     /** Bounce reports read, by kind and reason ({@code mailpipe_bounces_total}). */
     public static final String BOUNCES = "mailpipe.bounces";
+    /** Hard bounces, soft bounces and complaints per account ({@code mailpipe_account_bounces_total}), 0 from the start. */
+    public static final String ACCOUNT_BOUNCES = "mailpipe.account.bounces";
+    /** Requests waiting, per pool ({@code mailpipe_backlog_requests}). */
+    public static final String BACKLOG_REQUESTS = "mailpipe.backlog.requests";
+    /** When the backlog of a pool is estimated to be out, Unix seconds ({@code mailpipe_backlog_finish_timestamp_seconds}). */
+    public static final String BACKLOG_FINISH = "mailpipe.backlog.finish.timestamp.seconds";
+    /** The earliest notAfter among a pool's waiting requests, Unix seconds ({@code mailpipe_backlog_not_after_timestamp_seconds}). */
+    public static final String BACKLOG_NOT_AFTER = "mailpipe.backlog.not.after.timestamp.seconds";
+    /** Requests of the backlog that go out within the next hour ({@code mailpipe_backlog_next_hour_requests}). */
+    public static final String BACKLOG_NEXT_HOUR = "mailpipe.backlog.next.hour.requests";
+    /** Accounts a pool's requests may use ({@code mailpipe_pool_accounts}). */
+    public static final String POOL_ACCOUNTS = "mailpipe.pool.accounts";
+    /** Of them, the accounts with no room left in a window now ({@code mailpipe_pool_accounts_at_limit}). */
+    public static final String POOL_ACCOUNTS_AT_LIMIT = "mailpipe.pool.accounts.at.limit";
+
+    /** The kinds of {@link #ACCOUNT_BOUNCES}. */
+    public static final java.util.List<String> BOUNCE_TYPES = java.util.List.of("hard", "soft", "complaint");
     /** Sends counted against an account's limit in a window ({@code mailpipe_quota_used}). */
     public static final String QUOTA_USED = "mailpipe.quota.used";
     /** Sends left in an account's window ({@code mailpipe_quota_remaining}). */
     public static final String QUOTA_REMAINING = "mailpipe.quota.remaining";
+    /**
+     * An account's limit in a window ({@code mailpipe_quota_limit}): {@code kind="configured"}, and
+     * {@code kind="effective"}, lower while a limit learned from the provider's pushback applies.
+     */
+    public static final String QUOTA_LIMIT = "mailpipe.quota.limit";
     /** 1 for an account's current health state, 0 for its other states ({@code mailpipe_account_health}). */
     public static final String ACCOUNT_HEALTH = "mailpipe.account.health";
     /** 1 when the account's SMTP server answered the last readiness probe ({@code mailpipe_account_reachable}). */
@@ -132,13 +154,41 @@ public final class MailpipeMetrics {
     }
 
     /**
-     * A bounce report was read (for the IMAP bounce pipeline): {@code kind} such as {@code hard}, {@code soft},
-     * {@code auto_reply}; {@code reason} the parser's reason name.
+     * A bounce report was read (for the IMAP bounce pipeline): {@code kind} bounce, delay, complaint, autoreply or
+     * delivered; {@code reason} the parser's reason name. A bounce also counts as {@code hard} or {@code soft}, a
+     * complaint as {@code complaint}, for its account ({@code unknown} when the report names no request of ours).
      */
-    public void bounceReceived(String kind, String reason) {
+    public void bounceReceived(String account, String kind, boolean hard, String reason) {
         Counter.builder(BOUNCES).description("Bounce reports read, by kind and reason")
                 .tags("kind", label(kind), "reason", label(reason))
                 .register(registry).increment();
+        String type = "complaint".equals(kind) ? "complaint" : "bounce".equals(kind) ? (hard ? "hard" : "soft") : null;
+        if (type != null) {
+            accountBounces(account == null ? "unknown" : account, type).increment();
+        }
+    }
+
+    /**
+     * Starts the counters that rates are taken of at 0 for every account (a counter that first appears at 1 loses that
+     * first event to {@code increase()}): SENT outcomes and the hard bounces, soft bounces and complaints.
+     */
+    public void presetAccounts(java.util.Collection<String> accounts) {
+        for (String account : accounts) {
+            Counter.builder(MESSAGES).description("Outcome events published, by status, reason code and account")
+                    .tags("status", Status.SENT.name(), "reason", "accepted", "account", account).register(registry);
+            BOUNCE_TYPES.forEach(type -> accountBounces(account, type));
+        }
+    }
+
+    private Counter accountBounces(String account, String type) {
+        return Counter.builder(ACCOUNT_BOUNCES).description("Hard bounces, soft bounces and complaints reported, by the account that sent")
+                .tags("account", account, "type", type).register(registry);
+    }
+
+    /** A gauge of one pool (or {@code any}, or {@code account:NAME}) read at every scrape. */
+    public void registerPoolGauge(String name, String pool, DoubleSupplier value, String description) {
+        Gauge.builder(name, value, DoubleSupplier::getAsDouble).description(description).tags("pool", pool)
+                .strongReference(true).register(registry);
     }
 
     /**
@@ -152,6 +202,12 @@ public final class MailpipeMetrics {
                 .tags(tags).strongReference(true).register(registry);
         Gauge.builder(QUOTA_REMAINING, remaining, DoubleSupplier::getAsDouble).description("Sends left in the account's window")
                 .tags(tags).strongReference(true).register(registry);
+    }
+
+    /** A gauge of one account's limit in a window, of one kind (configured or effective). */
+    public void registerQuotaLimit(String account, String window, String kind, DoubleSupplier limit) {
+        Gauge.builder(QUOTA_LIMIT, limit, DoubleSupplier::getAsDouble).description("The account's limit in the window")
+                .tags("account", account, "window", window, "kind", kind).strongReference(true).register(registry);
     }
 
     /**

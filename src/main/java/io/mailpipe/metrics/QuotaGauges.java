@@ -17,18 +17,26 @@ public final class QuotaGauges {
 
     public static void register(MailpipeMetrics metrics, List<Account> accounts, QuotaRouter router) {
         for (Account account : accounts) {
-            Integer perHour = account.limits().perHour();
-            Integer perDay = account.limits().perDay();
-            if (perHour != null) {
-                metrics.registerQuota(account.name(), "hour", () -> router.used(account)[0],
-                        () -> Math.max(0, perHour - router.used(account)[0]));
+            if (account.limits().perHour() != null) {
+                register(metrics, account, router, "hour", 0, account.limits().perHour(),
+                        () -> router.limits(account).perHour());
             }
-            if (perDay != null) {
-                metrics.registerQuota(account.name(), "day", () -> router.used(account)[1],
-                        () -> Math.max(0, perDay - router.used(account)[1]));
+            if (account.limits().perDay() != null) {
+                register(metrics, account, router, "day", 1, account.limits().perDay(),
+                        () -> router.limits(account).perDay());
             }
+            metrics.presetAccounts(List.of(account.name()));
             metrics.registerAccountHealth(account.name(), AccountHealth.State.class,
                     () -> router.state(account.name()));
         }
+    }
+
+    /** Used, remaining, and the configured and effective (learned, where lower) limit of one window. */
+    private static void register(MailpipeMetrics metrics, Account account, QuotaRouter router, String window, int index,
+                                 int configured, java.util.function.IntSupplier effective) {
+        metrics.registerQuota(account.name(), window, () -> router.used(account)[index],
+                () -> Math.max(0, effective.getAsInt() - router.used(account)[index]));
+        metrics.registerQuotaLimit(account.name(), window, "configured", () -> configured);
+        metrics.registerQuotaLimit(account.name(), window, "effective", effective::getAsInt);
     }
 }

@@ -25,10 +25,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param at                 when this outcome was decided
  * @param parts              when the request was split into several messages (more recipients than the account's
  *                           {@code maxRecipients}): each message sent in this attempt, in order
+ * @param failovers          the accounts the message was moved away from (in this attempt and earlier ones), oldest
+ *                           first, each with the reply and the scope decided; absent when it never moved
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "status", "reasonCode", "reason", "account", "attempt", "smtp", "messageId", "campaign",
-        "rejectedRecipients", "retryAt", "source", "at", "parts"})
+        "rejectedRecipients", "retryAt", "source", "at", "parts", "failovers"})
 public record OutcomeEvent(
         String id,
         Status status,
@@ -43,14 +45,42 @@ public record OutcomeEvent(
         Instant retryAt,
         Source source,
         Instant at,
-        List<Part> parts) {
+        List<Part> parts,
+        List<Failover> failovers) {
 
-    /** An event of a request that was not split (no {@code parts}). */
+    /** An event of a request that was not split (no {@code parts}) and never moved between accounts. */
     public OutcomeEvent(String id, Status status, String reasonCode, String reason, String account, int attempt, Smtp smtp,
                         String messageId, String campaign, List<RejectedRecipient> rejectedRecipients, Instant retryAt,
                         Source source, Instant at) {
         this(id, status, reasonCode, reason, account, attempt, smtp, messageId, campaign, rejectedRecipients, retryAt,
-                source, at, null);
+                source, at, null, null);
+    }
+
+    /** An event of a request that never moved between accounts. */
+    public OutcomeEvent(String id, Status status, String reasonCode, String reason, String account, int attempt, Smtp smtp,
+                        String messageId, String campaign, List<RejectedRecipient> rejectedRecipients, Instant retryAt,
+                        Source source, Instant at, List<Part> parts) {
+        this(id, status, reasonCode, reason, account, attempt, smtp, messageId, campaign, rejectedRecipients, retryAt,
+                source, at, parts, null);
+    }
+
+    /**
+     * One move of the message away from an account: the account refused it, or failed, in a way that was not the
+     * message's (or not yet known to be).
+     *
+     * @param account    the account the message was moved away from
+     * @param attempt    the attempt in which it happened
+     * @param reasonCode what the failure was ({@code rate_limited}, {@code account_refused}, {@code connection_failed},
+     *                   {@code message_rejected} for an unexplained refusal, ...)
+     * @param scope      the scope decided: {@code account} (the account cools down) or {@code unexplained} (no rule
+     *                   explains the reply; the message is tried elsewhere, the account is not blamed yet)
+     * @param smtp       the reply, where there was one
+     * @param reason     short human-readable reason (the reply, or what broke)
+     * @param at         when it happened
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"account", "attempt", "reasonCode", "scope", "smtp", "reason", "at"})
+    public record Failover(String account, int attempt, String reasonCode, String scope, Smtp smtp, String reason, Instant at) {
     }
 
     /**

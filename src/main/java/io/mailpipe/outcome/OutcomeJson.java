@@ -32,6 +32,31 @@ public final class OutcomeJson {
         return MAPPER.readValue(json, OutcomeEvent.class);
     }
 
+    /** The JSON array of failover entries carried on a retry record ({@code mailpipe.failovers}). */
+    public static byte[] writeFailovers(java.util.List<OutcomeEvent.Failover> failovers) {
+        try {
+            return MAPPER.writeValueAsBytes(failovers);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not serialise failovers", e);
+        }
+    }
+
+    /**
+     * Reads the failover entries of a retry record; an unreadable value gives an empty list (the history is
+     * informative; a damaged one must not stop the request).
+     */
+    public static java.util.List<OutcomeEvent.Failover> readFailovers(String json) {
+        if (json == null || json.isBlank()) {
+            return java.util.List.of();
+        }
+        try {
+            OutcomeEvent.Failover[] entries = MAPPER.readValue(json, OutcomeEvent.Failover[].class);
+            return java.util.Arrays.stream(entries).filter(java.util.Objects::nonNull).toList();
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
+    }
+
     /**
      * The event's status alone, read without building the event (the delivery ledger reads every outcome of the
      * cluster and needs nothing else): null when the event has no known status.

@@ -103,6 +103,20 @@ public enum ReasonCode {
     ACCOUNT_BLOCKED(Status.DEFERRED),
 
     /**
+     * The provider refused the account's mail with a reply no rule names, and behaviour says it is the account: a
+     * permanent refusal at MAIL FROM (the envelope sender is the account's own address, so the refusal is about the
+     * account unless the reply names the size or a sender the account may not use), or several different messages
+     * refused alike in a row after DATA. An account problem: the account cools down, the message moves on.
+     */
+    ACCOUNT_REFUSED(Status.DEFERRED),
+    /**
+     * The server refused the message after DATA with a reply no rule explains, and no other account could take the
+     * message now: it is tried again later (an attempt). A second such refusal by another account, or by the only
+     * account it may use, ends it FAILED {@code message_rejected}.
+     */
+    REFUSAL_UNEXPLAINED(Status.DEFERRED),
+
+    /**
      * The message and its final dot were sent, then the connection broke or timed out before the server replied:
      * it may have been delivered. With {@code retry.uncertain: retry-once} (the default) it is sent once more after
      * {@code retry.uncertainWait}, through the same account, with the same Message-ID; never a second time.

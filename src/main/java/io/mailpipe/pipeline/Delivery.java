@@ -3,8 +3,6 @@ package io.mailpipe.pipeline;
 import java.time.Instant;
 import java.util.List;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import io.mailpipe.account.Account;
 import io.mailpipe.compose.ComposedMessage;
 import io.mailpipe.ledger.RequestLedger;
@@ -27,6 +25,10 @@ public final class Delivery {
     io.mailpipe.account.AccountSelector.Ticket ticket;
     /** Accounts that failed at account level in this attempt (the message moved on from them). */
     final java.util.Set<String> tried = new java.util.LinkedHashSet<>();
+    /** Every move away from an account, earlier attempts' first (from the retry record), then this attempt's. */
+    final List<io.mailpipe.outcome.OutcomeEvent.Failover> failovers;
+    /** When the current send started (its SMTP transaction), for the pushback judge and the account's health. */
+    Instant sendStartedAt;
     /** Set when no account can send now and consumption should pause until then; the record is read again. */
     Instant pauseUntil;
     String pauseReason;
@@ -47,7 +49,7 @@ public final class Delivery {
     /** Already finished: nothing to send or publish. */
     boolean duplicate;
     /** Records of an earlier attempt of this worker that still wait for Kafka's acknowledgement. */
-    RequestLedger.Pending republish;
+    RequestLedger.Pending<Conclusion> republish;
     /** Set by {@code conclude}: the outcome event published (null for a duplicate). */
     io.mailpipe.outcome.OutcomeEvent outcome;
     /** Set by {@code conclude}: whether the concluded records end the request. */
@@ -59,6 +61,8 @@ public final class Delivery {
     Delivery(InboundRecord source, Instant now) {
         this.source = source;
         this.recipients = new RecipientProgress(source);
+        this.failovers = new java.util.ArrayList<>(io.mailpipe.outcome.OutcomeJson.readFailovers(
+                source.header(io.mailpipe.kafka.MailpipeHeaders.FAILOVERS)));
         this.startedAt = now;
         this.attempt = source.attempt();
         Instant first = source.firstAttemptAt();
@@ -115,8 +119,8 @@ public final class Delivery {
     }
 
     /** The records of a send that happened, to keep until Kafka acknowledged them; null when nothing was sent. */
-    public RequestLedger.Pending sendToRemember(List<ProducerRecord<byte[], byte[]>> records) {
-        return sendAttempted ? new RequestLedger.Pending(records, terminal) : null;
+    public RequestLedger.Pending<Conclusion> sendToRemember(Conclusion conclusion) {
+        return sendAttempted ? new RequestLedger.Pending<>(conclusion, terminal) : null;
     }
 
     public io.mailpipe.outcome.OutcomeEvent outcome() {

@@ -186,15 +186,16 @@ public final class KafkaQuotaLedger implements QuotaLedger {
     }
 
     @Override
-    public void announce(QuotaRecord.Cooldown cooldown) {
+    public void announce(QuotaRecord news) {
+        String what = news instanceof QuotaRecord.Learned ? "learned limits" : "cool-down";
         try {
-            producer.send(record(cooldown), (md, e) -> {
+            producer.send(record(news), (md, e) -> {
                 if (e != null) {
-                    LOG.warn("Could not share the cool-down of account {} on {}: {}", cooldown.account(), topic, e.toString());
+                    LOG.warn("Could not share the {} of account {} on {}: {}", what, news.account(), topic, e.toString());
                 }
             });
         } catch (RuntimeException e) {
-            LOG.warn("Could not share the cool-down of account {} on {}: {}", cooldown.account(), topic, e.toString());
+            LOG.warn("Could not share the {} of account {} on {}: {}", what, news.account(), topic, e.toString());
         }
     }
 

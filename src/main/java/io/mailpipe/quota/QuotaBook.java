@@ -34,6 +34,13 @@ import io.mailpipe.account.Limits;
  * <p>Concurrency counts the sessions of leases that are neither released nor past {@code t + hold}. A per-second
  * rate gives each lease a run of send slots {@code 1/rate} apart, starting after the slots of every earlier lease
  * (an unconfirmed lease of another worker is assumed to use its whole {@code [t, t + sendFor)}).
+ *
+ * <h2>Learned limits</h2>
+ * A {@link QuotaRecord.Learned} record lowers an account's hourly and daily limits to what the provider's pushback
+ * showed, from its place in the log on, for every reader alike: reservations after it are decided with
+ * {@code min(configured, learned)} ({@link #limits(String)}). Lower limits only make the argument above stricter. The
+ * book also counts, per window, the sends of leases reserved since that window's learned value was set
+ * ({@link LearnedLimits#sentSinceHour()}): once they reach the learned value, the limit has held and may rise.
  */
 public final class QuotaBook {
 
@@ -126,6 +133,36 @@ public final class QuotaBook {
     public record Usage(String account, int hour, int day, int sessions, Instant nextRoom) {
     }
 
+    /**
+     * The limits learned for an account (null: the configured one applies to that window).
+     *
+     * @param perHour       learned sends per hour window, or null
+     * @param perDay        learned sends per day window, or null
+     * @param sentSinceHour sends made (released leases) since the hourly value was set
+     * @param sentSinceDay  sends made since the daily value was set
+     * @param since         log time of the record that last set a value
+     * @param reply         the reply of the pushback that taught them, if known
+     */
+    public record LearnedLimits(Integer perHour, Integer perDay, int sentSinceHour, int sentSinceDay, Instant since,
+                                String reply) {
+    }
+
+    /** The learned limits of one account as the log set them. */
+    private static final class Learned {
+        Integer perHour;
+        Integer perDay;
+        Instant hourSince;
+        Instant daySince;
+        int hourSent;
+        int daySent;
+        Instant since;
+        String reply;
+
+        LearnedLimits view() {
+            return new LearnedLimits(perHour, perDay, hourSent, daySent, since, reply);
+        }
+    }
+
     private final String worker;
     private final Duration hourWindow;
     private final Duration dayWindow;
@@ -136,7 +173,11 @@ public final class QuotaBook {
     private long changes;
     /** Cool-downs other workers announced, by account; only those written after {@link #sharedSince}. */
     private final Map<String, Instant> coolUntil = new HashMap<>();
+    /** The latest refused login announced per account (for {@code mailpipe quota}). */
+    private final Map<String, QuotaRecord.Cooldown> loginRefused = new HashMap<>();
     private Instant sharedSince = Instant.EPOCH;
+    /** Limits learned from pushback, by account. */
+    private final Map<String, Learned> learned = new HashMap<>();
 
     /**
      * @param worker     this worker's id: its own reservations are decided when applied
@@ -197,7 +238,14 @@ public final class QuotaBook {
             // older ones were decided before this worker started, maybe about configuration it no longer has
             if (!worker.equals(c.worker()) && !timestamp.isBefore(sharedSince)) {
                 coolUntil.merge(c.account(), c.until(), (a, b) -> a.isAfter(b) ? a : b);
+                if ("authentication_failed".equals(c.reason())) {
+                    loginRefused.put(c.account(), c);
+                }
             }
+            return null;
+        }
+        if (record instanceof QuotaRecord.Learned l) {
+            learn(l, t);
             return null;
         }
         if (record instanceof QuotaRecord.Release r) {
@@ -205,13 +253,82 @@ public final class QuotaBook {
             if (lease != null && lease.releasedAt == null) {
                 lease.releasedAt = t;
                 lease.used = Math.min(r.used(), lease.granted);
+                Learned st = learned.get(lease.account);
+                if (st != null) {
+                    if (st.hourSince != null && !lease.at.isBefore(st.hourSince)) {
+                        st.hourSent += lease.used;
+                    }
+                    if (st.daySince != null && !lease.at.isBefore(st.daySince)) {
+                        st.daySent += lease.used;
+                    }
+                }
             }
         }
         return null;
     }
 
+    private void learn(QuotaRecord.Learned l, Instant t) {
+        Learned st = learned.get(l.account());
+        if (l.source() == QuotaRecord.LearnSource.REFRESH && st != null) {
+            if (java.util.Objects.equals(st.perHour, l.perHour()) && java.util.Objects.equals(st.perDay, l.perDay())) {
+                st.since = t; // the same limits, written again: only their age changes
+            }
+            return; // otherwise written from an older reading: this reader knows newer ones
+        }
+        if (l.perHour() == null && l.perDay() == null) {
+            learned.remove(l.account());
+            return;
+        }
+        if (st == null) {
+            st = new Learned();
+            learned.put(l.account(), st);
+        }
+        boolean pushback = l.source() == QuotaRecord.LearnSource.PUSHBACK;
+        if (pushback || !java.util.Objects.equals(st.perHour, l.perHour())) {
+            st.perHour = l.perHour();
+            st.hourSince = l.perHour() == null ? null : t;
+            st.hourSent = 0;
+        }
+        if (pushback || !java.util.Objects.equals(st.perDay, l.perDay())) {
+            st.perDay = l.perDay();
+            st.daySince = l.perDay() == null ? null : t;
+            st.daySent = 0;
+        }
+        st.since = t;
+        if (l.reply() != null) {
+            st.reply = l.reply();
+        }
+    }
+
+    /**
+     * The limits reservations of the account are decided with: the configured ones, with the hourly and daily limits
+     * lowered to learned ones where there are any.
+     */
+    public Limits limits(String account) {
+        Limits l = limits.getOrDefault(account, Limits.NONE);
+        Learned st = learned.get(account);
+        if (st == null) {
+            return l;
+        }
+        return new Limits(lower(l.perHour(), st.perHour), lower(l.perDay(), st.perDay), l.perSecond(), l.concurrency(),
+                l.learn(), l.countRefused());
+    }
+
+    /** The account's learned limits, or null when it has none. */
+    public LearnedLimits learned(String account) {
+        Learned st = learned.get(account);
+        return st == null ? null : st.view();
+    }
+
+    private static Integer lower(Integer configured, Integer learnedValue) {
+        if (learnedValue == null) {
+            return configured;
+        }
+        return configured == null ? learnedValue : Math.min(configured, learnedValue);
+    }
+
     private Grant decide(Lease lease, Instant t) {
-        Limits l = limits.getOrDefault(lease.account, Limits.NONE);
+        Limits l = limits(lease.account);
         int room = lease.requested;
         if (l.perHour() != null) {
             room = Math.min(room, l.perHour() - counted(lease.account, hourWindow, t));
@@ -250,6 +367,17 @@ public final class QuotaBook {
         return sum;
     }
 
+    /** Leases of the account not handed back and not past their hold at {@code t}: sends may still be under way. */
+    public int openLeases(String account, Instant t) {
+        int n = 0;
+        for (Lease lease : leases(account)) {
+            if (lease.activeAt(t)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     int sessions(String account, Instant t) {
         int sum = 0;
         for (Lease lease : leases(account)) {
@@ -278,7 +406,7 @@ public final class QuotaBook {
      * @param sendFor the sendFor the reservation would ask for (matters for per-second rates only)
      */
     public Instant nextRoom(String account, Instant now, Duration sendFor) {
-        Limits l = limits.getOrDefault(account, Limits.NONE);
+        Limits l = limits(account);
         Instant at = now;
         if (l.perHour() != null) {
             at = later(at, windowRoom(account, hourWindow, l.perHour(), now));
@@ -298,7 +426,7 @@ public final class QuotaBook {
 
     /** Sends that would be granted right now (ignoring concurrency and rate), or {@code Integer.MAX_VALUE}. */
     public int room(String account, Instant now) {
-        Limits l = limits.getOrDefault(account, Limits.NONE);
+        Limits l = limits(account);
         int room = Integer.MAX_VALUE;
         if (l.perHour() != null) {
             room = Math.min(room, l.perHour() - counted(account, hourWindow, now));
@@ -374,6 +502,15 @@ public final class QuotaBook {
     public Instant coolingUntil(String account, Instant now) {
         Instant until = coolUntil.get(account);
         return until != null && until.isAfter(now) ? until : null;
+    }
+
+    /**
+     * The latest announcement that the account's login was refused (the worker that saw it disabled the account), while
+     * the account still cools down in the other workers; null otherwise.
+     */
+    public QuotaRecord.Cooldown loginRefused(String account, Instant now) {
+        QuotaRecord.Cooldown c = loginRefused.get(account);
+        return c != null && coolingUntil(account, now) != null ? c : null;
     }
 
     /** Log time of the last record applied. */

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON form of {@link QuotaRecord}s: {@code {"type":"reserve"|"confirm"|"release", "lease", "account", ...}}.
+ * The JSON form of {@link QuotaRecord}s: {@code {"type":"reserve"|"confirm"|"release"|"cooldown"|"learned", "account", ...}}.
  * Durations are written in milliseconds ({@code sendForMs}, {@code holdMs}), instants in ISO-8601.
  */
 public final class QuotaJson {
@@ -34,6 +34,21 @@ public final class QuotaJson {
         } else if (record instanceof QuotaRecord.Cooldown c) {
             n.put("type", "cooldown").put("account", c.account()).put("worker", c.worker()).put("until", c.until().toString())
                     .put("reason", c.reason());
+            if (c.detail() != null) {
+                n.put("detail", c.detail());
+            }
+        } else if (record instanceof QuotaRecord.Learned l) {
+            n.put("type", "learned").put("account", l.account()).put("worker", l.worker());
+            if (l.perHour() != null) {
+                n.put("perHour", l.perHour());
+            }
+            if (l.perDay() != null) {
+                n.put("perDay", l.perDay());
+            }
+            n.put("source", l.source().name().toLowerCase(java.util.Locale.ROOT));
+            if (l.reply() != null) {
+                n.put("reply", l.reply());
+            }
         }
         try {
             return JSON.writeValueAsBytes(n);
@@ -66,7 +81,20 @@ public final class QuotaJson {
             } catch (java.time.format.DateTimeParseException e) {
                 throw new IllegalArgumentException("cooldown: until is not an ISO-8601 instant");
             }
-            return new QuotaRecord.Cooldown(account, text(n, "worker"), until, text(n, "reason"));
+            return new QuotaRecord.Cooldown(account, text(n, "worker"), until, text(n, "reason"),
+                    n.path("detail").isTextual() ? n.get("detail").asText() : null);
+        }
+        if (type.equals("learned")) {
+            Integer perHour = optionalPositive(n, "perHour");
+            Integer perDay = optionalPositive(n, "perDay");
+            QuotaRecord.LearnSource source;
+            try {
+                source = QuotaRecord.LearnSource.valueOf(text(n, "source").toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("learned: source must be pushback, probe or refresh");
+            }
+            String reply = n.hasNonNull("reply") ? n.get("reply").asText() : null;
+            return new QuotaRecord.Learned(account, text(n, "worker"), perHour, perDay, source, reply);
         }
         String lease = text(n, "lease");
         return switch (type) {
@@ -118,6 +146,17 @@ public final class QuotaJson {
             throw new IllegalArgumentException("field '" + field + "' missing or not a string");
         }
         return v.asText();
+    }
+
+    private static Integer optionalPositive(JsonNode n, String field) {
+        if (!n.hasNonNull(field)) {
+            return null;
+        }
+        int v = integer(n, field);
+        if (v < 1) {
+            throw new IllegalArgumentException("learned: " + field + " must be at least 1");
+        }
+        return v;
     }
 
     private static int integer(JsonNode n, String field) {

@@ -27,8 +27,11 @@ public interface QuotaLedger extends AutoCloseable {
     /** Hands a lease back, stating how many sends it used. */
     void release(QuotaRecord.Release release);
 
-    /** Tells the other workers about an account-level failure; best effort (never blocks the caller for long). */
-    void announce(QuotaRecord.Cooldown cooldown);
+    /**
+     * Tells the other workers about an account: a cool-down after an account-level failure, or limits learned from the
+     * provider's pushback. Best effort (never blocks the caller for long).
+     */
+    void announce(QuotaRecord news);
 
     /** The book this ledger feeds; guarded by its own monitor (use {@link #read}). */
     QuotaBook book();

@@ -15,10 +15,12 @@ import java.time.Instant;
  *   <li>{@link Release}: the requester is done with the lease and states how many sends it used.</li>
  *   <li>{@link Cooldown}: a worker met an account-level failure (throttled, blocked, login refused) and tells the
  *   others to leave the account alone until then.</li>
+ *   <li>{@link Learned}: the account's limits as the provider's pushback showed them; from this record on, every
+ *   worker decides reservations with them (never above the configured limits).</li>
  * </ul>
  */
 public sealed interface QuotaRecord permits QuotaRecord.Reserve, QuotaRecord.Confirm, QuotaRecord.Release,
-        QuotaRecord.Cooldown {
+        QuotaRecord.Cooldown, QuotaRecord.Learned {
 
     String account();
 
@@ -61,7 +63,39 @@ public sealed interface QuotaRecord permits QuotaRecord.Reserve, QuotaRecord.Con
      * @param worker the worker that saw it
      * @param until  when the account may be tried again
      * @param reason the reason code of the failure (rate_limited, account_blocked, authentication_failed, ...)
+     * @param detail the failure's reason in words (the server's reply and what to change), or null; never a secret
      */
-    record Cooldown(String account, String worker, Instant until, String reason) implements QuotaRecord {
+    record Cooldown(String account, String worker, Instant until, String reason, String detail) implements QuotaRecord {
+        /** A cool-down without words. */
+        public Cooldown(String account, String worker, Instant until, String reason) {
+            this(account, worker, until, reason, null);
+        }
+    }
+
+    /**
+     * Limits learned from the provider's pushback. Each value is absolute; null means the configured limit applies to
+     * that window again.
+     *
+     * @param worker  the worker that wrote it
+     * @param perHour learned sends per hour window, or null
+     * @param perDay  learned sends per day window, or null
+     * @param source  why it was written
+     * @param reply   for {@link LearnSource#PUSHBACK}: the reply that taught it, else null
+     */
+    record Learned(String account, String worker, Integer perHour, Integer perDay, LearnSource source, String reply)
+            implements QuotaRecord {
+    }
+
+    /** Why a {@link Learned} record was written. */
+    enum LearnSource {
+        /** The provider pushed back: the sends its windows held then are the limits now (counting starts over). */
+        PUSHBACK,
+        /** A learned limit held (as many sends again without pushback): it rises a step. */
+        PROBE,
+        /**
+         * The same limits written again so that they outlive the ledger's look-back (a worker started later reads
+         * them); applied only by a reader that knows no learned limits for the account.
+         */
+        REFRESH
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.mailpipe.account.Account;
 import io.mailpipe.account.AccountHealth;
 import io.mailpipe.account.AccountSelector;
+import io.mailpipe.account.Limits;
 import io.mailpipe.config.QuotaSettings;
 import io.mailpipe.smtp.SendFailure;
 
@@ -41,6 +42,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
     private final Clock clock;
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
     private final ScheduledExecutorService janitor;
+    /** Learns accounts' real limits from their providers' pushback. */
+    private final LimitLearner learner;
 
     /**
      * @param ledger   the quota ledger (started)
@@ -66,6 +69,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         this.worker = worker;
         this.sessions = Math.max(1, sessions);
         this.clock = clock;
+        this.learner = new LimitLearner(ledger, worker, settings.dayWindow(), clock, this::heldNow);
         this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailpipe-quota-janitor");
             t.setDaemon(true);
@@ -167,7 +171,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
     private Selection tryOnce(List<Account> candidates) {
         Instant earliest = null;
         boolean anyEnabled = false;
-        String why = "disabled";
+        AccountSelector.NoRoom why = AccountSelector.NoRoom.DISABLED;
         for (Account account : candidates) {
             String name = account.name();
             Instant checked = clock.instant();
@@ -178,8 +182,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             anyEnabled = true;
             if (at.isAfter(checked)) {
                 earliest = min(earliest, at);
-                if (!"at its send limit".equals(why)) {
-                    why = "cooling down after account-level failures";
+                if (why != AccountSelector.NoRoom.AT_LIMIT) {
+                    why = AccountSelector.NoRoom.COOLING;
                 }
                 continue;
             }
@@ -193,7 +197,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
                 if (t == null && h.busy(now)) {
                     // this worker's sessions on the account are all in use: look again shortly
                     earliest = min(earliest, now.plus(RECHECK));
-                    why = "at its send limit";
+                    why = AccountSelector.NoRoom.AT_LIMIT;
                     continue;
                 }
                 if (t == null) {
@@ -206,10 +210,10 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             Instant now = clock.instant();
             Instant room = ledger.read(book -> book.nextRoom(name, now, settings.leaseTtl()));
             earliest = min(earliest, room);
-            why = "at its send limit";
+            why = AccountSelector.NoRoom.AT_LIMIT;
         }
         if (!anyEnabled) {
-            return Selection.waitUntil(null, "disabled (authentication failed)");
+            return Selection.waitUntil(null, AccountSelector.NoRoom.DISABLED);
         }
         return Selection.waitUntil(earliest == null ? clock.instant() : earliest, why);
     }
@@ -278,6 +282,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
                     releaseQuietly(l);
                 }
             }
+            learner.learnPending();
+            learner.probe(holders.values().stream().map(h -> h.account).toList());
         } catch (RuntimeException e) {
             LOG.warn("Handing back idle leases failed: {}", e.toString());
         }
@@ -313,6 +319,14 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             }
         }
         return new int[] {Math.max(0, u.hour() - unusedOwn), Math.max(0, u.day() - unusedOwn)};
+    }
+
+    /**
+     * The limits the cluster decides the account's sends with now: the configured ones, with hourly and daily limits
+     * lowered to those learned from the provider's pushback.
+     */
+    public Limits limits(Account account) {
+        return ledger.read(book -> book.limits(account.name()));
     }
 
     /** This worker's view of the accounts' health. */
@@ -482,6 +496,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         private final Lease lease;
         private final Instant slot;
         private boolean done;
+        /** When the SMTP transaction started ({@link #readyToSend}). */
+        private volatile Instant startedAt;
 
         LeaseTicket(Lease lease, Instant slot) {
             this.lease = lease;
@@ -513,13 +529,16 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             pace();
             // the lease's local deadline was taken before its reservation was written: never later than the
             // cluster's; a send started before it finishes within sendGrace, which the cluster counts
-            return clock.instant().isBefore(lease.localDeadline);
+            startedAt = clock.instant();
+            return startedAt.isBefore(lease.localDeadline);
         }
 
         @Override
         public void sent(SendFailure failure) {
-            finish(false);
-            report(lease.holder.account.name(), failure);
+            Account account = lease.holder.account;
+            // what the provider did not take does not use its quota (limits.countRefused: it does)
+            finish(!countsAgainstQuota(account, failure));
+            report(account, failure, startedAt);
         }
 
         private void finish(boolean unused) {
@@ -556,6 +575,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
     /** A send through an account without limits: nothing to count. */
     private final class FreeTicket implements Ticket {
         private final Account account;
+        private volatile Instant startedAt;
 
         FreeTicket(Account account) {
             this.account = account;
@@ -571,27 +591,74 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
         }
 
         @Override
+        public boolean readyToSend() {
+            startedAt = clock.instant();
+            return true;
+        }
+
+        @Override
         public void sent(SendFailure failure) {
-            report(account.name(), failure);
+            report(account, failure, startedAt);
         }
     }
 
-    /** Feeds the account's health; an account-level failure is announced to the other workers. */
-    private void report(String account, SendFailure failure) {
+    /**
+     * Whether a send counts against the account's hourly and daily limits: when the server took the message (for all
+     * or some recipients) or may have (uncertain delivery), or always with {@code limits.countRefused}. A transaction
+     * the server refused, and a connection that failed, do not: providers count the mail they accepted.
+     */
+    static boolean countsAgainstQuota(Account account, SendFailure failure) {
+        if (failure == null || account.limits().countsRefused()) {
+            return true;
+        }
+        return failure.reason() == io.mailpipe.outcome.ReasonCode.PARTIALLY_ACCEPTED
+                || failure.reason() == io.mailpipe.outcome.ReasonCode.DELIVERY_UNCERTAIN;
+    }
+
+    /**
+     * Feeds the account's health. A new cool-down (not a send that was in flight when the account pushed back) is
+     * announced to the other workers, and a throttle teaches the account's limits ({@code limits.learn}).
+     */
+    private void report(Account account, SendFailure failure, Instant sentAt) {
+        String name = account.name();
         if (failure == null) {
-            health.succeeded(account);
+            health.succeeded(name, sentAt);
             return;
         }
-        if (health.failed(account, failure)) {
-            Instant until = health.availableAt(account);
-            if (until == null) {
-                // disabled here: the others try it again themselves after the longest cool-down
-                until = clock.instant().plus(settings.maxCoolDown());
-            }
-            ledger.announce(new QuotaRecord.Cooldown(account, worker, until, failure.reason().code()));
+        AccountHealth.Reaction reaction = health.failed(name, failure, sentAt);
+        if (!reaction.news()) {
+            return;
+        }
+        Instant until = health.availableAt(name);
+        if (until == null) {
+            // disabled here: the others try it again themselves after the longest cool-down
+            until = clock.instant().plus(settings.maxCoolDown());
+        }
+        ledger.announce(new QuotaRecord.Cooldown(name, worker, until, failure.reason().code(), failure.detail()));
+        if (reaction == AccountHealth.Reaction.COOLING) {
+            learner.throttled(account, failure);
         }
     }
 
+    /** Sends counted in the hour and the day windows now, without this worker's unused and in-flight sends (learning). */
+    private int[] heldNow(Account account) {
+        Instant now = clock.instant();
+        QuotaBook.Usage u = ledger.read(book -> book.usage(account.name(), now, settings.leaseTtl()));
+        int notSent = 0;
+        Holder h = holders.get(account.name());
+        if (h != null) {
+            synchronized (h) {
+                List<Lease> own = new ArrayList<>(h.retiring);
+                if (h.current != null) {
+                    own.add(h.current);
+                }
+                for (Lease l : own) {
+                    notSent += l.grant.granted() - l.taken + l.inFlight;
+                }
+            }
+        }
+        return new int[] {Math.max(0, u.hour() - notSent), Math.max(0, u.day() - notSent)};
+    }
 
     /** Waits until a ticket's send may start (per-second pacing); a no-op for other tickets. */
     private static void pace(Ticket ticket) throws InterruptedException {

@@ -12,11 +12,18 @@ import java.util.Set;
  * @param accounts  the account the request named or was last tried with
  * @param campaigns the request's campaign
  * @param ids       request ids
+ * @param statuses  the failure's status (REJECTED, EXPIRED, FAILED, UNCERTAIN)
  */
 public record ReplayFilter(Instant since, Instant until, Set<String> reasons, Set<String> accounts, Set<String> campaigns,
-                           Set<String> ids) {
+                           Set<String> ids, Set<String> statuses) {
+
+    public ReplayFilter(Instant since, Instant until, Set<String> reasons, Set<String> accounts, Set<String> campaigns,
+                        Set<String> ids) {
+        this(since, until, reasons, accounts, campaigns, ids, null);
+    }
 
     public ReplayFilter {
+        statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
         reasons = reasons == null ? Set.of() : Set.copyOf(reasons);
         accounts = accounts == null ? Set.of() : Set.copyOf(accounts);
         campaigns = campaigns == null ? Set.of() : Set.copyOf(campaigns);
@@ -34,6 +41,7 @@ public record ReplayFilter(Instant since, Instant until, Set<String> reasons, Se
         return (since == null || (r.failedAt() != null && !r.failedAt().isBefore(since)))
                 && (until == null || (r.failedAt() != null && r.failedAt().isBefore(until)))
                 && in(reasons, r.reasonCode())
+                && in(statuses, r.status())
                 && in(accounts, r.account())
                 && in(campaigns, r.campaign())
                 && in(ids, r.requestId());

@@ -29,7 +29,7 @@ public record SendFailure(
     public static final Set<ReasonCode> REASONS = Set.copyOf(EnumSet.of(
             ReasonCode.TEMPORARY_FAILURE, ReasonCode.CONNECTION_FAILED, ReasonCode.AUTHENTICATION_FAILED,
             ReasonCode.TLS_FAILED, ReasonCode.RECIPIENT_REJECTED, ReasonCode.MESSAGE_REJECTED,
-            ReasonCode.PARTIALLY_ACCEPTED, ReasonCode.RATE_LIMITED, ReasonCode.ACCOUNT_BLOCKED,
+            ReasonCode.PARTIALLY_ACCEPTED, ReasonCode.RATE_LIMITED, ReasonCode.ACCOUNT_BLOCKED, ReasonCode.ACCOUNT_REFUSED, ReasonCode.REFUSAL_UNEXPLAINED,
             ReasonCode.SMTPUTF8_UNSUPPORTED, ReasonCode.MESSAGE_TOO_LARGE, ReasonCode.DELIVERY_UNCERTAIN));
 
     /** What a failure is about; decides whether the account, a recipient or the message is to blame. */
@@ -46,7 +46,15 @@ public record SendFailure(
          */
         RECIPIENT,
         /** This message (its content or its From/sender address) was refused at MAIL FROM, RCPT TO or DATA. */
-        MESSAGE
+        MESSAGE,
+        /**
+         * The whole transaction was refused after DATA with a reply no rule explains (neither a recipient's mailbox,
+         * nor the content or sender, nor a rate or block): it may be the account or the message. Behaviour decides
+         * ({@code account.PushbackJudge}): the message moves to another account, the account is blamed when it
+         * refuses several different messages alike in a row, and the message is blamed when a second account refuses
+         * it too. Never FAILED on its own.
+         */
+        UNEXPLAINED
     }
 
     public SendFailure {

@@ -111,9 +111,19 @@ public final class SmtpFailureClassifier {
      */
     private static final String SENDER_POLICY = "sender address rejected|not owned by|not local sender"
             + "|(?:allowed|permissions?) to send as|sendasdenied|dmarc|\\bspf\\b|\\bdkim\\b|unauthenticated (?:e-?)?mail|sender is unauthenticated";
-    /** The message itself: its size, an attachment, a virus, or a tenant's forwarding policy. */
+    /**
+     * The message itself: its size, an attachment, a virus, or a tenant's forwarding policy. "message content
+     * rejected" is Postfix's default text for a header_checks/body_checks REJECT (a verdict on this message's
+     * content, postconf(5) and header_checks(5)).
+     */
     private static final String CONTENT = "message size|size exceed|too (?:big|large)|virus|malware|attachment"
-            + "|security issue|content presents|external forwarding";
+            + "|security issue|content presents|external forwarding|message content rejected";
+    /**
+     * Enhanced codes (RFC 3463 and the IANA registry) that name the message itself, whatever the text: X.3.4 message
+     * too big for system, X.2.3 message length exceeds an administrative limit, X.6.x media/content errors
+     * (conversion required or not possible, media not supported, bad content).
+     */
+    private static final List<String> MESSAGE_CODES = List.of("5.3.4", "5.2.3", "5.6.");
     /** The server's limit of recipients per transaction. */
     private static final String TOO_MANY_RECIPIENTS = "too many recipients|maximum (?:number of )?recipients";
     /** A rate, a sending quota or limit: the account is throttled (never "too many recipients": see below). */
@@ -129,6 +139,9 @@ public final class SmtpFailureClassifier {
             + "|client host rejected|helo command rejected"
             + "|sending .{0,40}(?:disabled|suspended|blocked|prohibited)"
             + "|(?:your|sender|sending) account (?:is |has been )?(?:temporarily )?(?:suspended|locked|frozen|disabled|blocked)";
+    /** What to do when a provider refuses password logins. */
+    private static final String SWITCH_TO_OAUTH2 = "the provider no longer takes a password login here: switch the account"
+            + " to auth: oauth2 (README, presets)";
     /** A 4.7.x policy deferral that asks to come back later: throttling on an authenticated submission server. */
     private static final String LATER = "try (?:again )?later|come back later|busy|temporarily (?:deferred|rejected)";
 
@@ -137,6 +150,8 @@ public final class SmtpFailureClassifier {
      * mailbox, the sender or the content whatever their text, then account-level replies in any phase (a rate or
      * quota, spam or a block), then one pair of rules per phase. Sample replies:
      * <pre>
+     * 550 5.7.30 Basic authentication is not supported for Client Submission.       -> AUTHENTICATION_FAILED / ACCOUNT (+ advice)
+     * 534-5.7.9 Application-specific password required. (Gmail)                     -> AUTHENTICATION_FAILED / ACCOUNT (+ advice)
      * 535 5.7.8 Error: authentication failed: Invalid user or password! (Yandex)       -> AUTHENTICATION_FAILED / ACCOUNT
      * 530 5.7.0 Authentication required                                              -> AUTHENTICATION_FAILED / ACCOUNT
      * 552 5.2.2 The email account that you tried to reach is over quota (RCPT TO)     -> RECIPIENT_REJECTED / RECIPIENT
@@ -169,7 +184,28 @@ public final class SmtpFailureClassifier {
 
     private static List<ReplyRule> defaultRules() {
         List<ReplyRule> rules = new ArrayList<>();
-        // credentials: whatever the phase
+        // credentials: whatever the phase. First the refusals that say which login the provider wants instead:
+        // 550 5.7.30 Basic authentication is not supported for Client Submission. (Exchange Online)
+        rules.add(ReplyRule.of("basic auth retired (5.7.30)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withEnhanced("5.7.30").withAdvice(SWITCH_TO_OAUTH2));
+        // 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled
+        // 535 5.7.139 Authentication unsuccessful, basic authentication is disabled. (Exchange Online)
+        rules.add(ReplyRule.of("SMTP AUTH disabled (5.7.139)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withEnhanced("5.7.139").withAdvice(SWITCH_TO_OAUTH2 + "; an administrator may also have to enable"
+                        + " authenticated SMTP for the mailbox (Microsoft 365 admin center: Mail, Manage email apps)"));
+        // 530 5.7.57 Client not authenticated to send mail. [...] (Exchange Online, MAIL FROM without a login)
+        rules.add(ReplyRule.of("client not authenticated (5.7.57)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED,
+                Scope.ACCOUNT).withEnhanced("5.7.57").withAdvice("the server takes mail only after a login: give the"
+                + " account a username with auth: oauth2 (Microsoft 365) or a password"));
+        // 534-5.7.9 Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor (Gmail)
+        rules.add(ReplyRule.of("app password required (5.7.9)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED,
+                Scope.ACCOUNT).withEnhanced("5.7.9").withAdvice("the provider does not take the account's own password"
+                + " from mail programs: create an app password (Gmail: 2-Step Verification on, then"
+                + " https://myaccount.google.com/apppasswords) and use it as the password, or switch to auth: oauth2"));
+        // 334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ== (XOAUTH2 error)
+        rules.add(ReplyRule.of("XOAUTH2 error challenge", AUTH, 334, 334, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withAdvice("the server refused the OAuth2 access token: check the app's permission (scope) for this"
+                        + " mailbox"));
         rules.add(ReplyRule.anyPhase("authentication required", 530, 530, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
         rules.add(ReplyRule.anyPhase("authentication refused", 534, 535, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
         // the sender (From) or the content: the message's, even when the text says "blocked" or "limit"
@@ -179,6 +215,10 @@ public final class SmtpFailureClassifier {
                 .withText(SENDER_POLICY));
         rules.add(ReplyRule.of("content refused by kind", TRANSACTION, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE)
                 .withText(CONTENT));
+        for (String code : MESSAGE_CODES) {
+            rules.add(ReplyRule.of("message " + code + "x refused", TRANSACTION, 500, 599, ReasonCode.MESSAGE_REJECTED,
+                    Scope.MESSAGE).withEnhanced(code));
+        }
         // a recipient's mailbox, by enhanced code: the recipient's, even when the text says "quota" or "rate"
         for (String code : MAILBOX_CODES) {
             boolean permanent = code.startsWith("5");
@@ -220,11 +260,15 @@ public final class SmtpFailureClassifier {
         rules.add(ReplyRule.of("authentication deferred", AUTH, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT));
         rules.add(ReplyRule.of("authentication failed", AUTH, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
         rules.add(ReplyRule.of("sender deferred", MAIL, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT));
-        rules.add(ReplyRule.of("sender refused", MAIL, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE));
+        // the envelope sender is the account's own address (or its returnPath): a refusal of MAIL FROM that names
+        // neither the size nor a sender the account may not use (both above) is about the account
+        rules.add(ReplyRule.of("sender refused", MAIL, 500, 599, ReasonCode.ACCOUNT_REFUSED, Scope.ACCOUNT));
         rules.add(ReplyRule.of("recipient deferred", RCPT, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.RECIPIENT));
         rules.add(ReplyRule.of("recipient refused", RCPT, 500, 599, ReasonCode.RECIPIENT_REJECTED, Scope.RECIPIENT));
-        rules.add(ReplyRule.of("content deferred", DATA, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE));
-        rules.add(ReplyRule.of("content refused", DATA, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE));
+        // after DATA a reply none of the rules above explains may be the account's or the message's: behaviour
+        // decides (account.PushbackJudge), never the words alone
+        rules.add(ReplyRule.of("data deferred, unexplained", DATA, 400, 499, ReasonCode.TEMPORARY_FAILURE, Scope.UNEXPLAINED));
+        rules.add(ReplyRule.of("data refused, unexplained", DATA, 500, 599, ReasonCode.MESSAGE_REJECTED, Scope.UNEXPLAINED));
         return List.copyOf(rules);
     }
 
@@ -391,6 +435,13 @@ public final class SmtpFailureClassifier {
                         partialScope(refused, rules)));
             }
             SmtpPhase phase = phaseOf(command.getCommand());
+            if (afterFinalDot(command.getCommand()) && (reply == null || reply.code() < 400)) {
+                // RFC 5321 4.2: a reply that is not one, or a code out of place, to the final dot: the server has the
+                // whole message and may have taken it; sending it through another account could deliver it twice
+                return Optional.of(new SendFailure(ReasonCode.DELIVERY_UNCERTAIN, reply, refused,
+                        cut("the message and its final \".\" were sent, but the reply was not a valid SMTP reply"
+                                + (reply == null ? " (code " + command.getReturnCode() + ")" : ": " + reply)), Scope.MESSAGE));
+            }
             if (reply == null) {
                 return Optional.of(new SendFailure(ReasonCode.CONNECTION_FAILED, null, refused,
                         "connection lost waiting for the reply to " + label(phase), Scope.ACCOUNT));
@@ -506,6 +557,15 @@ public final class SmtpFailureClassifier {
         return SmtpPhase.DATA; // DATA, ".", BDAT
     }
 
+    /** Whether the command is the end of the message data: Angus' "." (or BDAT ... LAST). */
+    private static boolean afterFinalDot(String command) {
+        if (command == null) {
+            return false;
+        }
+        String upper = command.strip().toUpperCase(Locale.ROOT);
+        return upper.equals(".") || upper.startsWith("BDAT") && upper.endsWith("LAST");
+    }
+
     private static String label(SmtpPhase phase) {
         return switch (phase) {
             case CONNECT -> "server";
@@ -557,7 +617,8 @@ public final class SmtpFailureClassifier {
                                       List<RecipientFailure> refused, String label) {
         String detail = cut(label + " replied " + reply);
         return ruleFor(phase, reply, rules)
-                .map(rule -> new SendFailure(rule.reason(), reply, refused, detail, rule.scope()))
+                .map(rule -> new SendFailure(rule.reason(), reply, refused,
+                        rule.advice() == null ? detail : cut(detail + "; " + rule.advice()), rule.scope()))
                 .orElseGet(() -> new SendFailure(ReasonCode.TEMPORARY_FAILURE, reply, refused,
                         cut("unexpected reply: " + detail), fallbackScope(phase)));
     }
@@ -566,7 +627,7 @@ public final class SmtpFailureClassifier {
         return switch (phase) {
             case CONNECT, AUTH, MAIL -> Scope.ACCOUNT;
             case RCPT -> Scope.RECIPIENT;
-            case DATA -> Scope.MESSAGE;
+            case DATA -> Scope.UNEXPLAINED;
         };
     }
 

@@ -50,6 +50,13 @@ final class Observability implements AutoCloseable {
     }
 
     private volatile boolean stopping;
+    /** Things that read through the worker's parts (the backlog gauges): closed first when the worker stops. */
+    private final java.util.List<AutoCloseable> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Closes {@code reader} when the worker starts stopping. */
+    void own(AutoCloseable reader) {
+        readers.add(reader);
+    }
 
     void started(CamelContext context) {
         // live while Camel runs, and during a drain (a kill in the middle of it would cut in-flight sends)
@@ -59,6 +66,14 @@ final class Observability implements AutoCloseable {
 
     void stopping() {
         stopping = true;
+        for (AutoCloseable r : readers) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                // a reader that cannot stop cleanly must not keep the worker from stopping
+                org.slf4j.LoggerFactory.getLogger(Observability.class).debug("closing {}: {}", r, e.toString());
+            }
+        }
         health.started(false);
     }
 

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailpipe.account.Account;
+import io.mailpipe.account.PushbackJudge;
 import io.mailpipe.account.AccountHealth;
 import io.mailpipe.account.Security;
 import io.mailpipe.compose.MessageComposer;
@@ -26,6 +27,7 @@ import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.ledger.OutcomeTail;
 import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.metrics.QuotaGauges;
+import io.mailpipe.status.BacklogGauges;
 import io.mailpipe.pipeline.DeliveryService;
 import io.mailpipe.quota.KafkaQuotaLedger;
 import io.mailpipe.quota.QuotaRouter;
@@ -130,11 +132,12 @@ public final class Worker implements AutoCloseable {
             bounces = BouncePipeline.start(config, index, ledger::awaitCaughtUp); // suppression list, bounce mailboxes
             ShutdownSignal shutdown = new ShutdownSignal();
             QuotaGauges.register(ops.metrics, config.accounts(), quota.router());
-            DeliveryService service = new DeliveryService(config.kafka().topics(),
+            ops.own(BacklogGauges.start(ops.metrics, config, quota.ledger(), quota.router(), clock));
+            DeliveryService service = new DeliveryService(
                     new RequestReader(config.worker().maxRequestBytes()), composer,
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
                     new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait(),
-                    bounces.suppressionList());
+                    bounces.suppressionList(), new PushbackJudge(config.quota().refusalStreak()));
 
             Main main = new Main();
             Map<String, String> endpoints = new HashMap<>();
@@ -146,10 +149,12 @@ public final class Worker implements AutoCloseable {
             }
             // a paused consumer must not skip what it fetched from a partition with nothing committed yet
             main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory(config.kafka().properties()));
+            OutcomeWriter writer = new OutcomeWriter(service, new OutcomeRecords(config.kafka().topics()), publisher, ops.metrics);
+            ErrorPolicy errorPolicy = new ErrorPolicy(service, writer, shutdown);
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));
-            main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown, ops.metrics));
+            main.bind("publishOutcome", new PublishOutcomeProcessor(writer, shutdown));
             main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));
-            main.bind("errorPolicy", new ErrorPolicy(service, publisher, shutdown, ops.metrics));
+            main.bind("errorPolicy", errorPolicy);
             main.setInitialProperties(properties(config));
             main.configure().withRoutesIncludePattern(config.worker().routes());
             main.configure().withName("mailpipe");
@@ -157,14 +162,17 @@ public final class Worker implements AutoCloseable {
             main.configure().withShutdownTimeout((int) Math.max(1, config.worker().shutdownTimeout().toSeconds()));
             main.init();
             CamelContext context = main.getCamelContext();
-            RouteSender routes = new RouteSender(context);
-            main.bind("sendMail", new SendMailProcessor(service, endpoints, context, routes, ops.metrics));
-            batches = new DeliverBatchProcessor(routes, service, publisher, shutdown, config.worker().sendThreads());
+            MailSend send = new MailSend(service, endpoints, context, new RouteSender(context), ops.metrics);
+            main.bind("sendMail", new SendMailProcessor(send));
+            batches = new DeliverBatchProcessor(new RecordDelivery(service, send, writer, errorPolicy, quota.gate()), service,
+                    publisher, shutdown, config.worker().sendThreads());
             main.bind("deliverBatch", batches);
             quota.gate().bind(context);
             main.start();
             try {
-                bounces.addRoutes(context, publisher, ops.metrics::bounceReceived);
+                MailpipeMetrics metrics = ops.metrics;
+                bounces.addRoutes(context, publisher, e -> metrics.bounceReceived(e.account(), e.kind(), e.hard(),
+                        e.reason() == null ? "undefined" : e.reason()));
             } catch (Exception e) {
                 main.stop();
                 throw e;

@@ -45,9 +45,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class BounceFuzzTest {
 
     /** CPU time one parse may take, in ms. */
-    static final long BUDGET_MS = 100;
+    static final long BUDGET_MS = 200;
     /** CPU time allowed per KB of a message larger than 33 KB, in ms. */
-    static final long MS_PER_KB = 3;
+    static final long MS_PER_KB = 6;
     /** Wall-clock time after which a parse counts as hanging. */
     static final long HANG_MS = 20_000;
 
@@ -185,8 +185,9 @@ class BounceFuzzTest {
     /**
      * {@value #BUDGET_MS} ms, or {@value #MS_PER_KB} ms per KB of the message when that is more (above 33 KB): the
      * slowest linear paths measured (thousands of folded encoded words in one header, a long quoted-printable line)
-     * take about 1 to 1.5 ms per KB of CPU on this machine, so two to three times that is allowed. Super-linear
-     * behaviour (regex backtracking) overshoots this quickly.
+     * take about 1 to 1.5 ms per KB of CPU on an idle machine of this kind; four to six times that is allowed, because
+     * on a machine busy with other builds a thread's CPU time for the same work was seen to double (caches, a shared
+     * core). Super-linear behaviour (regex backtracking) overshoots this by orders of magnitude at 100 KB.
      */
     static long budgetMillis(int bytes) {
         return Math.max(BUDGET_MS, (bytes / 1024) * MS_PER_KB);

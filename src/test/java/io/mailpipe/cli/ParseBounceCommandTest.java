@@ -25,7 +25,7 @@ class ParseBounceCommandTest {
 
     private static Run run(String... args) throws Exception {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new MailpipeCli());
+        CommandLine cli = MailpipeCli.commandLine();
         cli.setOut(new PrintWriter(out));
         int exit = cli.execute(args);
         List<JsonNode> lines = new ArrayList<>();

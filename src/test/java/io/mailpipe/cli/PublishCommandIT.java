@@ -42,7 +42,7 @@ class PublishCommandIT {
         Files.write(requests, lines, StandardCharsets.UTF_8);
 
         try (KafkaIO.Collector collector = new KafkaIO.Collector(topics.requests())) {
-            int exit = new CommandLine(new MailpipeCli()).execute("publish", "--config", config.toString(), requests.toString());
+            int exit = MailpipeCli.commandLine().execute("publish", "--config", config.toString(), requests.toString());
             assertThat(exit).isZero();
             await().atMost(Duration.ofSeconds(20)).until(() -> collector.records().size() == 2);
             var byKey = collector.records().stream().collect(java.util.stream.Collectors.toMap(
@@ -58,7 +58,7 @@ class PublishCommandIT {
         assertThat(Files.exists(Path.of("mailpipe.yaml"))).isFalse();
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null,
                 "KAFKA_BOOTSTRAP_SERVERS is set in this environment");
-        int exit = new CommandLine(new MailpipeCli()).execute("publish", requests.toString());
+        int exit = MailpipeCli.commandLine().execute("publish", requests.toString());
         assertThat(exit).isEqualTo(2);
     }
 }

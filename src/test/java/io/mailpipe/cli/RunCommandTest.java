@@ -21,7 +21,7 @@ class RunCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int exit = new CommandLine(new MailpipeCli()).execute(args);
+            int exit = MailpipeCli.commandLine().execute(args);
             return exit + ":" + err.toString(StandardCharsets.UTF_8);
         } finally {
             System.setErr(original);

@@ -36,7 +36,7 @@ class SuppressionCommandIT {
     }
 
     private static int run(String... args) {
-        return new CommandLine(new MailpipeCli()).execute(args);
+        return MailpipeCli.commandLine().execute(args);
     }
 
     @Test

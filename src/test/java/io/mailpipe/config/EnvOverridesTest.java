@@ -57,11 +57,33 @@ class EnvOverridesTest {
     }
 
     @Test
-    void variablesThatNameNoKeyAreIgnored() {
-        MailpipeConfig config = parse(Map.of("MAILPIPE_PORT", "tcp://10.0.0.1:80", "MAILPIPE_SERVICE_HOST", "10.0.0.1",
-                "MAILPIPE_ACCOUNTS_5_PASSWORD", "x"));
+    void kubernetesServiceVariablesAndMailpipesOwnAreNotConfiguration() {
+        MailpipeConfig config = MailpipeConfig.parse(YAML, Map.of("MAILPIPE_PORT", "tcp://10.0.0.1:80", "MAILPIPE_SERVICE_HOST",
+                "10.0.0.1", "MAILPIPE_SERVICE_PORT_MANAGEMENT", "8081", "MAILPIPE_PORT_8081_TCP_ADDR", "10.0.0.1",
+                "MAILPIPE_KAFKA_SERVICE_HOST", "10.0.0.2", "MAILPIPE_LOG_FORMAT", "text", "MAILPIPE_JAVA_OPTS", "-Xmx1g",
+                "SHOP_PASSWORD", "pw", "RELAY_PASSWORD", "pw"), "m.yaml");
         assertThat(config.kafka().groupId()).isEqualTo("from-file");
         assertThat(config.accounts()).hasSize(2);
+    }
+
+    @Test
+    void aVariableThatNamesNoKeyIsAnErrorWithASuggestion() {
+        assertThatThrownBy(() -> MailpipeConfig.parse(YAML, Map.of("MAILPIPE_RETRY_MAX_ATEMPTS", "3", "SHOP_PASSWORD", "pw",
+                "RELAY_PASSWORD", "pw"), "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("environment variable MAILPIPE_RETRY_MAX_ATEMPTS names no configuration key (did you mean MAILPIPE_RETRY_MAX_ATTEMPTS?)");
+        assertThatThrownBy(() -> MailpipeConfig.parse(YAML, Map.of("MAILPIPE_ACCOUNTS_5_PASSWORD", "x", "SHOP_PASSWORD", "pw",
+                "RELAY_PASSWORD", "pw"), "m.yaml"))
+                .hasMessageStartingWith("environment variable MAILPIPE_ACCOUNTS_5_PASSWORD names no configuration key");
+    }
+
+    @Test
+    void aBadOverrideValueIsReportedAgainstItsVariable() {
+        assertThatThrownBy(() -> MailpipeConfig.parse(YAML, Map.of("MAILPIPE_RETRY_MAX_ATTEMPTS", "many-s3cret",
+                "MAILPIPE_KAFKA_GROUP_ID", "fine", "SHOP_PASSWORD", "pw", "RELAY_PASSWORD", "pw"), "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("environment variable MAILPIPE_RETRY_MAX_ATTEMPTS: invalid value at retry.maxAttempts")
+                .hasMessageNotContaining("many-s3cret").hasMessageNotContaining("m.yaml");
     }
 
     @Test

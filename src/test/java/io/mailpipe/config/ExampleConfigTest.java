@@ -20,15 +20,17 @@ class ExampleConfigTest {
         String yaml = Files.readString(Path.of("mailpipe.example.yaml")).replace("/run/secrets/shop-gmail-password", passwordFile.toString());
         MailpipeConfig config = MailpipeConfig.parse(yaml,
                 Map.of("SHOP_MAILRU_PASSWORD", "pw1", "RELAY_PASSWORD", "pw2", "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
-                        "BOUNCES_PASSWORD", "pw3")::get,
+                        "BOUNCES_PASSWORD", "pw3", "SHOP_O365_CLIENT_SECRET", "cs")::get,
                 "mailpipe.example.yaml");
         assertThat(config.kafka().bootstrapServers()).isEqualTo("k:9092");
-        assertThat(config.accounts()).extracting(a -> a.name()).containsExactly("shop-mailru", "shop-gmail", "relay");
+        assertThat(config.accounts()).extracting(a -> a.name()).containsExactly("shop-mailru", "shop-gmail", "shop-o365", "relay");
         assertThat(config.accounts().get(0).host()).isEqualTo("smtp.mail.ru");
         assertThat(config.accounts().get(0).security()).isEqualTo(Security.SSL);
         assertThat(config.accounts().get(1).security()).isEqualTo(Security.STARTTLS);
         assertThat(config.accounts().get(1).password()).isEqualTo("secret");
-        assertThat(config.accounts().get(2).maxRecipients()).isEqualTo(50);
+        assertThat(config.accounts().get(2).usesOAuth2()).isTrue();
+        assertThat(config.accounts().get(2).host()).isEqualTo("smtp.office365.com");
+        assertThat(config.accounts().get(3).maxRecipients()).isEqualTo(50);
         assertThat(config.bounces()).singleElement().satisfies(m -> {
             assertThat(m.name()).isEqualTo("main");
             assertThat(m.tls()).isTrue();
@@ -39,7 +41,9 @@ class ExampleConfigTest {
         assertThat(config.management().port()).isEqualTo(ManagementSettings.DEFAULT_PORT);
         assertThat(config.management().probeInterval()).isEqualTo(java.time.Duration.ofSeconds(15));
         assertThat(config.kafka().topics().replays()).isEqualTo("mail.replays");
-        assertThat(config.accounts().get(2).blockedExtensions()).containsExactly("exe", "bat", "scr", "js");
+        assertThat(config.cli()).as("the example shows the defaults of cli:").isEqualTo(CliSettings.defaults());
+        assertThat(config.management().backlogInterval()).isEqualTo(ManagementSettings.defaults().backlogInterval());
+        assertThat(config.accounts().get(3).blockedExtensions()).containsExactly("exe", "bat", "scr", "js");
         assertThat(config.compose().campaigns()).containsKey("november-news");
         assertThat(config.compose().composer(java.time.Clock.systemUTC())).as("campaign links are valid").isNotNull();
     }
@@ -62,8 +66,10 @@ class ExampleConfigTest {
     @Test
     void demoConfigurationParses() throws Exception {
         MailpipeConfig config = MailpipeConfig.parse(Files.readString(Path.of("examples/demo.yaml")),
-                Map.of("DEMO_SMTP_PORT", "2525", "DEMO_IMAP_PORT", "1143")::get, "examples/demo.yaml");
-        assertThat(config.accounts()).hasSize(3).allSatisfy(a -> assertThat(a.port()).isEqualTo(2525));
+                Map.of("DEMO_SMTP_PORT", "2525", "DEMO_IMAP_PORT", "1143", "DEMO_THROTTLED_PORT", "2526")::get,
+                "examples/demo.yaml");
+        assertThat(config.accounts()).extracting(a -> a.name() + ":" + a.port())
+                .containsExactly("shop-mailru:2525", "shop-yandex:2525", "shop-rambler:2526", "relay:2525");
         assertThat(config.bounces()).singleElement().satisfies(m -> assertThat(m.port()).isEqualTo(1143));
     }
 

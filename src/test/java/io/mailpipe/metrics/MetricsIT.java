@@ -76,8 +76,9 @@ class MetricsIT {
         assertThat(pipeline.outcomesFor("m-gone").get(0).status()).isEqualTo(Status.FAILED);
 
         // the API the bounce pipeline uses
-        pipeline.worker.metrics().bounceReceived("hard", "user_unknown");
-        pipeline.worker.metrics().bounceReceived("hard", "user_unknown");
+        pipeline.worker.metrics().bounceReceived("alpha", "bounce", true, "userunknown");
+        pipeline.worker.metrics().bounceReceived("alpha", "bounce", true, "userunknown");
+        pipeline.worker.metrics().bounceReceived(null, "complaint", false, "feedback");
 
         HttpResponse<String> scrape = get(port, ManagementServer.METRICS_PATH);
         assertThat(scrape.statusCode()).isEqualTo(200);
@@ -100,7 +101,11 @@ class MetricsIT {
         assertThat(m.value("mailpipe_send_seconds_sum", "account", "alpha", "result", "accepted")).isGreaterThan(0.0).isLessThan(60.0);
 
         assertThat(m.value("mailpipe_dead_letters_total", "reason", "unknown_account", "status", "REJECTED")).isEqualTo(1.0);
-        assertThat(m.value("mailpipe_bounces_total", "kind", "hard", "reason", "user_unknown")).isEqualTo(2.0);
+        assertThat(m.value("mailpipe_bounces_total", "kind", "bounce", "reason", "userunknown")).isEqualTo(2.0);
+        assertThat(m.value("mailpipe_account_bounces_total", "account", "alpha", "type", "hard")).isEqualTo(2.0);
+        assertThat(m.value("mailpipe_account_bounces_total", "account", "beta", "type", "hard")).as("preset at 0").isEqualTo(0.0);
+        assertThat(m.value("mailpipe_account_bounces_total", "account", "unknown", "type", "complaint")).isEqualTo(1.0);
+        assertThat(m.value("mailpipe_quota_limit", "account", "beta", "window", "hour", "kind", "effective")).isEqualTo(5.0);
         assertThat(m.value("mailpipe_quota_used", "account", "beta", "window", "hour")).isEqualTo(1.0);
         assertThat(m.value("mailpipe_quota_remaining", "account", "beta", "window", "hour")).isEqualTo(4.0);
         assertThat(m.value("mailpipe_quota_remaining", "account", "beta", "window", "day")).isEqualTo(99.0);

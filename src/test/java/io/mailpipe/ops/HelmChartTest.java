@@ -191,4 +191,28 @@ class HelmChartTest {
         }
         throw new AssertionError("no environment variable " + name + " in " + container.path("env"));
     }
+
+    @Test
+    void monitoringValuesRenderTheRulesAndTheDashboardOfDocsForTheSidecar() throws Exception {
+        assertThat(java.nio.file.Files.readString(CHART.resolve("files/mailpipe-rules.yml")))
+                .as("the chart's rules are docs/prometheus/mailpipe-rules.yml")
+                .isEqualTo(java.nio.file.Files.readString(Path.of("docs/prometheus/mailpipe-rules.yml")));
+        assertThat(java.nio.file.Files.readString(CHART.resolve("files/mailpipe-dashboard.json")))
+                .as("the chart's dashboard is docs/grafana/mailpipe-dashboard.json")
+                .isEqualTo(java.nio.file.Files.readString(Path.of("docs/grafana/mailpipe-dashboard.json")));
+
+        Manifests m = render(CHART.resolve("ci/monitoring-values.yaml").toString());
+        JsonNode rule = m.one("PrometheusRule");
+        assertThat(rule.path("metadata").path("labels").path("release").asText()).isEqualTo("prometheus");
+        JsonNode docsRules = YAML.readTree(Path.of("docs/prometheus/mailpipe-rules.yml").toFile());
+        assertThat(rule.path("spec").path("groups")).isEqualTo(docsRules.path("groups"));
+        assertThat(rule.path("spec").path("groups").get(0).path("rules")).hasSize(7);
+
+        JsonNode dashboard = m.docs().stream().filter(d -> "ConfigMap".equals(d.path("kind").asText())
+                && d.path("metadata").path("name").asText().endsWith("-dashboard")).findFirst().orElseThrow();
+        assertThat(dashboard.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
+        JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard.path("data").path("mailpipe-dashboard.json").asText());
+        assertThat(json).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of("docs/grafana/mailpipe-dashboard.json").toFile()));
+        assertThat(render().has("PrometheusRule")).as("off by default: it needs the Prometheus Operator").isFalse();
+    }
 }

@@ -81,8 +81,8 @@ public final class InMemoryQuotaLedger implements QuotaLedger {
     }
 
     @Override
-    public void announce(QuotaRecord.Cooldown cooldown) {
-        log.append(cooldown);
+    public void announce(QuotaRecord news) {
+        log.append(news);
     }
 
     @Override

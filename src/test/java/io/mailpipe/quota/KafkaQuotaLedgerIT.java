@@ -90,7 +90,7 @@ class KafkaQuotaLedgerIT {
                   - {name: other, host: 127.0.0.1, port: 25, security: none, from: o@o.example}
                 """.formatted(limit));
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new MailpipeCli());
+        CommandLine cli = MailpipeCli.commandLine();
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute("quota", "--config", config.toString())).isZero();
         assertThat(out.toString()).containsPattern("acct\\s+60/60\\s+60/1000\\s+\\d+/-\\s+20\\d\\d-")

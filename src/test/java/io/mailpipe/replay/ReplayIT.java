@@ -48,7 +48,7 @@ class ReplayIT {
     static Run replay(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new MailpipeCli());
+        CommandLine cli = MailpipeCli.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         List<String> all = new ArrayList<>(List.of("replay"));
@@ -108,7 +108,7 @@ class ReplayIT {
             //    (no subject) and one refused by the server (FAILED)
             try (RunningPipeline before = RunningPipeline.start("replay", List.of(main))) {
                 topics = before.topics;
-                smtp.nextDataReply(554, "5.7.1 Message refused for now");
+                smtp.nextDataReply(554, "5.7.1 Message content rejected"); // Postfix body_checks: the message's
                 before.send("rp-refused", request("rp-refused", "main"));
                 assertThat(before.awaitTerminal("rp-refused")).extracting(OutcomeEvent::status).containsExactly(Status.FAILED);
                 for (String id : ids) {
@@ -148,7 +148,8 @@ class ReplayIT {
                 Run first = replay("--config", cfg.toString(), "--rate", "50");
                 assertThat(first.exit()).as(first.err()).isZero();
                 assertThat(first.out()).contains("replayed 10 request(s)", "still invalid: missing_field: 1");
-                assertThat(first.err()).contains("10/10 100%");
+                // stderr is no terminal here: no progress bar (no \r lines in a log), no log lines either
+                assertThat(first.err()).doesNotContain("\r", "10/10").isEmpty();
                 await().atMost(Duration.ofSeconds(40)).until(() -> ids.stream().allMatch(id -> sentAfterReplay(after, id)));
                 for (String id : ids) {
                     assertThat(after.outcomesFor(id)).extracting(OutcomeEvent::status).containsExactly(Status.REJECTED, Status.SENT);

@@ -138,7 +138,7 @@ class SmtpFailureClassifierServerTest {
 
         SendFailure failure = SmtpFailureClassifier.classify(thrown);
         assertThat(failure.reason()).isEqualTo(ReasonCode.TEMPORARY_FAILURE);
-        assertThat(failure.scope()).isEqualTo(Scope.MESSAGE);
+        assertThat(failure.scope()).as("no rule explains it: behaviour decides").isEqualTo(Scope.UNEXPLAINED);
         assertThat(failure.reply()).isEqualTo(new SmtpReply(451, "4.3.0", "Temporary local problem, try again later"));
         assertThat(failure.detail()).isEqualTo("DATA replied 451 4.3.0 Temporary local problem, try again later");
     }

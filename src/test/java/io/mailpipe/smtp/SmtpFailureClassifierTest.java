@@ -86,6 +86,14 @@ class SmtpFailureClassifierTest {
                                         "553 5.7.1 <shop@example.com>: Sender address rejected: not owned by user\n"),
                                 null, null, null),
                         ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE, 553, "5.7.1", List.of()),
+                // issue 13: the envelope sender is the account's own address; words no rule knows are the account's
+                row("MAIL FROM refused in unknown words: the account",
+                        new SMTPSendFailedException("MAIL FROM:<shop@example.com>", 553,
+                                "553 5.7.1 Sorry, we cannot accept mail from this account right now\n",
+                                new SMTPSenderFailedException(address("shop@example.com"), "MAIL FROM:<shop@example.com>", 553,
+                                        "553 5.7.1 Sorry, we cannot accept mail from this account right now\n"),
+                                null, null, null),
+                        ReasonCode.ACCOUNT_REFUSED, Scope.ACCOUNT, 553, "5.7.1", List.of()),
                 row("MAIL FROM deferred: account scope",
                         new SMTPSendFailedException("MAIL FROM:<shop@example.com>", 451, "451 4.3.2 Please try again later\n",
                                 null, null, null, null),
@@ -109,12 +117,23 @@ class SmtpFailureClassifierTest {
                 row("rate limit after DATA",
                         new SMTPSendFailedException(".", 451, "451 4.7.1 Ratelimit \"user\" exceeded\n", null, null, arr(good), null),
                         ReasonCode.RATE_LIMITED, Scope.ACCOUNT, 451, "4.7.1", List.of()),
-                row("content deferred after DATA",
+                // no rule explains it: behaviour decides (a server that defers everything alike is the account's)
+                row("deferral after DATA: unexplained",
                         new SMTPSendFailedException(".", 451, "451 4.3.0 Error: queue file write error\n", null, null, arr(good), null),
-                        ReasonCode.TEMPORARY_FAILURE, Scope.MESSAGE, 451, "4.3.0", List.of()),
-                row("DATA command refused",
+                        ReasonCode.TEMPORARY_FAILURE, Scope.UNEXPLAINED, 451, "4.3.0", List.of()),
+                row("DATA command refused: unexplained",
                         new SMTPSendFailedException("DATA", 554, "554 5.5.1 Error: no valid recipients\n", null, null, arr(good), null),
-                        ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE, 554, "5.5.1", List.of()),
+                        ReasonCode.MESSAGE_REJECTED, Scope.UNEXPLAINED, 554, "5.5.1", List.of()),
+                row("generic refusal after DATA: unexplained, behaviour decides",
+                        new SMTPSendFailedException(".", 550, "550 5.7.1 Delivery not authorized, message refused\n", null, null,
+                                arr(good), null),
+                        ReasonCode.MESSAGE_REJECTED, Scope.UNEXPLAINED, 550, "5.7.1", List.of()),
+                row("unexplained deferral after DATA",
+                        new SMTPSendFailedException(".", 450, "450 Requested mail action not taken\n", null, null, arr(good), null),
+                        ReasonCode.TEMPORARY_FAILURE, Scope.UNEXPLAINED, 450, null, List.of()),
+                row("media error (5.6.x) after DATA: the message",
+                        new SMTPSendFailedException(".", 554, "554 5.6.0 Error: malformed MIME header\n", null, null, arr(good), null),
+                        ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE, 554, "5.6.0", List.of()),
                 row("421 after DATA",
                         new SMTPSendFailedException(".", 421, "421 4.3.0 Shutting down\n", null, null, arr(good), null),
                         ReasonCode.TEMPORARY_FAILURE, Scope.ACCOUNT, 421, "4.3.0", List.of()),
@@ -122,9 +141,12 @@ class SmtpFailureClassifierTest {
                         new SMTPSendFailedException(".", 552, "552 5.3.4 Message size exceeds fixed limit\n", rcpt(bad, BAD_REPLY),
                                 null, arr(good), arr(bad)),
                         ReasonCode.MESSAGE_REJECTED, Scope.MESSAGE, 552, "5.3.4", List.of("bad@example.com")),
-                // readServerResponse() on EOF gives code -1
-                row("connection lost waiting for the final reply",
+                // readServerResponse() on EOF gives code -1: the whole message was sent, it may have been delivered
+                row("connection lost waiting for the final reply: uncertain",
                         new SMTPSendFailedException(".", -1, "", null, null, arr(good), null),
+                        ReasonCode.DELIVERY_UNCERTAIN, Scope.MESSAGE, null, null, List.of()),
+                row("connection lost waiting for the reply to DATA: not sent",
+                        new SMTPSendFailedException("DATA", -1, "", null, null, arr(good), null),
                         ReasonCode.CONNECTION_FAILED, Scope.ACCOUNT, null, null, List.of()),
                 // Authenticator.authenticate(): new AuthenticationFailedException(getLastServerResponse())
                 row("credentials refused",
@@ -341,10 +363,22 @@ class SmtpFailureClassifierTest {
     @Test
     void unmatchedReplyIsTemporary() {
         SendFailure result = SmtpFailureClassifier.classify(
-                new SMTPSendFailedException(".", 354, "354 go ahead\n", null, null, null, null), List.of());
+                new SMTPSendFailedException("MAIL FROM:<a@example.com>", 354, "354 go ahead\n", null, null, null, null),
+                List.of());
 
         assertThat(result.reason()).isEqualTo(ReasonCode.TEMPORARY_FAILURE);
+        assertThat(result.scope()).isEqualTo(Scope.ACCOUNT);
         assertThat(result.detail()).startsWith("unexpected reply: ");
+    }
+
+    @Test
+    void aReplyOutOfPlaceToTheFinalDotIsAnUncertainDelivery() {
+        // RFC 5321 4.2: codes other than 2xx-5xx are not replies; after the final dot the server has the whole message
+        SendFailure result = SmtpFailureClassifier.classify(
+                new SMTPSendFailedException(".", 354, "354 go ahead\n", null, null, null, null));
+
+        assertThat(result.reason()).isEqualTo(ReasonCode.DELIVERY_UNCERTAIN);
+        assertThat(result.scope()).as("never moved to another account: it may have been delivered").isEqualTo(Scope.MESSAGE);
     }
 
     @Test
