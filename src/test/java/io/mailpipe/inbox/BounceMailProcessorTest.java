@@ -58,7 +58,7 @@ class BounceMailProcessorTest {
                     throw kafkaFailure;
                 }
                 published.add(records);
-            }, List.of(), clock, (kind, reason) -> {
+            }, List.of(), clock, event -> {
             });
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
