@@ -65,19 +65,13 @@ public final class BounceMailProcessor implements Processor {
 
     public BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, Publisher publisher,
                                Iterable<Consumer<Duration>> views, Clock clock, Consumer<BounceEvent> counted) {
-        this(mailbox, intake, publisher, views, clock, counted, new MailboxProgress(mailbox.pollInterval(), clock));
-    }
-
-    BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, Publisher publisher,
-                        Iterable<Consumer<Duration>> views, Clock clock, Consumer<BounceEvent> counted,
-                        MailboxProgress progress) {
         this.counted = counted;
         this.mailbox = mailbox;
         this.intake = intake;
         this.publisher = publisher;
         this.views = views;
         this.clock = clock;
-        this.progress = progress;
+        this.progress = new MailboxProgress(mailbox.pollInterval(), clock);
         this.errors = new RepeatedErrors(LOG, mailbox.name(), clock, SUMMARY_EVERY);
     }
 
