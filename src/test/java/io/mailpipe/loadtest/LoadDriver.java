@@ -96,7 +96,7 @@ public final class LoadDriver {
             Path jar = options.jar != null ? options.jar : defaultJar();
             LoadRun.Mailpipe mailpipe;
             long sinkBefore;
-            try (WorkerJvm worker = WorkerJvm.start(jar, options.heap, options.workerJvmOptions, yaml, runDir)) {
+            try (WorkerJvm worker = WorkerJvm.start(jar, options.heap, WorkerJvm.withCds(jar, options.workerJvmOptions, !options.noCds), yaml, runDir)) {
                 log("worker pid " + worker.pid() + " (" + worker.log() + "), waiting until it is ready");
                 worker.awaitReady(Duration.ofSeconds(180));
                 sinkBefore = sink.messages();

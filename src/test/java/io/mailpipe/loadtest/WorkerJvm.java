@@ -75,6 +75,20 @@ final class WorkerJvm implements AutoCloseable {
         return yaml.toString();
     }
 
+    /**
+     * The options with the build's class-data sharing archive ({@code mailpipe.jsa} next to the jar, made by the
+     * {@code cds-archive} step of {@code mvn package}) when there is one and {@code use}, as users start workers.
+     */
+    static List<String> withCds(Path jar, List<String> options, boolean use) {
+        Path archive = jar.toAbsolutePath().resolveSibling("mailpipe.jsa");
+        if (!use || !Files.isRegularFile(archive) || options.stream().anyMatch(o -> o.contains("SharedArchiveFile"))) {
+            return options;
+        }
+        List<String> with = new ArrayList<>(options);
+        with.add("-XX:SharedArchiveFile=" + archive);
+        return with;
+    }
+
     static WorkerJvm start(Path jar, String heap, List<String> extraJvmOptions, String configYaml, Path dir) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The worker jar " + jar + " does not exist: build it with `mvn -DskipTests package`");
