@@ -44,7 +44,8 @@ public final class LoadOptions {
     @Option(names = "--heap", description = "Worker heap cap, -Xmx (default ${DEFAULT-VALUE}).")
     String heap = "256m";
 
-    @Option(names = "--worker-jvm-opt", description = "Extra worker JVM option (repeatable), e.g. --worker-jvm-opt=-XX:+UseParallelGC.")
+    @Option(names = "--worker-jvm-opt", description = "Extra worker JVM option (repeatable), after the defaults users get "
+            + "(-XX:TieredStopAtLevel=1 and the class-data sharing archive), e.g. --worker-jvm-opt=-XX:TieredStopAtLevel=4 for C2.")
     List<String> workerJvmOptions = new ArrayList<>();
 
     @Option(names = "--no-cds", description = "Start the worker without the class-data sharing archive (target/mailpipe.jsa) "
