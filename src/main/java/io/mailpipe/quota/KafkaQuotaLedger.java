@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,10 +28,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.mailpipe.account.Account;
-import io.mailpipe.account.Limits;
 import io.mailpipe.config.MailpipeConfig;
-import io.mailpipe.config.QuotaSettings;
 
 /**
  * The quota ledger on Kafka: writes this worker's reservations, confirmations and releases to {@code mail.quota}
@@ -115,18 +111,9 @@ public final class KafkaQuotaLedger implements QuotaLedger {
      * @param worker the id of this reader in the book (its own reservations are decided by it)
      */
     public static KafkaQuotaLedger forAccounts(MailpipeConfig config, String worker, Clock clock) {
-        QuotaSettings q = config.quota();
-        Map<String, Limits> limits = new HashMap<>();
-        Duration longestHold = Duration.ZERO;
-        for (Account account : config.accounts()) {
-            limits.put(account.name(), account.limits());
-            Duration hold = q.leaseTtl().plus(q.sendGraceFor(account.timeout()));
-            longestHold = hold.compareTo(longestHold) > 0 ? hold : longestHold;
-        }
-        Duration longestWindow = q.dayWindow().compareTo(q.hourWindow()) > 0 ? q.dayWindow() : q.hourWindow();
-        QuotaBook book = new QuotaBook(worker, q.hourWindow(), q.dayWindow(), limits);
-        return new KafkaQuotaLedger(config.kafka().connection(), config.kafka().topics().quota(), book,
-                longestWindow.plus(longestHold).plusMinutes(5), clock);
+        LedgerScope scope = LedgerScope.of(config);
+        return new KafkaQuotaLedger(config.kafka().connection(), config.kafka().topics().quota(),
+                scope.book(worker, config.quota()), scope.lookBack().plusMinutes(5), clock);
     }
 
     /** Starts reading and returns once the ledger has been read to its current end. */

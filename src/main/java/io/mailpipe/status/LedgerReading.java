@@ -1,13 +1,12 @@
 package io.mailpipe.status;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.mailpipe.account.Account;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.QuotaSettings;
+import io.mailpipe.quota.LedgerScope;
 import io.mailpipe.quota.QuotaBook;
 import io.mailpipe.quota.QuotaJson;
 import io.mailpipe.quota.QuotaRecord;
@@ -32,16 +31,10 @@ final class LedgerReading {
 
     static LedgerReading read(MailpipeConfig config, TopicReads reads, Instant now) {
         QuotaSettings q = config.quota();
-        Map<String, io.mailpipe.account.Limits> limits = new HashMap<>();
-        Duration longestHold = Duration.ZERO;
-        for (Account a : config.accounts()) {
-            limits.put(a.name(), a.limits());
-            Duration hold = q.leaseTtl().plus(q.sendGraceFor(a.timeout()));
-            longestHold = hold.compareTo(longestHold) > 0 ? hold : longestHold;
-        }
-        Duration longestWindow = q.dayWindow().compareTo(q.hourWindow()) > 0 ? q.dayWindow() : q.hourWindow();
-        LedgerReading reading = new LedgerReading(new QuotaBook("mailpipe-status", q.hourWindow(), q.dayWindow(), limits));
-        Instant from = now.minus(longestWindow.plus(longestHold).plus(q.maxCoolDown()).plusMinutes(5));
+        LedgerScope scope = LedgerScope.of(config);
+        LedgerReading reading = new LedgerReading(scope.book("mailpipe-status", q));
+        // as far back as a worker reads, and a cool-down announced before that may still run
+        Instant from = now.minus(scope.lookBack().plus(q.maxCoolDown()).plusMinutes(5));
         boolean exists = reads.since(config.kafka().topics().quota(), from, r -> {
             QuotaRecord record;
             try {
