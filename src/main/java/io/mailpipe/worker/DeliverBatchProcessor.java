@@ -22,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailpipe.kafka.PartitionFence;
 import io.mailpipe.kafka.ResumeSafeClientFactory;
 import io.mailpipe.kafka.StaleRecords;
 import io.mailpipe.pipeline.DeliveryService;
@@ -89,6 +90,8 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         }
         Consumer<?, ?> consumer = consumerOf(exchanges.get(0));
         StaleRecords stale = ResumeSafeClientFactory.staleRecords(consumer);
+        // what this batch may send: nothing more once the group may have given its partitions to another worker
+        PartitionFence.Lease lease = ResumeSafeClientFactory.lease(consumer);
         List<Record> records = new ArrayList<>(exchanges.size());
         boolean moved = stale == null;
         for (Exchange e : exchanges) {
@@ -113,7 +116,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
                 service.awaitLedger();
             }
             records.forEach(r -> r.exchange().setProperty(ExchangeRecords.BATCHED, true));
-            finished = deliver(records);
+            finished = deliver(records, lease);
         } catch (RuntimeException e) {
             LOG.warn("Batch of {} record(s) not delivered, read again: {}", records.size(), e.toString());
             records.forEach(r -> r.exchange().setException(e));
@@ -146,13 +149,13 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
     }
 
     /** Runs every record through {@code direct:deliver}; true for the records that finished. */
-    private Map<Record, Boolean> deliver(List<Record> records) {
+    private Map<Record, Boolean> deliver(List<Record> records, PartitionFence.Lease lease) {
         Map<Record, Boolean> finished = new HashMap<>();
         int start = 0;
         if (lastBatchFailed) {
             // Kafka refused outcomes last time: one record first, and nothing more while it cannot be recorded
             Record first = records.get(0);
-            boolean ok = deliverOne(first).join();
+            boolean ok = deliverOne(first, lease).join();
             finished.put(first, ok);
             if (!ok) {
                 return finished;
@@ -162,7 +165,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         List<CompletableFuture<Boolean>> futures = new ArrayList<>(records.size() - start);
         for (int i = start; i < records.size(); i++) {
             Record r = records.get(i);
-            futures.add(CompletableFuture.supplyAsync(() -> deliverOne(r), senders).thenCompose(f -> f));
+            futures.add(CompletableFuture.supplyAsync(() -> deliverOne(r, lease), senders).thenCompose(f -> f));
         }
         for (int i = start; i < records.size(); i++) {
             finished.put(records.get(i), futures.get(i - start).join());
@@ -174,9 +177,12 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
      * Delivers one record on the calling (sending) thread, without waiting for Kafka's acknowledgement of its
      * outcome; the future tells whether the record finished: its outcome written (or none needed).
      */
-    private CompletableFuture<Boolean> deliverOne(Record r) {
+    private CompletableFuture<Boolean> deliverOne(Record r, PartitionFence.Lease lease) {
         if (shutdown.isFired()) {
             return CompletableFuture.completedFuture(false); // read again after the restart; nothing was sent for it
+        }
+        if (lease != null && !lease.holds(r.partition())) {
+            return CompletableFuture.completedFuture(false); // a zombie's record: read again by its partition's owner
         }
         if (!outcomesAnswered()) {
             return CompletableFuture.completedFuture(false); // read again once Kafka takes outcomes; nothing was sent
