@@ -40,6 +40,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile RejectException senderRefusal;
     private volatile long senderRefusalMillis;
     private volatile RejectException dataRefusal;
+    private volatile RejectException recipientRefusal;
     private final java.util.concurrent.atomic.AtomicInteger refusedSenders = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger refusedData = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -129,6 +130,18 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** RCPT TO for this address gets the reply, e.g. {@code 550, "5.1.1 No such user"}. */
     public ScriptedSmtpServer refuseRecipient(String address, int code, String text) {
         recipientReplies.put(address.toLowerCase(), new RejectException(code, text));
+        return this;
+    }
+
+    /** Every RCPT TO gets this reply (until {@link #acceptRecipients()}), e.g. a storm of {@code 550 5.1.1}. */
+    public ScriptedSmtpServer refuseAllRecipients(int code, String text) {
+        recipientRefusal = new RejectException(code, text);
+        return this;
+    }
+
+    /** RCPT TO is answered as scripted per address again after {@link #refuseAllRecipients}. */
+    public ScriptedSmtpServer acceptRecipients() {
+        recipientRefusal = null;
         return this;
     }
 
@@ -296,6 +309,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         @Override
         public void recipient(String recipient) throws RejectException {
             RejectException reply = recipientReplies.get(recipient.toLowerCase());
+            if (reply == null) {
+                reply = recipientRefusal;
+            }
             if (reply != null) {
                 throw reply;
             }
