@@ -91,9 +91,11 @@ public final class PartitionFence {
         private final Set<TopicPartition> assigned;
         private final long breaksAtStart;
         private final long deadline;
-        private volatile boolean broken;
+        /** Why the lease no longer holds; null while it does. */
+        private volatile String broken;
+        private volatile boolean logged;
 
-        private Lease(Set<TopicPartition> assigned, long breaksAtStart, long deadline, boolean broken) {
+        private Lease(Set<TopicPartition> assigned, long breaksAtStart, long deadline, String broken) {
             this.assigned = assigned;
             this.breaksAtStart = breaksAtStart;
             this.deadline = deadline;
@@ -105,26 +107,28 @@ public final class PartitionFence {
          * nothing since suggests the group can have moved it. Cheap; safe on any thread.
          */
         public boolean holds(TopicPartition partition) {
-            if (broken) {
-                return false;
-            }
-            long now = System.nanoTime();
-            String why = null;
-            if (!assigned.contains(partition)) {
-                why = "partition " + partition + " is not assigned to this consumer";
-            } else if (breaks.get() != breaksAtStart) {
-                why = lastBreak;
-            } else if (now - LAST_TICK.get() > freezeNanos()) {
-                why = "the process stood still for " + (now - LAST_TICK.get()) / 1_000_000 + " ms";
-            } else if (now - deadline > 0) {
-                why = "the batch ran longer than max.poll.interval.ms minus a session timeout";
-            }
+            String why = broken;
             if (why == null) {
-                return true;
+                long now = System.nanoTime();
+                if (!assigned.contains(partition)) {
+                    return false; // not ours at the poll (cannot happen for records the consumer handed out)
+                } else if (breaks.get() != breaksAtStart) {
+                    why = lastBreak;
+                } else if (now - LAST_TICK.get() > freezeNanos()) {
+                    why = "the process stood still for " + (now - LAST_TICK.get()) / 1_000_000 + " ms";
+                } else if (now - deadline > 0) {
+                    why = "the batch ran longer than max.poll.interval.ms minus a session timeout";
+                }
+                if (why == null) {
+                    return true;
+                }
+                broken = why;
             }
-            broken = true;
-            LOG.warn("Fenced: not sending the rest of this batch ({}); its records stay uncommitted and are read again by"
-                    + " whichever worker the group gives them to", why);
+            if (!logged) {
+                logged = true;
+                LOG.warn("Fenced: not sending the rest of this batch ({}); its records stay uncommitted and are read again"
+                        + " by whichever worker the group gives them to", why);
+            }
             return false;
         }
     }
@@ -150,7 +154,7 @@ public final class PartitionFence {
         }
         long now = System.nanoTime();
         long deadline = now + Math.max(maxPollIntervalNanos - sessionTimeoutNanos, maxPollIntervalNanos / 2);
-        boolean broken = generation < 0 && consumer.subscription().size() > 0;
+        String broken = generation < 0 && !consumer.subscription().isEmpty() ? "the consumer is not a member of its group" : null;
         synchronized (this) {
             double count = answers();
             if (count != lastAnswerCount) { // e.g. the join that this poll completed, before the watch saw it
@@ -158,7 +162,7 @@ public final class PartitionFence {
                 lastAnswer = now;
             }
             if (now - lastAnswer > heartbeatNanos()) {
-                broken = true; // the coordinator has not answered recently: not sure we are still a member
+                broken = "the group coordinator has not answered for " + (now - lastAnswer) / 1_000_000 + " ms";
             }
         }
         return new Lease(Set.copyOf(consumer.assignment()), breaks.get(), deadline, broken);

@@ -97,7 +97,7 @@ class ClusterFaultsIT {
     @Test
     @Order(1)
     void killingTheLeaderLosesNothingAndSendsNothingTwice() throws Exception {
-        try (SteadyPublisher publisher = steady("leader-kill", 500, 20)) {
+        try (SteadyPublisher publisher = steady("leader-kill", 300, 20)) {
             awaitReceived("leader-kill", 80);
             int victim = cluster.busiestLeader(topics.requests(), topics.outcomes());
             Instant killedAt = Instant.now();
@@ -139,7 +139,7 @@ class ClusterFaultsIT {
     @Order(3)
     void aBrokerStoppedForAMinuteLosesNothingAndSendsNothingTwice() throws Exception {
         Duration down = Duration.ofSeconds(60);
-        try (SteadyPublisher publisher = steady("broker-down", 1300, 15)) {
+        try (SteadyPublisher publisher = steady("broker-down", 1000, 15)) {
             awaitReceived("broker-down", 40);
             int victim = cluster.busiestLeader(topics.requests(), topics.outcomes());
             cluster.stop(victim);
@@ -218,7 +218,7 @@ class ClusterFaultsIT {
     @Order(5)
     void aWorkerCutOffFromTheBrokersFor30SecondsLosesNothing() throws Exception {
         Duration cut = Duration.ofSeconds(30);
-        try (SteadyPublisher publisher = steady("net-cut", 1000, 20)) {
+        try (SteadyPublisher publisher = steady("net-cut", 700, 20)) {
             awaitReceived("net-cut", 60);
             Instant cutAt = Instant.now();
             cluster.cutWorker(0);
@@ -276,9 +276,10 @@ class ClusterFaultsIT {
         try (KafkaIO kafka = new KafkaIO(cluster.bootstrapServers())) {
             for (int i = 0; i < count; i++) {
                 String id = prefix + "-" + i;
-                kafka.send(topics.requests(), id, FaultKit.request(id));
+                kafka.sendAsync(topics.requests(), id, FaultKit.request(id));
                 ids.add(id);
             }
+            kafka.flush();
         }
         return ids;
     }

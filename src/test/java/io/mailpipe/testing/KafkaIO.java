@@ -47,6 +47,15 @@ public final class KafkaIO implements AutoCloseable {
         }
     }
 
+    /** Sends without waiting for the acknowledgement; {@link #flush()} waits for all. */
+    public void sendAsync(String topic, String key, String json) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     public void send(String topic, String key, String json) {
         send(topic, key, json.getBytes(StandardCharsets.UTF_8));
     }
