@@ -161,7 +161,7 @@ public final class PartitionFence {
                 lastAnswerCount = count;
                 lastAnswer = now;
             }
-            if (now - lastAnswer > heartbeatNanos()) {
+            if (!coordinatorAnswers.isEmpty() && now - lastAnswer > heartbeatNanos()) {
                 broken = "the group coordinator has not answered for " + (now - lastAnswer) / 1_000_000 + " ms";
             }
         }
@@ -190,6 +190,9 @@ public final class PartitionFence {
     private synchronized void sample(long now, long sinceLastTick) {
         if (sinceLastTick > freezeNanos()) {
             breakLeases("the process stood still for " + sinceLastTick / 1_000_000 + " ms");
+        }
+        if (coordinatorAnswers.isEmpty()) {
+            return; // a consumer without coordinator metrics: only the freeze and the poll interval count
         }
         double count = answers();
         if (count != lastAnswerCount) {

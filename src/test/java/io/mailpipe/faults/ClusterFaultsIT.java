@@ -257,6 +257,7 @@ class ClusterFaultsIT {
                   replicationFactor: 3
                   topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s, bounces: %s, bouncesUnparsed: %s, suppressions: %s, quota: %s}
                 worker: {sendThreads: %d, shutdownTimeout: PT20S}
+                cli: {kafkaTimeout: PT90S}
                 retry: {initialBackoff: PT0.5S, maxBackoff: PT2S}
                 accounts:
                   - {name: a, host: 127.0.0.1, port: %d, security: none, from: "A <a@a.example>"}

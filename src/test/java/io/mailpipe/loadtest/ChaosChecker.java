@@ -101,11 +101,15 @@ final class ChaosChecker {
     }
 
     /** Waits until every worker says it started (its log), so that the faults meet a running system. */
-    void awaitWorkersReady(IntFunction<Path> log, int workers, Duration timeout) throws InterruptedException, IOException {
+    void awaitWorkersReady(IntFunction<Path> log, IntFunction<Process> process, int workers, Duration timeout)
+            throws InterruptedException, IOException {
         Instant deadline = Instant.now().plus(timeout);
         for (int w = 0; w < workers; w++) {
             Path file = log.apply(w);
             while (!(Files.exists(file) && Files.readString(file).contains("mailpipe worker started"))) {
+                if (!process.apply(w).isAlive()) {
+                    throw new IllegalStateException("worker " + w + " exited at start-up; see " + file);
+                }
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("worker " + w + " did not start; see " + file);
                 }

@@ -120,7 +120,7 @@ public final class ChaosRun {
                 workers.start(w);
             }
             ChaosChecker checker = new ChaosChecker(cluster.bootstrapServers(), topics, smtp, LIMIT, WINDOW);
-            checker.awaitWorkersReady(workers::log, WORKERS, Duration.ofSeconds(180));
+            checker.awaitWorkersReady(workers::log, workers::process, WORKERS, Duration.ofSeconds(180));
             out.println("chaos: cluster, " + WORKERS + " workers, " + SMTP_SERVERS + " SMTP servers and the IMAP mailbox are up");
 
             long seed = options.seed();
@@ -207,6 +207,7 @@ public final class ChaosRun {
                       replicationFactor: 3
                       topics: {requests: %s, outcomes: %s, dlq: %s, retry: %s, bounces: %s, bouncesUnparsed: %s, suppressions: %s, quota: %s}
                     worker: {sendThreads: 4, shutdownTimeout: PT20S}
+                    cli: {kafkaTimeout: PT90S}
                     retry: {initialBackoff: PT1S, maxBackoff: PT4S, maxAttempts: 30, maxAge: PT1H, uncertainWait: PT3S}
                     quota: {hourWindow: PT%dS, leaseSize: 3, leaseTtl: PT1S, sendGrace: PT2S, idleRelease: PT0.2S, maxInlineWait: PT1S,
                             coolDown: PT2S, maxCoolDown: PT8S}
@@ -304,7 +305,7 @@ public final class ChaosRun {
                         Thread.sleep(wait); // the schedule's time
                     }
                     Instant began = Instant.now();
-                    out.printf("chaos: +%ds %s%n", Duration.between(start, began).toSeconds(), e);
+                    out.printf("chaos: now (+%ds): %s%n", Duration.between(start, began).toSeconds(), e);
                     apply(e);
                     happened.add(new Happened(e, began, Instant.now()));
                 } catch (InterruptedException ie) {
