@@ -95,8 +95,8 @@ final class ChaosChecker {
 
         String summary() {
             return String.format("chaos: seed=%d published=%d finished=%d lost=%d duplicates=%d over-quota=%d dead-letters=%d"
-                            + " bounces=%d faults=%d unexplained=%d %s", seed, published, finished, lost, duplicates, overQuota,
-                    deadLetters, bounces, faults, unexplained, passed() ? "PASSED" : "FAILED");
+                            + " bounces=%d two-terminal=%d faults=%d unexplained=%d %s", seed, published, finished, lost, duplicates,
+                    overQuota, deadLetters, bounces, twiceRecorded, faults, unexplained, passed() ? "PASSED" : "FAILED");
         }
     }
 
@@ -166,9 +166,7 @@ final class ChaosChecker {
         List<String> unexplained = new ArrayList<>();
         for (String id : duplicates) {
             Instant firstCopy = accepted.get(id).stream().min(Instant::compareTo).orElseThrow();
-            ChaosRun.Happened cause = faults.stream().filter(f -> canDuplicate(f.event().fault()))
-                    .filter(f -> !firstCopy.isBefore(f.start().minus(EXPLAIN_MARGIN)) && !firstCopy.isAfter(f.end().plus(EXPLAIN_MARGIN)))
-                    .findFirst().orElse(null);
+            ChaosRun.Happened cause = faultAt(firstCopy, faults);
             if (cause == null) {
                 unexplained.add(id + " (first copy " + firstCopy + ")");
             } else {
@@ -178,10 +176,18 @@ final class ChaosChecker {
         if (!unexplained.isEmpty()) {
             problems.add(unexplained.size() + " duplicate(s) no fault explains: " + first(unexplained));
         }
-        Set<String> unexplainedRecords = new TreeSet<>(twiceRecorded);
-        unexplainedRecords.removeAll(duplicates);
-        if (!unexplainedRecords.isEmpty()) {
-            problems.add(unexplainedRecords.size() + " request(s) with two terminal outcomes but sent once: " + first(unexplainedRecords));
+        // two terminal outcomes (two attempts, e.g. one refused and one accepted, or an invalid request rejected
+        // twice): like a duplicate, only where a fault explains it
+        for (String id : twiceRecorded) {
+            Instant firstOutcome = terminal.get(id).stream().map(OutcomeEvent::at).min(Instant::compareTo).orElseThrow();
+            ChaosRun.Happened cause = faultAt(firstOutcome, faults);
+            if (cause == null) {
+                unexplained.add(id + " (two terminal outcomes, the first at " + firstOutcome + ")");
+                problems.add(id + " has two terminal outcomes and no fault explains them");
+            } else {
+                out.println("chaos: two terminal outcomes for " + id + " (" + terminal.get(id).stream().map(e -> e.status().name())
+                        .collect(Collectors.joining(", ")) + "): the first at " + firstOutcome + ", during " + cause.event());
+            }
         }
         int uncertainResends = (int) dropped.keySet().stream().filter(accepted::containsKey).count();
 
@@ -212,10 +218,11 @@ final class ChaosChecker {
                 continue;
             }
             deadLetters += letters.size();
-            if (letters.size() != 1) {
+            if (letters.isEmpty() || letters.size() > e.getValue().size()) {
                 deadLetterProblems++;
-                problems.add(e.getKey() + " (" + status + ") has " + letters.size() + " dead letters");
-            } else if (!Arrays.equals(letters.get(0).value(), requests.get(e.getKey()))) {
+                problems.add(e.getKey() + " (" + status + ") has " + letters.size() + " dead letters for "
+                        + e.getValue().size() + " terminal outcome(s)");
+            } else if (letters.stream().anyMatch(l -> !Arrays.equals(l.value(), requests.get(e.getKey())))) {
                 deadLetterProblems++;
                 problems.add(e.getKey() + " (" + status + "): its dead letter does not hold the original bytes");
             }
@@ -236,6 +243,13 @@ final class ChaosChecker {
                 lost.size(), duplicates.size(), unexplained.size(), twiceRecorded.size(), overQuota, busiest, deadLetters,
                 deadLetterProblems, bounceReports.size(), bounceProblems, uncertainResends, faults.size(), statuses,
                 List.copyOf(problems), drainSeconds);
+    }
+
+    /** The fault (worker or broker) at this moment, give or take {@link #EXPLAIN_MARGIN}; null when there was none. */
+    private static ChaosRun.Happened faultAt(Instant moment, List<ChaosRun.Happened> faults) {
+        return faults.stream().filter(f -> canDuplicate(f.event().fault()))
+                .filter(f -> !moment.isBefore(f.start().minus(EXPLAIN_MARGIN)) && !moment.isAfter(f.end().plus(EXPLAIN_MARGIN)))
+                .findFirst().orElse(null);
     }
 
     /** Faults during which a message can be sent twice: a worker or a broker away while sends were in flight. */

@@ -305,7 +305,7 @@ public final class ChaosRun {
                         Thread.sleep(wait); // the schedule's time
                     }
                     Instant began = Instant.now();
-                    out.printf("chaos: now (+%ds): %s%n", Duration.between(start, began).toSeconds(), e);
+                    out.printf("chaos: %s (+%ds): %s%n", began, Duration.between(start, began).toSeconds(), e);
                     apply(e);
                     happened.add(new Happened(e, began, Instant.now()));
                 } catch (InterruptedException ie) {
