@@ -303,18 +303,24 @@ final class ChaosChecker {
 
     private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
                                   Map<String, List<OutcomeEvent>> terminal) {
+        pollToEnd(consumer, partitions, r -> {
+            try {
+                OutcomeEvent e = OutcomeJson.read(r.value());
+                if (e.status().isTerminal()) {
+                    terminal.computeIfAbsent(e.id(), k -> new ArrayList<>()).add(e);
+                }
+            } catch (IOException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+    }
+
+    /** Hands every record from the consumer's positions to the partitions' end offsets now to {@code each}. */
+    private static void pollToEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+                                  java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                try {
-                    OutcomeEvent e = OutcomeJson.read(r.value());
-                    if (e.status().isTerminal()) {
-                        terminal.computeIfAbsent(e.id(), k -> new ArrayList<>()).add(e);
-                    }
-                } catch (IOException ex) {
-                    throw new IllegalStateException(ex);
-                }
-            }
+            consumer.poll(Duration.ofMillis(500)).forEach(each);
         }
     }
 
@@ -326,10 +332,7 @@ final class ChaosChecker {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-            }
+            pollToEnd(consumer, partitions, out::add);
         }
         return out;
     }

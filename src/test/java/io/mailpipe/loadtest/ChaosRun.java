@@ -24,6 +24,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import io.mailpipe.config.KafkaSettings;
 import io.mailpipe.kafka.TopicAdmin;
+import io.mailpipe.testing.BounceReports;
 import io.mailpipe.testing.KafkaCluster;
 import io.mailpipe.testing.ScriptedSmtpServer;
 import io.mailpipe.testing.SteadyPublisher;
@@ -450,42 +451,13 @@ public final class ChaosRun {
             String recipient = candidates.get(random.nextInt(candidates.size()));
             String reportId = "report-" + recipients.size() + "-" + Math.abs(random.nextLong());
             imap.setUser("bounces@sandbox.test", "bounces", "bounce-secret").deliver(new MimeMessage(
-                    Session.getInstance(new Properties()), new ByteArrayInputStream(dsn(reportId, recipient))));
+                    Session.getInstance(new Properties()), new ByteArrayInputStream(BounceReports.userUnknown(reportId, "a@a.example", recipient))));
             recipients.add(recipient);
             out.println("chaos: bounce report about " + recipient + " dropped into the mailbox");
         }
 
         List<String> reports() {
             return List.copyOf(recipients);
-        }
-
-        private static byte[] dsn(String reportId, String recipient) {
-            return ("""
-                    From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
-                    To: a@a.example
-                    Subject: Undelivered Mail Returned to Sender
-                    Message-ID: <%s@mx.example.org>
-                    Date: Sat, 28 Nov 2026 10:00:00 +0000
-                    MIME-Version: 1.0
-                    Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
-
-                    --b1
-                    Content-Type: text/plain; charset=us-ascii
-
-                    Your message could not be delivered to %s: no such user.
-
-                    --b1
-                    Content-Type: message/delivery-status
-
-                    Reporting-MTA: dns; mx.example.org
-
-                    Final-Recipient: rfc822; %s
-                    Action: failed
-                    Status: 5.1.1
-                    Diagnostic-Code: smtp; 550 5.1.1 <%s>: Recipient address rejected: User unknown
-
-                    --b1--
-                    """).formatted(reportId, recipient, recipient, recipient).replace("\n", "\r\n").getBytes(StandardCharsets.US_ASCII);
         }
     }
 }
