@@ -158,16 +158,18 @@ class ClusterFaultsIT {
     }
 
     /**
-     * The zombie. Worker 0 is frozen (SIGSTOP) in the middle of a batch; the group drops it after the session timeout
-     * (10 s; the batch poll interval is 5 minutes or more, so the session timeout is what drops a frozen worker) and
-     * worker 1 sends its records. Resumed after 25 s, worker 0 finds its partition lease broken and sends nothing more
-     * of its batch: what can go out twice is only what it had in flight at the freeze ({@link #SEND_THREADS} sends and
-     * their outcomes not yet acknowledged). Without the fence it sent the rest of its batch (hundreds).
+     * The zombie. Worker 0 is frozen (SIGSTOP) in the middle of a batch of a large backlog; the group drops it after
+     * the session timeout (10 s; the batch poll interval is 5 minutes or more, so the session timeout is what drops a
+     * frozen worker) and worker 1 takes its partitions over from their last commit. Worker 0 is resumed while worker 1
+     * is still sending those records: without a fence it would send the rest of its batch at the same time (measured:
+     * see docs/reliability.md). With the fence its lease is broken (the process stood still) and it sends nothing more
+     * of its batch; what can go out twice is only what it had in flight at the freeze ({@link #SEND_THREADS} sends and
+     * their outcomes not yet acknowledged).
      */
     @Test
     @Order(4)
     void aFrozenWorkerResumedAfterItsPartitionsMovedSendsNothingItsSuccessorSent() throws Exception {
-        int count = 900;
+        int count = 3000;
         List<String> ids = publishAll("zombie", count);
         awaitReceived("zombie", 60);
         Process zombie = workers[0];
@@ -175,34 +177,26 @@ class ClusterFaultsIT {
         Instant frozenAt = Instant.now();
         int atFreeze = received("zombie");
         try {
-            // the successor finishes everything, the zombie's records included
-            awaitTerminal(ids, Duration.ofSeconds(180));
-            await().atMost(Duration.ofSeconds(60)).until(() -> Duration.between(frozenAt, Instant.now()).toSeconds() >= 25);
+            // past the session timeout: the group has moved the zombie's partitions and its successor is sending them
+            await().atMost(Duration.ofSeconds(60)).until(() -> Duration.between(frozenAt, Instant.now()).toSeconds() >= 14);
         } finally {
             signal(zombie, "CONT");
         }
         Instant resumedAt = Instant.now();
+        int atResume = received("zombie");
+        awaitTerminal(ids, Duration.ofSeconds(240));
         Path log = dir.resolve("worker-0.log");
         await().atMost(Duration.ofSeconds(60)).until(() -> FaultKit.log(log).contains("Fenced:"));
-        // what the zombie does after it resumed: finish the sends it had under way (then nothing more arrives)
-        java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger(-1);
-        await().atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(2))
-                .until(() -> last.getAndSet(received("zombie", resumedAt)) == received("zombie", resumedAt));
-        Set<String> afterResume = smtp.received().stream().filter(r -> !r.at().isBefore(resumedAt))
-                .map(ScriptedSmtpServer.Received::requestId).filter(id -> id != null && id.startsWith("zombie-"))
-                .collect(Collectors.toCollection(TreeSet::new));
         Check c = new Check("zombie", ids);
         assertThat(c.lost).as("requests without a terminal outcome").isEmpty();
-        assertThat(afterResume).as("messages received after the zombie resumed (all were finished by then)")
-                .hasSizeLessThanOrEqualTo(SEND_THREADS);
         assertThat(c.duplicates).as("sent twice: only what the zombie had in flight at the freeze")
                 .hasSizeLessThanOrEqualTo(2 * SEND_THREADS);
         assertThat(c.twiceRecorded).as("ids with two terminal outcomes are ids sent twice").isSubsetOf(c.duplicates);
         FaultKit.report("cluster-zombie", String.format("%d requests; worker frozen (SIGSTOP) after %d receipts for %d s"
-                        + " (session timeout 10 s), its partitions moved, resumed: fenced, %d message(s) received after the"
-                        + " resume, %d sent twice (in flight at the freeze), %d with two terminal outcomes; %d lost",
-                count, atFreeze, Duration.between(frozenAt, resumedAt).toSeconds(), afterResume.size(), c.duplicates.size(),
-                c.twiceRecorded.size(), c.lost.size()));
+                        + " (session timeout 10 s), its partitions moved, resumed while its successor was sending them (%d of %d"
+                        + " received by then): fenced, %d sent twice (in flight at the freeze), %d with two terminal outcomes;"
+                        + " %d lost", count, atFreeze, Duration.between(frozenAt, resumedAt).toSeconds(), atResume, count,
+                c.duplicates.size(), c.twiceRecorded.size(), c.lost.size()));
         // the zombie rejoins and works again
         List<String> after = publishAll("after-zombie", 8);
         awaitTerminal(after, Duration.ofSeconds(120));
@@ -298,12 +292,7 @@ class ClusterFaultsIT {
     }
 
     private static int received(String prefix) {
-        return received(prefix, Instant.EPOCH);
-    }
-
-    private static int received(String prefix, Instant since) {
-        return (int) smtp.received().stream().filter(r -> !r.at().isBefore(since))
-                .map(ScriptedSmtpServer.Received::requestId).filter(id -> id != null && id.startsWith(prefix + "-")).count();
+        return (int) smtp.received().stream().map(ScriptedSmtpServer.Received::requestId).filter(id -> id != null && id.startsWith(prefix + "-")).count();
     }
 
     private static void signal(Process p, String signal) throws IOException, InterruptedException {
