@@ -3,6 +3,8 @@ package io.mailpipe.account;
 import java.time.Duration;
 import java.util.List;
 
+import io.mailpipe.oauth.AccessTokens;
+
 /**
  * One SMTP mailbox account mailpipe sends through, fully resolved (preset applied, secrets read).
  *
@@ -30,6 +32,8 @@ import java.util.List;
  *                            trusted CAs ({@code cacerts}). Host names are verified either way ({@code smtp.TlsTrust})
  * @param allowPlaintextAuth  whether the login may be sent over an unencrypted connection ({@code security: none});
  *                            false (the default): an account that logs in without TLS requires STARTTLS
+ * @param oauth2              the account's access tokens when it logs in with SASL XOAUTH2 ({@code auth: oauth2}); null
+ *                            for a password login. One cache per account, shared by all its sessions
  */
 public record Account(
         String name,
@@ -49,7 +53,8 @@ public record Account(
         Dkim dkim,
         String returnPath,
         String trustedCertificate,
-        boolean allowPlaintextAuth) {
+        boolean allowPlaintextAuth,
+        AccessTokens oauth2) {
 
     public Account {
         pools = pools == null ? List.of() : List.copyOf(pools);
@@ -60,25 +65,25 @@ public record Account(
     public Account(String name, String host, int port, Security security, String username, String password, String from,
                    boolean allowSenderOverride, Limits limits, Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
         this(name, host, port, security, username, password, from, allowSenderOverride, limits, maxRecipients,
-                maxMessageBytes, timeout, List.of(), null, null, null, null, false);
+                maxMessageBytes, timeout, List.of(), null, null, null, null, false, null);
     }
 
     /** The same account with other limits (tests and the demo scale them). */
     public Account withLimits(Limits newLimits) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, newLimits,
-                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, returnPath, trustedCertificate, allowPlaintextAuth);
+                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, returnPath, trustedCertificate, allowPlaintextAuth, oauth2);
     }
 
     /** The same account in these pools. */
     public Account withPools(List<String> newPools) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, newPools, blockedExtensions, dkim, returnPath, trustedCertificate, allowPlaintextAuth);
+                maxRecipients, maxMessageBytes, timeout, newPools, blockedExtensions, dkim, returnPath, trustedCertificate, allowPlaintextAuth, oauth2);
     }
 
     /** The same account with a VERP envelope sender ({@code {token}} is replaced per request). */
     public Account withReturnPath(String newReturnPath) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, newReturnPath, trustedCertificate, allowPlaintextAuth);
+                maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, newReturnPath, trustedCertificate, allowPlaintextAuth, oauth2);
     }
 
     /**
@@ -90,7 +95,19 @@ public record Account(
     public Account withTls(String newTrustedCertificate, boolean newAllowPlaintextAuth) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
                 maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, returnPath, newTrustedCertificate,
-                newAllowPlaintextAuth);
+                newAllowPlaintextAuth, oauth2);
+    }
+
+    /** The same account logging in with SASL XOAUTH2 and these tokens (null: with its password). */
+    public Account withOAuth2(AccessTokens tokens) {
+        return new Account(name, host, port, security, username, tokens == null ? password : null, from, allowSenderOverride,
+                limits, maxRecipients, maxMessageBytes, timeout, pools, blockedExtensions, dkim, returnPath, trustedCertificate,
+                allowPlaintextAuth, tokens);
+    }
+
+    /** True when the account logs in with SASL XOAUTH2 (an access token) instead of a password. */
+    public boolean usesOAuth2() {
+        return oauth2 != null;
     }
 
     /** True when the account logs in over a connection that is not encrypted ({@code security: none} with a username). */
@@ -106,13 +123,14 @@ public record Account(
     /** The same account with another attachment policy and DKIM setting. */
     public Account withComposition(List<String> newBlockedExtensions, Dkim newDkim) {
         return new Account(name, host, port, security, username, password, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, pools, newBlockedExtensions, newDkim, returnPath, trustedCertificate, allowPlaintextAuth);
+                maxRecipients, maxMessageBytes, timeout, pools, newBlockedExtensions, newDkim, returnPath, trustedCertificate, allowPlaintextAuth, oauth2);
     }
 
     @Override
     public String toString() {
         return "Account[" + name + " " + username + "@" + host + ":" + port + " " + security
                 + (password == null ? "" : " password=***")
+                + (oauth2 == null ? "" : " oauth2 from " + oauth2.describe())
                 + (trustedCertificate == null ? "" : " trusting " + trustedCertificate)
                 + (allowPlaintextAuth ? " plaintext-auth-allowed" : "") + "]";
     }

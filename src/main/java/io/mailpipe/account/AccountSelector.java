@@ -50,20 +50,43 @@ public interface AccountSelector {
         }
     }
 
+    /** Why no candidate can send now. */
+    enum NoRoom {
+        /** Every candidate that may send is at its send limit (a window, a rate or its sessions). */
+        AT_LIMIT("at its send limit"),
+        /** Every candidate that may send cools down after account-level failures. */
+        COOLING("cooling down after account-level failures"),
+        /** Every candidate is disabled (its login was refused): only a configuration change helps. */
+        DISABLED("disabled (authentication failed)"),
+        /** Every candidate was tried in this attempt already. */
+        TRIED("tried already in this attempt");
+
+        private final String text;
+
+        NoRoom(String text) {
+            this.text = text;
+        }
+
+        /** How a reason says it: "every account is " + this. */
+        public String text() {
+            return text;
+        }
+    }
+
     /**
      * The result of {@link #acquire}: a ticket, or why there is none and when to look again.
      *
      * @param ticket  the send taken, or null
      * @param retryAt when no ticket: the earliest time a candidate may have room, or null when every candidate is
      *                disabled (only a configuration change helps)
-     * @param why     when no ticket: a short reason ("at its send limit", "cooling down", "disabled")
+     * @param why     when no ticket: why not
      */
-    record Selection(Ticket ticket, Instant retryAt, String why) {
+    record Selection(Ticket ticket, Instant retryAt, NoRoom why) {
         public static Selection of(Ticket ticket) {
             return new Selection(ticket, null, null);
         }
 
-        public static Selection waitUntil(Instant retryAt, String why) {
+        public static Selection waitUntil(Instant retryAt, NoRoom why) {
             return new Selection(null, retryAt, why);
         }
 

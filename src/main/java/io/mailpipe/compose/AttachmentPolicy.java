@@ -2,39 +2,35 @@ package io.mailpipe.compose;
 
 import io.mailpipe.outcome.ReasonCode;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
- * Which attachments an account refuses to send, by file name extension, also inside zip archives (nested ones
- * too, up to {@value #MAX_DEPTH} levels). The default is the list of executable types Gmail refuses
- * ({@link #GMAIL_BLOCKED}); an account can give its own list ({@code blockedExtensions}, empty: none).
- *
- * <p>A zip archive is recognised by its content (the {@code PK\3\4} signature), whatever its name. The entry names
- * of an encrypted archive are readable and checked too (they come from the central directory). An archive whose
- * directory cannot be read is refused as well (BLOCKED_ATTACHMENT), since what it holds cannot be checked. Trailing dots and spaces of a
- * name ({@code "setup.exe. "}) are ignored, as Windows does.
+ * Which attachments an account refuses to send, by file name extension, also inside archives and compressed files
+ * ({@link ArchiveContents}: zip, tar, 7z, ar, cpio, gzip, bzip2, xz; nested ones too, up to three levels), recognised
+ * by their content whatever their name. The default is the list of types Gmail refuses ({@link #GMAIL_BLOCKED});
+ * an account can give its own list ({@code blockedExtensions}, empty: none). An archive that cannot be checked (damaged,
+ * names encrypted, a password-protected archive inside, too large unpacked) is refused as well (BLOCKED_ATTACHMENT);
+ * formats not read here (RAR) go out unchecked. Trailing dots and spaces of a name ({@code "setup.exe. "}) are
+ * ignored, as Windows does.
  */
 public final class AttachmentPolicy {
 
-    /** The extensions Gmail refuses to send or receive (without dot, lower case). */
-    public static final List<String> GMAIL_BLOCKED = List.of("ade", "adp", "bat", "chm", "cmd", "com", "cpl", "exe",
-            "hta", "ins", "isp", "jse", "lib", "mde", "msc", "msp", "mst", "pif", "scr", "sct", "shb", "sys", "vb",
-            "vbe", "vbs", "vxd", "wsc", "wsf", "wsh");
+    /**
+     * The extensions Gmail refuses to send or receive (without dot, lower case), also compressed or inside archives:
+     * "File types blocked in Gmail", https://support.google.com/mail/answer/6590, checked 2026-12-06 (54 types).
+     */
+    public static final List<String> GMAIL_BLOCKED = List.of("ade", "adp", "apk", "appx", "appxbundle", "bat", "cab",
+            "chm", "cmd", "com", "cpl", "diagcab", "diagcfg", "diagpkg", "dll", "dmg", "ex", "ex_", "exe", "hta", "img",
+            "ins", "iso", "isp", "jar", "jnlp", "js", "jse", "lib", "lnk", "mde", "mjs", "msc", "msi", "msix",
+            "msixbundle", "msp", "mst", "nsh", "pif", "ps1", "scr", "sct", "shb", "sys", "vb", "vbe", "vbs", "vhd", "vxd",
+            "wsc", "wsf", "wsh", "xll");
 
     /** The default policy: {@link #GMAIL_BLOCKED}. */
     public static final AttachmentPolicy DEFAULT = new AttachmentPolicy(GMAIL_BLOCKED);
-
-    static final int MAX_DEPTH = 3;
-    private static final int MAX_ENTRIES = 10_000;
-    private static final int MAX_NESTED_BYTES = 64 * 1024 * 1024;
 
     private final Set<String> blocked;
 
@@ -55,9 +51,9 @@ public final class AttachmentPolicy {
     }
 
     /**
-     * Refuses the first attachment that has a blocked extension, or is a zip holding an entry with one.
+     * Refuses the first attachment that has a blocked extension, or holds a file with one, or cannot be checked.
      *
-     * @throws CompositionException BLOCKED_ATTACHMENT naming {@code attachments[i].filename} and the extension
+     * @throws CompositionException BLOCKED_ATTACHMENT naming {@code attachments[i].filename} and the extension or why
      */
     public void check(List<AttachmentSpec> attachments) throws CompositionException {
         if (blocked.isEmpty()) {
@@ -71,13 +67,18 @@ public final class AttachmentPolicy {
                 throw new CompositionException(field, "has the extension ." + ext + ", which this account does not send"
                         + " (blockedExtensions); send a link instead", ReasonCode.BLOCKED_ATTACHMENT);
             }
-            if (a.content() != null && isZip(a.content())) {
-                String inside = blockedInZip(a.content(), 1, field);
-                if (inside != null) {
-                    throw new CompositionException(field, "is a zip archive holding a file with the extension ." + inside
-                            + ", which this account does not send (blockedExtensions); send a link instead",
-                            ReasonCode.BLOCKED_ATTACHMENT);
-                }
+            if (a.content() == null) {
+                continue;
+            }
+            ArchiveContents.Finding found = new ArchiveContents(this::blockedExtension).scan(a.content(), a.filename());
+            if (found != null && found.blockedExtension() != null) {
+                throw new CompositionException(field, "is " + article(found.format()) + " " + found.format() + " file holding"
+                        + " a file with the extension ." + found.blockedExtension() + ", which this account does not send"
+                        + " (blockedExtensions); send a link instead", ReasonCode.BLOCKED_ATTACHMENT);
+            }
+            if (found != null) {
+                throw new CompositionException(field, found.uncheckable() + "; send it unencrypted and whole, or as a link",
+                        ReasonCode.BLOCKED_ATTACHMENT);
             }
         }
     }
@@ -101,97 +102,8 @@ public final class AttachmentPolicy {
         return blocked.contains(ext) ? ext : null;
     }
 
-    private String blockedInZip(byte[] archive, int depth, String field) throws CompositionException {
-        List<String> names = centralDirectoryNames(archive);
-        if (names == null) {
-            throw new CompositionException(field, "looks like a zip archive but its directory cannot be read;"
-                    + " its content cannot be checked", ReasonCode.BLOCKED_ATTACHMENT);
-        }
-        if (names.size() > MAX_ENTRIES) {
-            throw new CompositionException(field, "is a zip archive with more than " + MAX_ENTRIES
-                    + " entries; it cannot be checked", ReasonCode.BLOCKED_ATTACHMENT);
-        }
-        for (String name : names) {
-            String ext = blockedExtension(name);
-            if (ext != null) {
-                return ext;
-            }
-        }
-        if (depth >= MAX_DEPTH) {
-            return null;
-        }
-        // nested archives: read the entries that start like a zip (best effort: an encrypted entry cannot be read)
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(archive))) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                byte[] head = zip.readNBytes(4);
-                if (isZip(head)) {
-                    byte[] rest = zip.readNBytes(MAX_NESTED_BYTES);
-                    byte[] nested = new byte[head.length + rest.length];
-                    System.arraycopy(head, 0, nested, 0, head.length);
-                    System.arraycopy(rest, 0, nested, head.length, rest.length);
-                    String inside = blockedInZip(nested, depth + 1, field);
-                    if (inside != null) {
-                        return inside;
-                    }
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            // an entry that cannot be decompressed (encrypted, unknown method): its name was checked above
-        }
-        return null;
-    }
-
-    /**
-     * The entry names in a zip's central directory (found through the end-of-central-directory record), or null
-     * when there is none. Read by hand rather than with ZipInputStream, which stops at the first encrypted entry.
-     */
-    static List<String> centralDirectoryNames(byte[] zip) {
-        int eocd = -1;
-        for (int p = zip.length - 22; p >= Math.max(0, zip.length - 22 - 65535); p--) {
-            if (u32(zip, p) == 0x06054b50L) {
-                eocd = p;
-                break;
-            }
-        }
-        if (eocd < 0) {
-            return null;
-        }
-        int count = u16(zip, eocd + 10);
-        long offset = u32(zip, eocd + 16);
-        List<String> names = new java.util.ArrayList<>(Math.min(count, MAX_ENTRIES + 1));
-        int p = (int) Math.min(offset, Integer.MAX_VALUE);
-        for (int i = 0; i < count && names.size() <= MAX_ENTRIES; i++) {
-            if (p < 0 || p + 46 > zip.length || u32(zip, p) != 0x02014b50L) {
-                return null;
-            }
-            boolean utf8 = (u16(zip, p + 8) & 0x800) != 0;
-            int nameLength = u16(zip, p + 28);
-            int extra = u16(zip, p + 30);
-            int comment = u16(zip, p + 32);
-            if (p + 46 + nameLength > zip.length) {
-                return null;
-            }
-            names.add(new String(zip, p + 46, nameLength,
-                    utf8 ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.StandardCharsets.ISO_8859_1));
-            p += 46 + nameLength + extra + comment;
-        }
-        return names;
-    }
-
-    private static int u16(byte[] b, int p) {
-        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8;
-    }
-
-    private static long u32(byte[] b, int p) {
-        return (u16(b, p) | (long) u16(b, p + 2) << 16) & 0xffffffffL;
-    }
-
-    static boolean isZip(byte[] bytes) {
-        return bytes.length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+    private static String article(String format) {
+        return "aeiou".indexOf(Character.toLowerCase(format.charAt(0))) >= 0 ? "an" : "a";
     }
 
     private static String normalise(String ext) {

@@ -21,6 +21,10 @@ public class MailpipeMimeMessage extends org.eclipse.angus.mail.smtp.SMTPMessage
     private volatile Address[] envelope;
     private volatile boolean requiresSmtpUtf8;
     private volatile long sizeBytes = -1;
+    /** The message as it goes into DATA, once composed; null before. */
+    private volatile byte[] wire;
+    /** The headers {@link #wire} leaves out. */
+    private volatile java.util.Set<String> wireLeavesOut = java.util.Set.of();
 
     /**
      * @param session   the mail session (its {@code mail.mime.*} properties apply)
@@ -71,9 +75,75 @@ public class MailpipeMimeMessage extends org.eclipse.angus.mail.smtp.SMTPMessage
         return sizeBytes;
     }
 
-    /** Records the measured size (set by the composer). */
-    public void recordSize(long bytes) {
-        this.sizeBytes = bytes;
+    /**
+     * Freezes the message as these bytes, the whole message as it goes into DATA (without the headers in
+     * {@code leftOut}, as Angus' SMTPTransport leaves out Bcc): from now on a {@code writeTo} that leaves out the same
+     * headers writes these bytes, and {@code saveChanges()} changes nothing, until a header or the content is changed
+     * (which drops them). Set by the composer, once.
+     */
+    public void freeze(byte[] data, String... leftOut) {
+        java.util.Set<String> names = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        names.addAll(java.util.List.of(leftOut));
+        this.wireLeavesOut = names;
+        this.sizeBytes = data.length;
+        this.wire = data;
+    }
+
+    /** The frozen bytes (the message as it goes into DATA), or null when the message was not frozen. */
+    public byte[] wire() {
+        return wire;
+    }
+
+    @Override
+    public void writeTo(java.io.OutputStream os, String[] ignoreList) throws java.io.IOException, MessagingException {
+        byte[] data = wire;
+        if (data != null && sameHeadersLeftOut(ignoreList)) {
+            os.write(data);
+            return;
+        }
+        super.writeTo(os, ignoreList);
+    }
+
+    private boolean sameHeadersLeftOut(String[] ignoreList) {
+        java.util.Set<String> asked = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        if (ignoreList != null) {
+            asked.addAll(java.util.List.of(ignoreList));
+        }
+        return asked.equals(wireLeavesOut);
+    }
+
+    // a change after freezing (tests, or a sender that adds a header) drops the frozen bytes: they no longer match
+
+    @Override
+    public void setHeader(String name, String value) throws MessagingException {
+        wire = null;
+        super.setHeader(name, value);
+    }
+
+    @Override
+    public void addHeader(String name, String value) throws MessagingException {
+        wire = null;
+        super.addHeader(name, value);
+    }
+
+    @Override
+    public void removeHeader(String name) throws MessagingException {
+        wire = null;
+        super.removeHeader(name);
+    }
+
+    @Override
+    public void setDataHandler(jakarta.activation.DataHandler dh) throws MessagingException {
+        wire = null;
+        super.setDataHandler(dh);
+    }
+
+    /** A frozen message keeps its headers: Transport.send calls saveChanges again. */
+    @Override
+    protected void updateHeaders() throws MessagingException {
+        if (wire == null) {
+            super.updateHeaders();
+        }
     }
 
     /** The server's final reply to the DATA of a successful send (e.g. {@code "250 2.0.0 Ok: queued as 4AbC"}), or null before. */

@@ -63,7 +63,8 @@ import java.util.Objects;
  * images ({@link AttachmentSpec#contentId()}) make the HTML multipart/related; non-ASCII domains become punycode and a
  * non-ASCII local part marks the message as needing SMTPUTF8 ({@link MailpipeMimeMessage#requiresSmtpUtf8()});
  * {@code List-Unsubscribe} comes from the spec or the campaign; a part of a split request gets its own Message-ID;
- * an account with {@code dkim} signs the message ({@link DkimSigning}), and the size is measured last.
+ * an account with {@code dkim} signs the message ({@link DkimSigning}), and last the message is rendered once into the
+ * bytes that are measured and sent ({@link MailpipeMimeMessage#freeze}).
  *
  * <p>Stateless apart from the clock: one instance serves all threads. Imports nothing from Camel.
  */
@@ -200,8 +201,7 @@ public final class MessageComposer implements AutoCloseable {
         if (account.dkim() != null) {
             DkimSigning.sign(message, account.dkim());
         }
-        long size = measure(message);
-        message.recordSize(size);
+        long size = freeze(message);
         return new ComposedMessage(message, messageId, size, envelope, senders.from().getAddress(),
                 senders.replyTo() == null ? null : senders.replyTo().getAddress());
     }
@@ -652,31 +652,21 @@ public final class MessageComposer implements AutoCloseable {
 
     // --- size and identity helpers
 
-    /** Writes the message as DATA would carry it into a stream that only counts. */
-    private static long measure(MailpipeMimeMessage message) throws CompositionException {
-        CountingOutputStream counter = new CountingOutputStream();
+    /**
+     * Renders the message once into its bytes as they go into DATA (CRLF line ends, without Bcc) and freezes it: what
+     * is measured, signed and sent are these bytes (both SMTP clients write them as they are).
+     */
+    private static long freeze(MailpipeMimeMessage message) throws CompositionException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
         try {
-            message.writeTo(counter, NOT_IN_DATA);
+            message.writeTo(out, NOT_IN_DATA);
         } catch (IOException | MessagingException e) {
-            throw new CompositionException("message", "could not be written to measure its size ("
-                    + e.getClass().getSimpleName() + ")", ReasonCode.INTERNAL_ERROR, e);
+            throw new CompositionException("message", "could not be written (" + e.getClass().getSimpleName() + ")",
+                    ReasonCode.INTERNAL_ERROR, e);
         }
-        return counter.count;
-    }
-
-    private static final class CountingOutputStream extends OutputStream {
-        private long count;
-
-        @Override
-        public void write(int b) {
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            Objects.checkFromIndexSize(off, len, b.length);
-            count += len;
-        }
+        byte[] wire = out.toByteArray();
+        message.freeze(wire, NOT_IN_DATA);
+        return wire.length;
     }
 
     /** One digest per thread: looking the algorithm up for every message showed in profiles. */

@@ -56,16 +56,19 @@ public final class AccountResolver {
             throw new ConfigException(where + ": field 'name' may hold only letters, digits, '.', '_' and '-' (at most 64)");
         }
         Preset preset = isBlank(s.preset()) ? null : Preset.parse(s.preset(), where + " field 'preset'");
-        String host = !isBlank(s.host()) ? s.host().trim() : preset != null ? preset.host : null;
+        String host = !isBlank(s.host()) ? s.host().trim() : preset != null ? preset.smtp().host() : null;
         if (host == null) {
-            throw new ConfigException(where + ": field 'host' is required (or name a preset: mailru, yandex, rambler, gmail)");
+            throw new ConfigException(where + ": field 'host' is required (or name a preset: " + Preset.names() + ")");
         }
-        int port = s.port() != null ? s.port() : preset != null ? preset.sslPort : DEFAULT_PORT;
+        int port = s.port() != null ? s.port() : preset != null ? preset.smtp().defaultPort() : DEFAULT_PORT;
         if (port < 1 || port > 65535) {
             throw new ConfigException(where + ": field 'port' must be between 1 and 65535");
         }
         Security security = security(s, where, preset, port);
         String password = password(s, where);
+        Duration timeout = s.timeout() != null ? s.timeout() : DEFAULT_TIMEOUT;
+        io.mailpipe.oauth.AccessTokens tokens = OAuth2Logins.resolve(s.auth(), s.oauth2(), password != null,
+                blankToNull(s.username()), preset, OAuth2Logins.Protocol.SMTP, timeout, where);
         if (password != null && isBlank(s.username())) {
             throw new ConfigException(where + ": field 'username' is required when a password is given");
         }
@@ -80,7 +83,7 @@ public final class AccountResolver {
             throw new ConfigException(where + ": field 'from' is not a valid address (" + e.getMessage() + ")");
         }
         boolean override = Boolean.TRUE.equals(s.allowSenderOverride());
-        if (preset != null && preset.fromMustBeLogin) {
+        if (preset != null && preset.login().fromMustBeLogin()) {
             if (override) {
                 throw new ConfigException(where + ": field 'allowSenderOverride': " + preset.name().toLowerCase(Locale.ROOT)
                         + " only sends with From equal to the login; remove allowSenderOverride");
@@ -107,27 +110,27 @@ public final class AccountResolver {
                         + " (letters, digits, '.', '_', '-'; at most 64)");
             }
         }
-        Integer maxRecipients = s.maxRecipients() != null ? s.maxRecipients() : preset != null ? preset.maxRecipients : null;
+        Integer maxRecipients = s.maxRecipients() != null ? s.maxRecipients() : preset != null ? preset.maxRecipients.value() : null;
         if (maxRecipients != null && maxRecipients < 1) {
             throw new ConfigException(where + ": field 'maxRecipients' must be at least 1");
         }
-        Long maxBytes = s.maxMessageBytes() != null ? s.maxMessageBytes() : preset != null ? preset.maxMessageBytes : null;
+        Long maxBytes = s.maxMessageBytes() != null ? s.maxMessageBytes() : preset != null ? preset.maxMessageBytes.value() : null;
         if (maxBytes != null && maxBytes < 1024) {
             throw new ConfigException(where + ": field 'maxMessageBytes' must be at least 1024");
         }
-        Duration timeout = s.timeout() != null ? s.timeout() : DEFAULT_TIMEOUT;
         List<String> blocked = blockedExtensions(s, where);
         Dkim dkim = DkimKeys.resolve(s.dkim(), fromAddress.getAddress(), where);
         boolean plaintextAuth = Boolean.TRUE.equals(s.allowPlaintextAuth());
         if (security == Security.NONE && !isBlank(s.username()) && !plaintextAuth) {
-            throw new ConfigException(where + ": security 'none' with a username would send the login and password"
+            throw new ConfigException(where + ": security 'none' with a username would send the login and "
+                    + (tokens == null ? "password" : "access token")
                     + " unencrypted; use security: starttls or ssl, or set allowPlaintextAuth: true (only for a local"
                     + " sandbox or a relay on a trusted network)");
         }
         String trusted = trustedCertificate(s.trustedCertificate(), where);
         return new Account(s.name(), host, port, security, blankToNull(s.username()), password, fromAddress.toUnicodeString(),
                 override, limits, maxRecipients, maxBytes, timeout, pools, blocked, dkim, returnPath(s, where), trusted,
-                plaintextAuth);
+                plaintextAuth, tokens);
     }
 
     /** The trusted-certificate file, checked at start-up: readable and holding at least one PEM certificate. */

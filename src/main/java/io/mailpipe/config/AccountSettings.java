@@ -34,6 +34,9 @@ import io.mailpipe.account.Limits;
  *                            the JVM's trusted CAs). Host names are verified either way
  * @param allowPlaintextAuth  allow the login over an unencrypted connection ({@code security: none} with a username);
  *                            only for a local sandbox or a relay on a trusted network (default false: refused at start-up)
+ * @param auth                password (default: password or app password, AUTH PLAIN/LOGIN) or oauth2 (SASL XOAUTH2 with
+ *                            an access token from {@code oauth2})
+ * @param oauth2              where the access tokens come from, with {@code auth: oauth2} ({@link OAuth2Settings})
  */
 public record AccountSettings(
         String name,
@@ -55,14 +58,16 @@ public record AccountSettings(
         DkimSettings dkim,
         String returnPath,
         String trustedCertificate,
-        Boolean allowPlaintextAuth) {
+        Boolean allowPlaintextAuth,
+        String auth,
+        OAuth2Settings oauth2) {
 
     /** The fields before pools, blockedExtensions and dkim existed (tests and callers that do not set them). */
     public AccountSettings(String name, String preset, String host, Integer port, String security, String username,
                            String password, String passwordFile, String from, Boolean allowSenderOverride, Limits limits,
                            Integer maxRecipients, Long maxMessageBytes, Duration timeout) {
         this(name, preset, host, port, security, username, password, passwordFile, from, allowSenderOverride, limits,
-                maxRecipients, maxMessageBytes, timeout, null, null, null, null, null, null);
+                maxRecipients, maxMessageBytes, timeout, null, null, null, null, null, null, null, null);
     }
 
     /**

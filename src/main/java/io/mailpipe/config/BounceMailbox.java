@@ -31,27 +31,51 @@ import java.util.Set;
  *                        JVM's CAs (see {@code smtp.TlsTrust})
  * @param allowPlaintextAuth with {@code protocol: imap}: log in over plain IMAP without STARTTLS (local sandbox only;
  *                        default false: STARTTLS is required, a server without it is refused)
+ * @param oauth2          the mailbox's access tokens with {@code auth: oauth2} (SASL XOAUTH2), or null for a password login
  */
 public record BounceMailbox(String name, String protocol, String host, int port, String username, String password,
                             String folder, String processedFolder, String unparsedFolder, Duration pollInterval,
-                            String trustedCertificate, boolean allowPlaintextAuth) {
+                            String trustedCertificate, boolean allowPlaintextAuth, io.mailpipe.oauth.AccessTokens oauth2) {
 
     public static final String DEFAULT_FOLDER = "INBOX";
     public static final String DEFAULT_PROCESSED_FOLDER = "mailpipe-processed";
     public static final String DEFAULT_UNPARSED_FOLDER = "mailpipe-unparsed";
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(60);
 
-    /** One entry as written in the file. */
+    /** A mailbox that logs in with a password. */
+    public BounceMailbox(String name, String protocol, String host, int port, String username, String password,
+                         String folder, String processedFolder, String unparsedFolder, Duration pollInterval,
+                         String trustedCertificate, boolean allowPlaintextAuth) {
+        this(name, protocol, host, port, username, password, folder, processedFolder, unparsedFolder, pollInterval,
+                trustedCertificate, allowPlaintextAuth, null);
+    }
+
+    /**
+     * One entry as written in the file.
+     *
+     * @param preset a provider (office365, gmail, yandex, mailru, rambler): its IMAP host, port and OAuth2 defaults
+     * @param auth   password (default) or oauth2 (SASL XOAUTH2 with tokens from {@code oauth2})
+     * @param oauth2 where the access tokens come from, with {@code auth: oauth2}
+     */
     public record Settings(String name, String protocol, String host, Integer port, String username, String password,
                            String passwordFile, String folder, String processedFolder, String unparsedFolder,
-                           Duration pollInterval, String trustedCertificate, Boolean allowPlaintextAuth) {
+                           Duration pollInterval, String trustedCertificate, Boolean allowPlaintextAuth, String preset,
+                           String auth, OAuth2Settings oauth2) {
 
         /** An entry without trustedCertificate and allowPlaintextAuth. */
         public Settings(String name, String protocol, String host, Integer port, String username, String password,
                         String passwordFile, String folder, String processedFolder, String unparsedFolder,
                         Duration pollInterval) {
             this(name, protocol, host, port, username, password, passwordFile, folder, processedFolder, unparsedFolder,
-                    pollInterval, null, null);
+                    pollInterval, null, null, null, null, null);
+        }
+
+        /** An entry with TLS settings and a password login. */
+        public Settings(String name, String protocol, String host, Integer port, String username, String password,
+                        String passwordFile, String folder, String processedFolder, String unparsedFolder,
+                        Duration pollInterval, String trustedCertificate, Boolean allowPlaintextAuth) {
+            this(name, protocol, host, port, username, password, passwordFile, folder, processedFolder, unparsedFolder,
+                    pollInterval, trustedCertificate, allowPlaintextAuth, null, null, null);
         }
 
         @Override
@@ -97,8 +121,10 @@ public record BounceMailbox(String name, String protocol, String host, int port,
         if (!protocol.equals("imap") && !protocol.equals("imaps")) {
             throw new ConfigException(where + ": field 'protocol' must be imap or imaps (imaps: implicit TLS)");
         }
-        if (blank(s.host())) {
-            throw new ConfigException(where + ": field 'host' is required");
+        Preset preset = blank(s.preset()) ? null : Preset.parse(s.preset(), where + " field 'preset'");
+        String host = !blank(s.host()) ? s.host().trim() : preset != null ? preset.imap().host() : null;
+        if (host == null) {
+            throw new ConfigException(where + ": field 'host' is required (or name a preset: " + Preset.names() + ")");
         }
         int port = s.port() != null ? s.port() : protocol.equals("imaps") ? 993 : 143;
         if (port < 1 || port > 65535) {
@@ -108,6 +134,12 @@ public record BounceMailbox(String name, String protocol, String host, int port,
             throw new ConfigException(where + ": field 'username' is required");
         }
         String password = password(s, where);
+        io.mailpipe.oauth.AccessTokens tokens = OAuth2Logins.resolve(s.auth(), s.oauth2(), password != null,
+                s.username().trim(), preset, OAuth2Logins.Protocol.IMAP, Duration.ofSeconds(30), where);
+        if (tokens == null && password == null) {
+            throw new ConfigException(where + ": field 'password' is required (write ${SOME_ENV_VAR}, or use 'passwordFile',"
+                    + " or auth: oauth2)");
+        }
         String folder = blank(s.folder()) ? DEFAULT_FOLDER : s.folder().trim();
         String processed = blank(s.processedFolder()) ? DEFAULT_PROCESSED_FOLDER : s.processedFolder().trim();
         String unparsed = blank(s.unparsedFolder()) ? DEFAULT_UNPARSED_FOLDER : s.unparsedFolder().trim();
@@ -120,8 +152,8 @@ public record BounceMailbox(String name, String protocol, String host, int port,
             throw new ConfigException(where + ": field 'pollInterval' must be at least PT1S");
         }
         String trusted = AccountResolver.trustedCertificate(s.trustedCertificate(), where);
-        return new BounceMailbox(s.name(), protocol, s.host().trim(), port, s.username().trim(), password, folder, processed,
-                unparsed, poll, trusted, Boolean.TRUE.equals(s.allowPlaintextAuth()));
+        return new BounceMailbox(s.name(), protocol, host, port, s.username().trim(), password, folder, processed,
+                unparsed, poll, trusted, Boolean.TRUE.equals(s.allowPlaintextAuth()), tokens);
     }
 
     private static String password(Settings s, String where) {
@@ -136,10 +168,7 @@ public record BounceMailbox(String name, String protocol, String host, int port,
                         + e.getClass().getSimpleName() + ")");
             }
         }
-        if (blank(s.password())) {
-            throw new ConfigException(where + ": field 'password' is required (write ${SOME_ENV_VAR}, or use 'passwordFile')");
-        }
-        return s.password();
+        return blank(s.password()) ? null : s.password();
     }
 
     private static boolean blank(String s) {
@@ -150,7 +179,7 @@ public record BounceMailbox(String name, String protocol, String host, int port,
     @Override
     public String toString() {
         return "BounceMailbox[" + name + " " + protocol + "://" + host + ":" + port + "/" + folder + ", user=" + username
-                + ", password=****" + (trustedCertificate == null ? "" : ", trusting " + trustedCertificate)
+                + (oauth2 == null ? ", password=****" : ", oauth2 from " + oauth2.describe()) + (trustedCertificate == null ? "" : ", trusting " + trustedCertificate)
                 + (allowPlaintextAuth ? ", plaintext-auth-allowed" : "") + "]";
     }
 }

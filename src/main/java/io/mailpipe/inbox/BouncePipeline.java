@@ -25,6 +25,9 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.kafka.TopicFollower;
+import io.mailpipe.oauth.AccessToken;
+import io.mailpipe.oauth.AccessTokens;
+import io.mailpipe.oauth.TokenException;
 import io.mailpipe.smtp.TlsTrust;
 import io.mailpipe.suppression.SuppressionList;
 import io.mailpipe.suppression.SuppressionPolicy;
@@ -132,9 +135,11 @@ public final class BouncePipeline implements AutoCloseable {
             context.getRegistry().bind(prefix + ".processor",
                     new BounceMailProcessor(m, intake, publisher, List.copyOf(bounceViews), Clock.systemUTC(),
                             counted));
-            context.getRegistry().bind(prefix + ".login", new Login(m.username(), m.password()));
+            Login login = new Login(m);
+            context.getRegistry().bind(prefix + ".login", login);
             context.getRegistry().bind(prefix + ".properties", mailProperties(m));
-            context.getRegistry().bind(prefix + ".pollStrategy", new MailboxPollBackoff(m.name(), m.pollInterval(), Clock.systemUTC()));
+            context.getRegistry().bind(prefix + ".pollStrategy", new MailboxPollBackoff(m.name(), m.pollInterval(),
+                    Clock.systemUTC(), login::renewAfterRefusal));
             TemplatedRouteBuilder.builder(context, TEMPLATE_ID)
                     .routeId("bounces-" + m.name())
                     .parameter("protocol", m.protocol())
@@ -147,6 +152,8 @@ public final class BouncePipeline implements AutoCloseable {
                     .parameter("login", prefix + ".login")
                     .parameter("mailProperties", prefix + ".properties")
                     .parameter("pollStrategy", prefix + ".pollStrategy")
+                    // an OAuth2 login lasts as long as its token: log in afresh (with the current token) for each poll
+                    .parameter("disconnect", String.valueOf(m.oauth2() != null))
                     .add();
             // added started (its first poll waits a second): it polls only while this worker is elected
             context.getRouteController().stopRoute("bounces-" + m.name());
@@ -192,25 +199,59 @@ public final class BouncePipeline implements AutoCloseable {
             p.setProperty(prefix + "starttls.enable", "true");
             p.setProperty(prefix + "starttls.required", "true");
         }
+        if (m.oauth2() != null) {
+            // SASL XOAUTH2 with the access token in place of the password (Login); no other mechanism is tried
+            p.setProperty(prefix + "auth.mechanisms", "XOAUTH2");
+        }
         p.setProperty(prefix + "connectiontimeout", "30000");
         p.setProperty(prefix + "timeout", "60000");
         p.setProperty(prefix + "writetimeout", "60000");
         return p;
     }
 
-    /** The mailbox login, kept out of endpoint URIs (and therefore out of Camel's logs). */
+    /**
+     * The mailbox login, kept out of endpoint URIs (and therefore out of Camel's logs): the password, or with
+     * {@code auth: oauth2} the mailbox's current access token, asked for at every connection.
+     */
     static final class Login extends MailAuthenticator {
         private final String username;
         private final String password;
+        private final AccessTokens tokens;
+        private volatile AccessToken handedOut;
 
-        Login(String username, String password) {
-            this.username = username;
-            this.password = password;
+        Login(BounceMailbox m) {
+            this.username = m.username();
+            this.password = m.password();
+            this.tokens = m.oauth2();
         }
 
         @Override
         public PasswordAuthentication getPasswordAuthentication() {
-            return new PasswordAuthentication(username, password);
+            if (tokens == null) {
+                return new PasswordAuthentication(username, password);
+            }
+            try {
+                AccessToken token = tokens.current();
+                handedOut = token;
+                return new PasswordAuthentication(username, token.value());
+            } catch (TokenException e) {
+                // fails the poll; MailboxPollBackoff logs the message (the token source's words, never a secret)
+                throw new IllegalStateException("no OAuth2 access token for the mailbox: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The server refused the login: with OAuth2, drop the token handed out so that the next login gets a new one,
+         * and say that an immediate second try is worth it.
+         */
+        boolean renewAfterRefusal() {
+            AccessToken token = handedOut;
+            if (tokens == null || token == null) {
+                return false;
+            }
+            tokens.rejected(token);
+            handedOut = null;
+            return true;
         }
 
         @Override

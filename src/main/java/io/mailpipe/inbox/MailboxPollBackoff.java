@@ -26,13 +26,24 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
     private final String mailbox;
     private final Duration pollInterval;
     private final Clock clock;
+    /** After a refused login: arranges a new access token and says whether to try again at once (OAuth2 only). */
+    private final java.util.function.BooleanSupplier renewLogin;
     private int failuresInARow;
     private Instant nextPoll = Instant.MIN;
 
     public MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock) {
+        this(mailbox, pollInterval, clock, () -> false);
+    }
+
+    /**
+     * @param renewLogin called when the server refused the login (an AuthenticationFailedException): true when a new
+     *                   access token was arranged, and the poll is then tried once more at once before it counts as failed
+     */
+    public MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock, java.util.function.BooleanSupplier renewLogin) {
         this.mailbox = mailbox;
         this.pollInterval = pollInterval;
         this.clock = clock;
+        this.renewLogin = renewLogin;
     }
 
     @Override
@@ -53,6 +64,10 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
 
     @Override
     public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        if (retryCounter == 0 && loginRefused(cause) && renewLogin.getAsBoolean()) {
+            LOG.info("bounce mailbox {}: the server refused the access token; polling once more with a new one", mailbox);
+            return true;
+        }
         failuresInARow++;
         Duration wait = backoff(failuresInARow);
         nextPoll = clock.instant().plus(wait);
@@ -69,6 +84,16 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
             wait = wait.multipliedBy(2);
         }
         return wait.compareTo(cap) > 0 ? cap : wait;
+    }
+
+    private static boolean loginRefused(Throwable cause) {
+        int depth = 0;
+        for (Throwable t = cause; t != null && depth++ < 8; t = t.getCause()) {
+            if (t instanceof jakarta.mail.AuthenticationFailedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized int failuresInARow() {

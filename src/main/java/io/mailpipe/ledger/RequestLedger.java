@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Which request ids already reached a terminal status, so that a redelivered request is not sent twice; kept in
@@ -36,10 +35,15 @@ public final class RequestLedger {
         }
     }
 
-    /** Records to publish for a send that happened, and whether they end the request. */
-    public record Pending(List<ProducerRecord<byte[], byte[]>> records, boolean terminal) {
+    /**
+     * What must be published for a send that happened (the pipeline's conclusion of it), and whether it ends the
+     * request.
+     *
+     * @param <P> what the caller publishes
+     */
+    public record Pending<P>(P payload, boolean terminal) {
         public Pending {
-            records = List.copyOf(records);
+            java.util.Objects.requireNonNull(payload, "payload");
         }
     }
 
@@ -53,7 +57,7 @@ public final class RequestLedger {
 
     private final FinishedIds finished = new FinishedIds();
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending<?>> pending = new ConcurrentHashMap<>();
     private final CatchUp catchUp;
 
     /** A ledger that is always caught up (nothing else writes outcomes): for tests and single-process tools. */
@@ -115,9 +119,18 @@ public final class RequestLedger {
         }
     }
 
-    /** Records of a finished send that Kafka has not acknowledged yet, to publish again instead of sending again. */
-    public Optional<Pending> pending(String requestId) {
-        return Optional.ofNullable(pending.get(requestId));
+    /**
+     * What a finished send left to publish that Kafka has not acknowledged yet, to publish again instead of sending
+     * again.
+     *
+     * @param type what the caller published (checked)
+     */
+    public <P> Optional<Pending<P>> pending(String requestId, Class<P> type) {
+        Pending<?> p = pending.get(requestId);
+        if (p == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Pending<>(type.cast(p.payload()), p.terminal()));
     }
 
     /** A processing claim on one request id; {@link #close()} releases it. */
@@ -131,7 +144,7 @@ public final class RequestLedger {
         }
 
         /** Remembers records that must be published for a send that happened, until {@link #published}. */
-        public void sendHappened(Pending records) {
+        public void sendHappened(Pending<?> records) {
             pending.put(requestId, records);
         }
 

@@ -7,17 +7,23 @@ import java.util.function.BooleanSupplier;
 /**
  * What {@code /observe/health} reports. Live: the process answers and the worker has not failed. Ready: the worker
  * has started (its delivery ledger has read {@code mail.outcomes} and its routes consume), Kafka answered the last
- * probe, and at least one account's SMTP server accepted a connection at the last probe. {@link HealthProbes} keeps
- * the probe results current; this class only holds and combines them.
+ * probe, at least one account's SMTP server accepted a connection at the last probe, and no OAuth2 account's token
+ * endpoint refused to issue a token (a configuration mistake: wrong secret, revoked app). {@link HealthProbes} keeps the
+ * probe results current; this class only holds and combines them.
  */
 public final class Health {
 
-    /** Results of one look; {@code accounts} in configuration order. */
-    public record Report(boolean live, boolean ready, boolean started, boolean kafka, Map<String, Boolean> accounts) {
+    /**
+     * Results of one look; {@code accounts} in configuration order; {@code loginErrors}: per OAuth2 account whose token
+     * endpoint refused to issue a token, what it said (never a secret).
+     */
+    public record Report(boolean live, boolean ready, boolean started, boolean kafka, Map<String, Boolean> accounts,
+                         Map<String, String> loginErrors) {
     }
 
     private final MailpipeMetrics metrics;
     private final Map<String, Boolean> accounts = new LinkedHashMap<>();
+    private final Map<String, String> loginErrors = new LinkedHashMap<>();
     private volatile boolean started;
     private volatile boolean kafka;
     private volatile BooleanSupplier alive = () -> true;
@@ -57,10 +63,24 @@ public final class Health {
         publishReady();
     }
 
+    /** The account's token endpoint refused to issue a token ({@code error}), or with null: it issues tokens again. */
+    public void loginError(String account, String error) {
+        synchronized (accounts) {
+            if (error == null) {
+                loginErrors.remove(account);
+            } else {
+                loginErrors.put(account, error);
+            }
+        }
+        publishReady();
+    }
+
     public Report report() {
         Map<String, Boolean> copy;
+        Map<String, String> errors;
         synchronized (accounts) {
             copy = new LinkedHashMap<>(accounts);
+            errors = new LinkedHashMap<>(loginErrors);
         }
         boolean anyAccount = copy.containsValue(Boolean.TRUE);
         boolean live;
@@ -69,7 +89,7 @@ public final class Health {
         } catch (RuntimeException e) {
             live = false;
         }
-        return new Report(live, live && started && kafka && anyAccount, started, kafka, copy);
+        return new Report(live, live && started && kafka && anyAccount && errors.isEmpty(), started, kafka, copy, errors);
     }
 
     private void publishReady() {

@@ -27,7 +27,8 @@ import io.mailpipe.config.ManagementSettings;
 /**
  * Keeps {@link Health} and the consumer-lag gauges current: every {@code management.probeInterval} it asks Kafka for
  * its cluster id, opens (and closes) one TCP connection to each account's SMTP server, and reads the committed
- * offsets of the worker's consumer groups against the end offsets. A probe that takes longer than
+ * offsets of the worker's consumer groups against the end offsets; an OAuth2 account must also get an access token from
+ * its token source (the cached one while valid). A probe that takes longer than
  * {@code management.probeTimeout} counts as unreachable. Nothing is sent to the SMTP servers: the connection is
  * closed before their greeting is read.
  */
@@ -49,6 +50,7 @@ public final class HealthProbes implements AutoCloseable {
     private final Admin admin;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Boolean> lastAccountState = new HashMap<>();
+    private final Map<String, String> lastLoginError = new HashMap<>();
     private Boolean lastKafkaState;
 
     public HealthProbes(Health health, MailpipeMetrics metrics, io.mailpipe.kafka.KafkaConnection kafka, List<Account> accounts,
@@ -89,7 +91,7 @@ public final class HealthProbes implements AutoCloseable {
             }
             health.kafkaReachable(kafka);
             for (Account account : accounts) {
-                boolean reachable = probeSmtp(account);
+                boolean reachable = probeSmtp(account) && probeToken(account);
                 Boolean before = lastAccountState.put(account.name(), reachable);
                 if (before == null || before != reachable) {
                     if (reachable) {
@@ -119,6 +121,38 @@ public final class HealthProbes implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /**
+     * An OAuth2 account: whether its token source gives a token (the cached one while it is valid). A refusal is a
+     * login error that fails readiness, logged once with the account, the endpoint and its answer; an endpoint that
+     * cannot be reached only makes the account unreachable.
+     */
+    private boolean probeToken(Account account) {
+        if (!account.usesOAuth2()) {
+            return true;
+        }
+        String error = null;
+        boolean ok = false;
+        try {
+            account.oauth2().current();
+            ok = true;
+        } catch (io.mailpipe.oauth.TokenException e) {
+            if (e.kind() == io.mailpipe.oauth.TokenException.Kind.REFUSED) {
+                error = e.getMessage();
+            } else {
+                LOG.warn("Account {}: no OAuth2 access token for now: {}", account.name(), e.getMessage());
+            }
+        }
+        String before = lastLoginError.put(account.name(), error == null ? "" : error);
+        if (error != null && !error.equals(before)) {
+            LOG.error("Account {} cannot log in: {}. The worker is not ready until the account's oauth2 settings are fixed"
+                    + " (or the account is removed).", account.name(), error);
+        } else if (error == null && before != null && !before.isEmpty()) {
+            LOG.info("Account {} gets OAuth2 access tokens again", account.name());
+        }
+        health.loginError(account.name(), error);
+        return ok;
     }
 
     private boolean probeSmtp(Account account) {

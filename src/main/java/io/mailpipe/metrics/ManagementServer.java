@@ -94,6 +94,10 @@ public final class ManagementServer implements AutoCloseable {
         checks.put("kafka", r.kafka());
         ObjectNode accounts = checks.putObject("accounts");
         r.accounts().forEach(accounts::put);
+        if (!r.loginErrors().isEmpty()) {
+            ObjectNode errors = checks.putObject("loginErrors");
+            r.loginErrors().forEach(errors::put);
+        }
         respond(ex, r.ready() ? 200 : 503, "application/json", JSON.writeValueAsString(body));
     }
 

@@ -3,8 +3,6 @@ package io.mailpipe.pipeline;
 import java.time.Instant;
 import java.util.List;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import io.mailpipe.account.Account;
 import io.mailpipe.compose.ComposedMessage;
 import io.mailpipe.ledger.RequestLedger;
@@ -51,7 +49,7 @@ public final class Delivery {
     /** Already finished: nothing to send or publish. */
     boolean duplicate;
     /** Records of an earlier attempt of this worker that still wait for Kafka's acknowledgement. */
-    RequestLedger.Pending republish;
+    RequestLedger.Pending<Conclusion> republish;
     /** Set by {@code conclude}: the outcome event published (null for a duplicate). */
     io.mailpipe.outcome.OutcomeEvent outcome;
     /** Set by {@code conclude}: whether the concluded records end the request. */
@@ -121,8 +119,8 @@ public final class Delivery {
     }
 
     /** The records of a send that happened, to keep until Kafka acknowledged them; null when nothing was sent. */
-    public RequestLedger.Pending sendToRemember(List<ProducerRecord<byte[], byte[]>> records) {
-        return sendAttempted ? new RequestLedger.Pending(records, terminal) : null;
+    public RequestLedger.Pending<Conclusion> sendToRemember(Conclusion conclusion) {
+        return sendAttempted ? new RequestLedger.Pending<>(conclusion, terminal) : null;
     }
 
     public io.mailpipe.outcome.OutcomeEvent outcome() {

@@ -1,6 +1,5 @@
 package io.mailpipe.pipeline;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +10,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +24,11 @@ import io.mailpipe.compose.TemplateRef;
 import io.mailpipe.compose.CompositionException;
 import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.compose.MessageSpec;
-import io.mailpipe.config.KafkaSettings;
 import io.mailpipe.config.UncertainPolicy;
 import io.mailpipe.kafka.MailpipeHeaders;
 import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.ledger.OffsetContinuity;
 import io.mailpipe.outcome.OutcomeEvent;
-import io.mailpipe.outcome.OutcomeJson;
 import io.mailpipe.outcome.ReasonCode;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.request.InvalidRequestException;
@@ -48,8 +43,8 @@ import io.mailpipe.smtp.SmtpReply;
 import io.mailpipe.suppression.SuppressionList;
 
 /**
- * The send pipeline's decisions, free of Camel: read and check a request record, choose the account, compose
- * the message, then turn what happened into the records to publish. The Camel processors in
+ * The send pipeline's decisions, free of Camel and Kafka: read and check a request record, choose the account,
+ * compose the message, then turn what happened into a {@link Conclusion} (the worker writes it to Kafka). The Camel processors in
  * {@code io.mailpipe.worker} only call these methods.
  */
 public final class DeliveryService {
@@ -60,7 +55,6 @@ public final class DeliveryService {
     /** Failover entries a retry record carries at most (the latest ones). */
     private static final int MAX_FAILOVERS_CARRIED = 20;
 
-    private final KafkaSettings.Topics topics;
     private final RequestReader reader;
     private final MessageComposer composer;
     private final jakarta.mail.Session composeSession;
@@ -77,13 +71,12 @@ public final class DeliveryService {
     /** Decides from behaviour whom an unexplained refusal blames (issue 13). */
     private final PushbackJudge judge;
 
-    public DeliveryService(KafkaSettings.Topics topics, RequestReader reader, MessageComposer composer,
+    public DeliveryService(RequestReader reader, MessageComposer composer,
                            jakarta.mail.Session composeSession, List<Account> accounts, AccountSelector selector,
                            RetryPolicy retryPolicy, RequestLedger ledger, Clock clock, Duration maxInlineWait,
                            SuppressionList suppressions, PushbackJudge judge) {
         this.suppressions = suppressions;
         this.judge = judge;
-        this.topics = topics;
         this.reader = reader;
         this.composer = composer;
         this.composeSession = composeSession;
@@ -194,10 +187,10 @@ public final class DeliveryService {
     private void noAccount(Delivery d, AccountSelector.Selection selection, boolean pinned) {
         String which = pinned ? "account '" + d.request.account() + "' is" : d.request.pool() != null
                 ? "every account of pool '" + d.request.pool() + "' is" : "every account is";
-        boolean limit = selection.why() != null && selection.why().contains("limit");
-        ReasonCode code = limit ? ReasonCode.ACCOUNTS_AT_LIMIT : ReasonCode.ACCOUNTS_UNAVAILABLE;
+        ReasonCode code = selection.why() == AccountSelector.NoRoom.AT_LIMIT ? ReasonCode.ACCOUNTS_AT_LIMIT
+                : ReasonCode.ACCOUNTS_UNAVAILABLE;
         Instant retryAt = selection.retryAt();
-        String reason = which + " " + selection.why() + (retryAt != null ? "; next room at " + retryAt : "");
+        String reason = which + " " + selection.why().text() + (retryAt != null ? "; next room at " + retryAt : "");
         if (pinned || !d.tried.isEmpty()) {
             Instant at = retryAt != null ? retryAt : clock.instant().plus(retryPolicy.maxBackoff());
             d.result = new Result(code, reason, null, null, at, false, null);
@@ -309,7 +302,7 @@ public final class DeliveryService {
                 }
                 String when = wait.isZero() ? " before every part was sent" : " when the send was due";
                 d.parts.record(new Result(ReasonCode.ACCOUNTS_AT_LIMIT, "account '" + d.account.name() + "' "
-                        + (more.found() ? "had no lease left to send under" : more.why()) + when, null, null,
+                        + (more.found() ? "had no lease left to send under" : "is " + more.why().text()) + when, null, null,
                         more.found() ? clock.instant().plus(retryPolicy.initialBackoff()) : more.retryAt(), false, null), true);
                 d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
                 return false;
@@ -343,7 +336,7 @@ public final class DeliveryService {
             return false;
         }
         d.claim = claim.get();
-        Optional<RequestLedger.Pending> pending = ledger.pending(lineage);
+        Optional<RequestLedger.Pending<Conclusion>> pending = ledger.pending(lineage, Conclusion.class);
         if (pending.isPresent()) {
             LOG.info("Request {} was sent already; publishing its outcome again instead of sending again", d.requestId);
             d.republish = pending.get();
@@ -455,7 +448,7 @@ public final class DeliveryService {
         if (d.request.account() != null) {
             rest = List.of();
         }
-        AccountSelector.Selection next = rest.isEmpty() ? AccountSelector.Selection.waitUntil(null, "tried")
+        AccountSelector.Selection next = rest.isEmpty() ? AccountSelector.Selection.waitUntil(null, AccountSelector.NoRoom.TRIED)
                 : selector.acquire(rest, Duration.ZERO);
         String what = unexplained ? "was refused with a reply no rule explains" : "failed at account level";
         if (next.found()) {
@@ -547,20 +540,20 @@ public final class DeliveryService {
         return d;
     }
 
-    /** The records to publish for this delivery (possibly none for a duplicate). */
-    public List<ProducerRecord<byte[], byte[]>> conclude(Delivery d) {
+    /** What this delivery concluded, to be written (nothing for a duplicate; the same again for a re-publication). */
+    public Conclusion conclude(Delivery d) {
         if (d.duplicate) {
-            return List.of();
+            return Conclusion.nothing(d.source, d.requestId);
         }
         if (d.republish != null) {
             d.terminal = d.republish.terminal();
-            return d.republish.records();
+            return d.republish.payload();
         }
         Instant now = clock.instant();
         Result r = d.result;
         if (r.requeue()) {
             d.terminal = false;
-            return List.of(retryRecord(d, d.attempt, r.retryAt()));
+            return new Conclusion(d.source, d.requestId, null, retry(d, d.attempt, r.retryAt()), false);
         }
         ReasonCode code = r.reasonCode();
         String reason = r.reason();
@@ -604,20 +597,18 @@ public final class DeliveryService {
                 new OutcomeEvent.Source(d.source.topic(), d.source.partition(), d.source.offset()), now,
                 d.parts == null || !d.sendAttempted ? null : d.parts.forOutcome(), orNull(d.failovers));
         d.outcome = event;
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
-        byte[] key = d.requestId.getBytes(StandardCharsets.UTF_8);
-        ProducerRecord<byte[], byte[]> outcome = new ProducerRecord<>(topics.outcomes(), null, key, OutcomeJson.write(event));
-        if (d.source.replayKey() != null) {
-            put(outcome.headers(), MailpipeHeaders.REPLAY, d.source.replayKey());
-        }
-        records.add(outcome);
+        Conclusion.FollowUp followUp;
         if (status == Status.REJECTED || status == Status.EXPIRED || status == Status.UNCERTAIN) {
-            records.add(deadLetter(d, code, reason, status, now, code == ReasonCode.DELIVERY_UNCERTAIN
-                    ? io.mailpipe.smtp.DeliveryUncertainException.class.getName() : r.errorClass()));
+            // the class of the exception, or of the component that decided (the retry policy for a late expiry)
+            String errorClass = code == ReasonCode.DELIVERY_UNCERTAIN ? io.mailpipe.smtp.DeliveryUncertainException.class.getName()
+                    : r.errorClass() != null ? r.errorClass() : RetryPolicy.class.getName();
+            followUp = new Conclusion.DeadLetter(code, reason, status, errorClass, now);
         } else if (status == Status.DEFERRED) {
-            records.add(retryRecord(d, nextAttempt, retryAt));
+            followUp = retry(d, nextAttempt, retryAt);
+        } else {
+            followUp = new Conclusion.None();
         }
-        return records;
+        return new Conclusion(d.source, d.requestId, event, followUp, d.terminal);
     }
 
     /** One line for the log: status, reason code, SMTP code; no addresses or bodies. */
@@ -636,44 +627,12 @@ public final class DeliveryService {
                 + " attempt=" + e.attempt() + (e.retryAt() != null ? " retryAt=" + e.retryAt() : "");
     }
 
-    private ProducerRecord<byte[], byte[]> deadLetter(Delivery d, ReasonCode code, String reason, Status status, Instant now,
-                                                     String errorClass) {
-        Headers headers = d.source.originalHeaders();
-        put(headers, MailpipeHeaders.DLQ_SOURCE_TOPIC, d.source.topic());
-        put(headers, MailpipeHeaders.DLQ_SOURCE_PARTITION, String.valueOf(d.source.partition()));
-        put(headers, MailpipeHeaders.DLQ_SOURCE_OFFSET, String.valueOf(d.source.offset()));
-        put(headers, MailpipeHeaders.DLQ_REQUEST_ID, d.requestId);
-        // the class of the exception, or of the component that decided (the retry policy for a late expiry)
-        put(headers, MailpipeHeaders.DLQ_ERROR_CLASS, errorClass != null ? errorClass : RetryPolicy.class.getName());
-        put(headers, MailpipeHeaders.DLQ_REASON_CODE, code.code());
-        put(headers, MailpipeHeaders.DLQ_REASON, reason);
-        put(headers, MailpipeHeaders.DLQ_STATUS, status.name());
-        put(headers, MailpipeHeaders.DLQ_AT, now.toString());
-        return new ProducerRecord<>(topics.dlq(), null, d.source.key(), d.source.value(), headers);
-    }
-
-    private ProducerRecord<byte[], byte[]> retryRecord(Delivery d, int nextAttempt, Instant retryAt) {
-        Headers headers = d.source.originalHeaders();
-        put(headers, MailpipeHeaders.ATTEMPT, String.valueOf(nextAttempt));
-        put(headers, MailpipeHeaders.NOT_BEFORE, retryAt.toString());
-        put(headers, MailpipeHeaders.FIRST_ATTEMPT_AT, d.firstAttemptAt.toString());
-        d.recipients.writeTo(headers);
-        if (!d.failovers.isEmpty()) {
-            List<OutcomeEvent.Failover> last = d.failovers.size() <= MAX_FAILOVERS_CARRIED ? d.failovers
-                    : d.failovers.subList(d.failovers.size() - MAX_FAILOVERS_CARRIED, d.failovers.size());
-            headers.remove(MailpipeHeaders.FAILOVERS);
-            headers.add(MailpipeHeaders.FAILOVERS, OutcomeJson.writeFailovers(last));
-        }
+    private Conclusion.Retry retry(Delivery d, int nextAttempt, Instant retryAt) {
         String uncertainAt = d.uncertainAt != null ? d.uncertainAt : d.source.header(MailpipeHeaders.UNCERTAIN_AT);
-        if (uncertainAt != null) {
-            put(headers, MailpipeHeaders.UNCERTAIN_AT, uncertainAt);
-        }
-        return new ProducerRecord<>(topics.retry(), null, d.requestId.getBytes(StandardCharsets.UTF_8), d.source.value(), headers);
-    }
-
-    private static void put(Headers headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
+        List<OutcomeEvent.Failover> failovers = d.failovers.size() <= MAX_FAILOVERS_CARRIED ? d.failovers
+                : d.failovers.subList(d.failovers.size() - MAX_FAILOVERS_CARRIED, d.failovers.size());
+        return new Conclusion.Retry(nextAttempt, retryAt, d.firstAttemptAt, d.recipients.acceptedSoFar(),
+                d.recipients.refusedSoFar(), uncertainAt, failovers);
     }
 
     private static MessageSpec spec(MailRequest r) {

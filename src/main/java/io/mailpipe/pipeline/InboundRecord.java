@@ -1,12 +1,11 @@
 package io.mailpipe.pipeline;
 
+import java.util.List;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.mailpipe.kafka.MailpipeHeaders;
 
@@ -14,10 +13,10 @@ import io.mailpipe.kafka.MailpipeHeaders;
  * A request record as read from {@code mail.requests} or {@code mail.retry}: bytes and headers exactly as they
  * arrived, and where they came from.
  */
-public record InboundRecord(String topic, int partition, long offset, byte[] key, byte[] value, Headers headers) {
+public record InboundRecord(String topic, int partition, long offset, byte[] key, byte[] value, List<RecordHeader> headers) {
 
     public InboundRecord {
-        headers = headers == null ? new RecordHeaders() : headers;
+        headers = headers == null ? List.of() : List.copyOf(headers);
     }
 
     /** The key as text, or null. */
@@ -61,8 +60,13 @@ public record InboundRecord(String topic, int partition, long offset, byte[] key
 
     /** The last value of a header as UTF-8 text, or null. */
     public String header(String name) {
-        Header h = headers.lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        for (int i = headers.size() - 1; i >= 0; i--) {
+            RecordHeader h = headers.get(i);
+            if (h.key().equals(name)) {
+                return h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private Instant instantHeader(String name) {
@@ -83,11 +87,11 @@ public record InboundRecord(String topic, int partition, long offset, byte[] key
     }
 
     /** The record's headers without the ones mailpipe added on earlier hops (the replay key is kept). */
-    public Headers originalHeaders() {
-        RecordHeaders copy = new RecordHeaders();
-        for (Header h : headers) {
+    public List<RecordHeader> originalHeaders() {
+        List<RecordHeader> copy = new java.util.ArrayList<>(headers.size());
+        for (RecordHeader h : headers) {
             if (!h.key().startsWith(MailpipeHeaders.PREFIX) || h.key().equals(MailpipeHeaders.REPLAY)) {
-                copy.add(h.key(), h.value());
+                copy.add(h);
             }
         }
         return copy;

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import org.apache.kafka.common.header.Headers;
 
 import io.mailpipe.kafka.MailpipeHeaders;
 import io.mailpipe.outcome.OutcomeEvent;
@@ -152,18 +151,18 @@ final class RecipientProgress {
     }
 
     /** Writes the lists onto a retry record's headers. */
-    void writeTo(Headers headers) {
-        write(headers, MailpipeHeaders.RECIPIENTS_ACCEPTED, acceptedBefore, acceptedNow);
-        write(headers, MailpipeHeaders.RECIPIENTS_REFUSED, refusedBefore, refusedNow);
+    /** Recipients reached so far, earlier attempts' first: not sent to again (the retry record carries them). */
+    List<String> acceptedSoFar() {
+        Set<String> all = new LinkedHashSet<>(acceptedBefore);
+        all.addAll(acceptedNow);
+        return List.copyOf(all);
     }
 
-    private static void write(Headers headers, String name, Set<String> before, Set<String> now) {
-        Set<String> all = new LinkedHashSet<>(before);
-        all.addAll(now);
-        headers.remove(name);
-        if (!all.isEmpty()) {
-            headers.add(name, String.join(",", all).getBytes(StandardCharsets.UTF_8));
-        }
+    /** Recipients refused for good so far, earlier attempts' first: not sent to again. */
+    List<String> refusedSoFar() {
+        Set<String> all = new LinkedHashSet<>(refusedBefore);
+        all.addAll(refusedNow);
+        return List.copyOf(all);
     }
 
     private static String lower(String address) {

@@ -173,6 +173,8 @@ public final class QuotaBook {
     private long changes;
     /** Cool-downs other workers announced, by account; only those written after {@link #sharedSince}. */
     private final Map<String, Instant> coolUntil = new HashMap<>();
+    /** The latest refused login announced per account (for {@code mailpipe quota}). */
+    private final Map<String, QuotaRecord.Cooldown> loginRefused = new HashMap<>();
     private Instant sharedSince = Instant.EPOCH;
     /** Limits learned from pushback, by account. */
     private final Map<String, Learned> learned = new HashMap<>();
@@ -236,6 +238,9 @@ public final class QuotaBook {
             // older ones were decided before this worker started, maybe about configuration it no longer has
             if (!worker.equals(c.worker()) && !timestamp.isBefore(sharedSince)) {
                 coolUntil.merge(c.account(), c.until(), (a, b) -> a.isAfter(b) ? a : b);
+                if ("authentication_failed".equals(c.reason())) {
+                    loginRefused.put(c.account(), c);
+                }
             }
             return null;
         }
@@ -497,6 +502,15 @@ public final class QuotaBook {
     public Instant coolingUntil(String account, Instant now) {
         Instant until = coolUntil.get(account);
         return until != null && until.isAfter(now) ? until : null;
+    }
+
+    /**
+     * The latest announcement that the account's login was refused (the worker that saw it disabled the account), while
+     * the account still cools down in the other workers; null otherwise.
+     */
+    public QuotaRecord.Cooldown loginRefused(String account, Instant now) {
+        QuotaRecord.Cooldown c = loginRefused.get(account);
+        return c != null && coolingUntil(account, now) != null ? c : null;
     }
 
     /** Log time of the last record applied. */

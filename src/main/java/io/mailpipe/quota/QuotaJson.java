@@ -34,6 +34,9 @@ public final class QuotaJson {
         } else if (record instanceof QuotaRecord.Cooldown c) {
             n.put("type", "cooldown").put("account", c.account()).put("worker", c.worker()).put("until", c.until().toString())
                     .put("reason", c.reason());
+            if (c.detail() != null) {
+                n.put("detail", c.detail());
+            }
         } else if (record instanceof QuotaRecord.Learned l) {
             n.put("type", "learned").put("account", l.account()).put("worker", l.worker());
             if (l.perHour() != null) {
@@ -78,7 +81,8 @@ public final class QuotaJson {
             } catch (java.time.format.DateTimeParseException e) {
                 throw new IllegalArgumentException("cooldown: until is not an ISO-8601 instant");
             }
-            return new QuotaRecord.Cooldown(account, text(n, "worker"), until, text(n, "reason"));
+            return new QuotaRecord.Cooldown(account, text(n, "worker"), until, text(n, "reason"),
+                    n.path("detail").isTextual() ? n.get("detail").asText() : null);
         }
         if (type.equals("learned")) {
             Integer perHour = optionalPositive(n, "perHour");

@@ -63,8 +63,13 @@ public sealed interface QuotaRecord permits QuotaRecord.Reserve, QuotaRecord.Con
      * @param worker the worker that saw it
      * @param until  when the account may be tried again
      * @param reason the reason code of the failure (rate_limited, account_blocked, authentication_failed, ...)
+     * @param detail the failure's reason in words (the server's reply and what to change), or null; never a secret
      */
-    record Cooldown(String account, String worker, Instant until, String reason) implements QuotaRecord {
+    record Cooldown(String account, String worker, Instant until, String reason, String detail) implements QuotaRecord {
+        /** A cool-down without words. */
+        public Cooldown(String account, String worker, Instant until, String reason) {
+            this(account, worker, until, reason, null);
+        }
     }
 
     /**

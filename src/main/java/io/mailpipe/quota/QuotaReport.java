@@ -27,10 +27,11 @@ public final class QuotaReport {
      * @param hourLimit   the configured hourly limit, or null
      * @param hourLearned the hourly limit learned from the provider's pushback (below the configured one), or null
      * @param learnedFrom the reply that taught the learned limits, when known
+     * @param loginRefused the latest announcement that the account's login was refused, while it still cools down; or null
      */
     public record Row(String account, int hourUsed, Integer hourLimit, Integer hourLearned, int dayUsed, Integer dayLimit,
                       Integer dayLearned, int sessions, Integer concurrency, Instant nextSend, Instant coolingUntil,
-                      String learnedFrom) {
+                      String learnedFrom, QuotaRecord.Cooldown loginRefused) {
     }
 
     public static List<Row> rows(QuotaBook book, List<Account> accounts, Instant now, Duration sendFor) {
@@ -43,7 +44,8 @@ public final class QuotaReport {
             Integer hourLearned = learned == null || learned.perHour() == null ? null : effective.perHour();
             Integer dayLearned = learned == null || learned.perDay() == null ? null : effective.perDay();
             rows.add(new Row(a.name(), u.hour(), l.perHour(), hourLearned, u.day(), l.perDay(), dayLearned, u.sessions(),
-                    l.concurrency(), u.nextRoom(), book.coolingUntil(a.name(), now), learned == null ? null : learned.reply()));
+                    l.concurrency(), u.nextRoom(), book.coolingUntil(a.name(), now), learned == null ? null : learned.reply(),
+                    book.loginRefused(a.name(), now)));
         }
         return rows;
     }
@@ -57,7 +59,12 @@ public final class QuotaReport {
         out.append(String.format("%-20s %26s %26s %10s  %s%n", "ACCOUNT", "HOUR", "DAY", "SESSIONS", "NEXT SEND"));
         for (Row r : rows) {
             String next = next(r.nextSend(), now);
-            if (r.coolingUntil() != null) {
+            if (r.loginRefused() != null) {
+                QuotaRecord.Cooldown c = r.loginRefused();
+                next = "DISABLED: login refused (" + c.reason() + ", worker " + c.worker() + ")"
+                        + (c.detail() == null ? "" : ": " + c.detail())
+                        + "; fix the account's login in the configuration and restart the workers";
+            } else if (r.coolingUntil() != null) {
                 next = next + "; cooling down until " + TIME.format(r.coolingUntil()) + " after an account-level failure";
             }
             out.append(String.format("%-20s %26s %26s %10s  %s%n", r.account(), ratio(r.hourUsed(), r.hourLimit(), r.hourLearned()),

@@ -171,7 +171,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
     private Selection tryOnce(List<Account> candidates) {
         Instant earliest = null;
         boolean anyEnabled = false;
-        String why = "disabled";
+        AccountSelector.NoRoom why = AccountSelector.NoRoom.DISABLED;
         for (Account account : candidates) {
             String name = account.name();
             Instant checked = clock.instant();
@@ -182,8 +182,8 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             anyEnabled = true;
             if (at.isAfter(checked)) {
                 earliest = min(earliest, at);
-                if (!"at its send limit".equals(why)) {
-                    why = "cooling down after account-level failures";
+                if (why != AccountSelector.NoRoom.AT_LIMIT) {
+                    why = AccountSelector.NoRoom.COOLING;
                 }
                 continue;
             }
@@ -197,7 +197,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
                 if (t == null && h.busy(now)) {
                     // this worker's sessions on the account are all in use: look again shortly
                     earliest = min(earliest, now.plus(RECHECK));
-                    why = "at its send limit";
+                    why = AccountSelector.NoRoom.AT_LIMIT;
                     continue;
                 }
                 if (t == null) {
@@ -210,10 +210,10 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             Instant now = clock.instant();
             Instant room = ledger.read(book -> book.nextRoom(name, now, settings.leaseTtl()));
             earliest = min(earliest, room);
-            why = "at its send limit";
+            why = AccountSelector.NoRoom.AT_LIMIT;
         }
         if (!anyEnabled) {
-            return Selection.waitUntil(null, "disabled (authentication failed)");
+            return Selection.waitUntil(null, AccountSelector.NoRoom.DISABLED);
         }
         return Selection.waitUntil(earliest == null ? clock.instant() : earliest, why);
     }
@@ -634,7 +634,7 @@ public final class QuotaRouter implements AccountSelector, AutoCloseable {
             // disabled here: the others try it again themselves after the longest cool-down
             until = clock.instant().plus(settings.maxCoolDown());
         }
-        ledger.announce(new QuotaRecord.Cooldown(name, worker, until, failure.reason().code()));
+        ledger.announce(new QuotaRecord.Cooldown(name, worker, until, failure.reason().code(), failure.detail()));
         if (reaction == AccountHealth.Reaction.COOLING) {
             learner.throttled(account, failure);
         }

@@ -11,14 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailpipe.outcome.ReasonCode;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -158,16 +152,24 @@ public final class RequestReader {
                     "the request has " + value.length + " bytes, more than the " + maxRequestBytes
                             + " this worker accepts (maxRequestBytes); send smaller or fewer attachments");
         }
+        int offset = startsWithBom(value) ? UTF8_BOM.length : 0;
+        if (!Utf8.isValid(value, offset)) {
+            throw malformed("is not valid UTF-8; encode the JSON text as UTF-8");
+        }
+        if (Utf8.containsNul(value, offset)) {
+            // never in JSON text (control characters are escaped); UTF-16 or UTF-32 JSON has them, and Jackson would
+            // otherwise detect those encodings from the bytes
+            throw malformed("is not valid JSON: it contains a NUL byte (UTF-16 or UTF-32 text?); encode the JSON text as UTF-8");
+        }
         JsonNode tree;
-        try (Reader in = utf8Reader(value)) {
-            tree = json.readTree(in);
+        try {
+            // parsed from the bytes (Jackson's UTF-8 parser), after the strict check above: no decoding Reader
+            tree = json.readTree(value, offset, value.length - offset);
         } catch (JsonProcessingException e) {
             // Jackson's own message quotes the offending token, which may be personal data:
             // only the position is passed on, and the exception is not kept as cause.
             throw malformed("is not valid JSON" + at(e.getLocation()) + "; send one JSON object with"
                     + " double-quoted names, no name twice, and nothing after the closing brace");
-        } catch (CharacterCodingException e) {
-            throw malformed("is not valid UTF-8; encode the JSON text as UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("reading a byte array cannot fail", e);
         }
@@ -176,15 +178,6 @@ public final class RequestReader {
                     .toLowerCase(Locale.ROOT)) + ", not a JSON object; send the request as {\"id\": ..., \"to\": ...}");
         }
         return object;
-    }
-
-    /** A strict UTF-8 decoder (malformed bytes fail instead of becoming U+FFFD), skipping a byte order mark. */
-    private static Reader utf8Reader(byte[] value) {
-        int offset = startsWithBom(value) ? UTF8_BOM.length : 0;
-        return new InputStreamReader(new ByteArrayInputStream(value, offset, value.length - offset),
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 
     private static boolean startsWithBom(byte[] value) {

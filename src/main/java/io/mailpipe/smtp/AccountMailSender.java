@@ -23,7 +23,10 @@ import io.mailpipe.outcome.ReasonCode;
  */
 public final class AccountMailSender extends DefaultJavaMailSender {
 
+    private final Account account;
+
     public AccountMailSender(Account account) {
+        this.account = account;
         configure(this, account);
     }
 
@@ -92,6 +95,10 @@ public final class AccountMailSender extends DefaultJavaMailSender {
         props.setProperty(p + "host", account.host());
         props.setProperty(p + "port", String.valueOf(account.port()));
         props.setProperty(p + "auth", String.valueOf(account.username() != null));
+        if (account.usesOAuth2()) {
+            // SASL XOAUTH2 with the access token in place of the password (SmtpLogin); no other mechanism is tried
+            props.setProperty(p + "auth.mechanisms", "XOAUTH2");
+        }
         String timeout = String.valueOf(account.timeout().toMillis());
         props.setProperty(p + "connectiontimeout", timeout);
         props.setProperty(p + "timeout", timeout);
@@ -137,7 +144,10 @@ public final class AccountMailSender extends DefaultJavaMailSender {
     public void send(MimeMessage message) throws MessagingException {
         boolean utf8 = message instanceof MailpipeMimeMessage tracked && tracked.requiresSmtpUtf8();
         Transport transport = getTransport(utf8 ? utf8Session() : getSession());
-        transport.connect(getHost(), getPort(), getUsername(), getPassword());
+        SmtpLogin.open(account, secret -> {
+            transport.connect(getHost(), getPort(), getUsername(), secret);
+            return transport;
+        });
         try {
             if (transport instanceof SMTPTransport smtp && message instanceof MailpipeMimeMessage tracked) {
                 checkServerCanTake(smtp, tracked);

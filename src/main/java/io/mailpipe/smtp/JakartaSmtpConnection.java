@@ -27,13 +27,16 @@ final class JakartaSmtpConnection implements SmtpConnection {
     }
 
     /**
-     * Connects and logs in with the account's session ({@link AccountMailSender#sessionProperties}), through
+     * Connects and logs in (password, or XOAUTH2 with the account's token: {@link SmtpLogin}) with the account's session
+     * ({@link AccountMailSender#sessionProperties}), through
      * {@link UncertainAwareSmtpTransport}, which reports a missing reply to the final dot as uncertain.
      */
     static JakartaSmtpConnection open(Account account, Session session, String protocol) throws MessagingException {
         SMTPTransport transport = (SMTPTransport) session.getTransport(UncertainAwareSmtpTransport.provider("smtps".equals(protocol)));
-        transport.connect(account.host(), account.port(), account.username(), account.password());
-        return new JakartaSmtpConnection(transport);
+        return SmtpLogin.open(account, secret -> {
+            transport.connect(account.host(), account.port(), account.username(), secret);
+            return new JakartaSmtpConnection(transport);
+        });
     }
 
     @Override

@@ -43,7 +43,7 @@ import io.mailpipe.compose.MailpipeMimeMessage;
  * out in one write and their replies are read afterwards; the message follows in one write, dot-stuffed and with
  * CRLF line ends ({@link DataEncoder}). Without PIPELINING in the EHLO reply it speaks lock-step. STARTTLS (required
  * when the account says so) and implicit TLS verify the certificate ({@link TlsTrust}) and the host name. AUTH PLAIN
- * or LOGIN. MAIL FROM carries {@code SIZE=}, {@code SMTPUTF8} and {@code BODY=8BITMIME} when they apply and the
+ * or LOGIN with a password, AUTH XOAUTH2 with an access token ({@link SmtpLogin}). MAIL FROM carries {@code SIZE=}, {@code SMTPUTF8} and {@code BODY=8BITMIME} when they apply and the
  * server offers them.
  *
  * <p>Failures are thrown in the shapes Angus' SMTPTransport uses (see {@link SmtpFailureClassifier}):
@@ -63,6 +63,8 @@ final class PipeliningSmtpConnection implements SmtpConnection {
 
     private final Account account;
     private final String ehloName;
+    /** The password or access token this session logs in with. */
+    private final String secret;
     private final int timeoutMillis;
     private Socket socket;
     private InputStream in;
@@ -80,15 +82,23 @@ final class PipeliningSmtpConnection implements SmtpConnection {
     private boolean dirty;
     private volatile long writeStarted;
 
-    private PipeliningSmtpConnection(Account account, String ehloName) {
+    private PipeliningSmtpConnection(Account account, String ehloName, String secret) {
         this.account = account;
         this.ehloName = ehloName;
+        this.secret = secret;
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, account.timeout().toMillis()));
     }
 
-    /** Connects, greets (EHLO), starts TLS as the account says and logs in. */
+    /**
+     * Connects, greets (EHLO), starts TLS as the account says and logs in (with an OAuth2 account: once more with a new
+     * token when the server refuses the first).
+     */
     static PipeliningSmtpConnection open(Account account, String ehloName) throws MessagingException {
-        PipeliningSmtpConnection c = new PipeliningSmtpConnection(account, ehloName);
+        return SmtpLogin.open(account, secret -> open(account, ehloName, secret));
+    }
+
+    private static PipeliningSmtpConnection open(Account account, String ehloName, String secret) throws MessagingException {
+        PipeliningSmtpConnection c = new PipeliningSmtpConnection(account, ehloName, secret);
         try {
             c.connect();
             return c;
@@ -202,18 +212,36 @@ final class PipeliningSmtpConnection implements SmtpConnection {
         extensions = found;
     }
 
-    /** AUTH PLAIN, else LOGIN; nothing when the server offers no AUTH (as Angus does). */
+    /**
+     * AUTH XOAUTH2 for an OAuth2 account (required), else PLAIN, else LOGIN; nothing when the server offers no AUTH (as
+     * Angus does). A refused XOAUTH2 login may first get a 334 challenge holding the error: it is answered with an empty
+     * line, and the final reply (535) is what the failure reports.
+     */
     private void authenticate() throws IOException, MessagingException {
         String offered = extensions.get("AUTH");
-        if (offered == null) {
+        if (offered == null && !account.usesOAuth2()) {
             return;
         }
-        List<String> mechanisms = List.of(offered.split("\\s+"));
+        List<String> mechanisms = offered == null ? List.of() : List.of(offered.split("\\s+"));
         String user = account.username();
-        String password = account.password() == null ? "" : account.password();
+        String password = secret == null ? "" : secret;
         Base64.Encoder b64 = Base64.getEncoder();
         Reply reply;
-        if (mechanisms.contains("PLAIN")) {
+        if (account.usesOAuth2()) {
+            if (!mechanisms.contains("XOAUTH2")) {
+                throw new AuthenticationFailedException("the server does not offer AUTH XOAUTH2, which the account's"
+                        + " auth: oauth2 needs (it offers " + (offered == null ? "no AUTH" : "AUTH " + offered) + ")");
+            }
+            String response = SmtpLogin.xoauth2(user, password);
+            reply = command("AUTH XOAUTH2 " + response);
+            if (reply.code == 334 && reply.text.strip().equals("334")) {
+                // a server that wants the response on its own line (the two-line form of Microsoft's documentation)
+                reply = command(response);
+            }
+            if (reply.code == 334) { // the error challenge: an empty response ends the exchange with the final reply
+                reply = command("");
+            }
+        } else if (mechanisms.contains("PLAIN")) {
             byte[] token = ("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8);
             reply = command("AUTH PLAIN " + b64.encodeToString(token));
             if (reply.code == 334) { // a server that wants the response on its own line

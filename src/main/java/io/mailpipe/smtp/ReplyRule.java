@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param textPattern    pattern found (case-insensitively) in the reply text, or null for any
  * @param reason         the reason of a matching reply
  * @param scope          the scope of a matching reply
+ * @param advice         what to change, added to the failure's detail after the reply (null: nothing to add)
  */
 public record ReplyRule(
         String name,
@@ -36,7 +37,8 @@ public record ReplyRule(
         String enhancedPrefix,
         Pattern textPattern,
         ReasonCode reason,
-        SendFailure.Scope scope) {
+        SendFailure.Scope scope,
+        String advice) {
 
     public ReplyRule {
         Objects.requireNonNull(name, "name");
@@ -54,7 +56,7 @@ public record ReplyRule(
     /** A rule on phases and a code range. */
     public static ReplyRule of(String name, Set<SmtpPhase> phases, int minCode, int maxCode,
                                ReasonCode reason, SendFailure.Scope scope) {
-        return new ReplyRule(name, phases, minCode, maxCode, null, null, reason, scope);
+        return new ReplyRule(name, phases, minCode, maxCode, null, null, reason, scope, null);
     }
 
     /** A rule on all phases and a code range. */
@@ -64,13 +66,18 @@ public record ReplyRule(
 
     /** This rule, also requiring the enhanced code to start with {@code prefix} ({@code "5.7.1"}, {@code "5.7."}). */
     public ReplyRule withEnhanced(String prefix) {
-        return new ReplyRule(name, phases, minCode, maxCode, prefix, textPattern, reason, scope);
+        return new ReplyRule(name, phases, minCode, maxCode, prefix, textPattern, reason, scope, advice);
     }
 
     /** This rule, also requiring {@code regex} to be found in the reply text, ignoring case. */
     public ReplyRule withText(String regex) {
         return new ReplyRule(name, phases, minCode, maxCode, enhancedPrefix,
-                Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), reason, scope);
+                Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), reason, scope, advice);
+    }
+
+    /** This rule, telling what to change ({@code "switch the account to auth: oauth2"}) after the reply. */
+    public ReplyRule withAdvice(String text) {
+        return new ReplyRule(name, phases, minCode, maxCode, enhancedPrefix, textPattern, reason, scope, text);
     }
 
     /** Whether this rule applies to {@code reply} given in {@code phase}. */

@@ -3,78 +3,29 @@ package io.mailpipe.smtp;
 import io.mailpipe.outcome.ReasonCode;
 import io.mailpipe.outcome.Status;
 import io.mailpipe.smtp.SendFailure.Scope;
-import jakarta.mail.Address;
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
-import jakarta.mail.internet.InternetAddress;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
-import org.eclipse.angus.mail.util.MailConnectException;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import java.io.EOFException;
-import java.io.IOException;
-import java.net.SocketException;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Reads what an exception thrown by Angus Mail's SMTP transport means for the request and the account.
- *
- * <p>It walks the exception chain ({@code getNextException()}, {@code getCause()}) and decides in this order:
- * <ol>
- *   <li><b>Uncertain</b>: a {@link DeliveryUncertainException} (the message and its final dot were sent, no reply
- *       came): DELIVERY_UNCERTAIN, scope MESSAGE (never a failover: the server may have the message).</li>
- *   <li><b>TLS</b>: an {@link SSLException} (handshake, untrusted or expired certificate), a certificate
- *       path error, "STARTTLS is required but host does not support STARTTLS" or "Could not convert socket
- *       to TLS": TLS_FAILED, scope ACCOUNT. An SSLException that only wraps a broken socket is a connection failure.</li>
- *   <li><b>Authentication</b>: {@link AuthenticationFailedException}. Its message is the server's last reply when
- *       there was one ({@code 535 5.7.8 Authentication credentials invalid}): classified by the table in phase
- *       AUTH. Without a reply: AUTHENTICATION_FAILED, or CONNECTION_FAILED when the connection broke.</li>
- *   <li><b>Mail transaction</b>: {@link SMTPSendFailedException} (the reply to MAIL FROM, DATA or the final dot)
- *       decides, by the table in the phase of its command; {@link SMTPAddressFailedException}s give the refused
- *       recipients. Angus reports a send that reached some recipients with {@code mail.smtp.sendpartial=true} as an
- *       SMTPSendFailedException with the <em>250</em> reply to the final dot: PARTIALLY_ACCEPTED. Without an
- *       SMTPSendFailedException, refused recipients decide: PARTIALLY_ACCEPTED when the exception's
- *       {@code getValidSentAddresses()} is not empty, otherwise by the table in phase RCPT (a 421 or another
- *       account-scope reply first, then a temporary one, then the first). A partial acceptance has scope ACCOUNT
- *       when a recipient was refused with an account-scope reply (a rate limit after the first recipients).</li>
- *   <li><b>Connection</b>: {@link MailConnectException} or any {@link IOException} in the chain (refused, timed
- *       out, unknown host, connection reset, "Exception reading response"): CONNECTION_FAILED, scope ACCOUNT.</li>
- *   <li><b>Session replies</b>: a MessagingException whose message is a reply (EHLO or STARTTLS refused) or
- *       names the greeting's code ({@code "Could not connect to SMTP host: h, port: 25, response: 421"}):
- *       by the table in phase CONNECT.</li>
- *   <li>Anything else: TEMPORARY_FAILURE, scope MESSAGE, with the exception's class name in the detail.</li>
- * </ol>
+ * Reads what a failed send means for the request and the account, from the {@link SmtpTransaction} the sender
+ * reported (mailpipe's pipelining client builds it as it speaks; what Angus throws is read into one by
+ * {@link AngusTransactions}). The order of decisions is on {@link #classify(SmtpTransaction, List)}.
  *
  * <p>Replies are classified by an ordered table of {@link ReplyRule}s, first match wins ({@link #DEFAULT_RULES});
- * provider-specific rules go in front ({@link #classify(Throwable, List)}). A reply no rule matches is a
+ * provider-specific rules go in front ({@link #classify(SmtpTransaction, List)}). A reply no rule matches is a
  * TEMPORARY_FAILURE. Account-level replies are recognised in every phase by enhanced code and phrase (a rate,
  * a sending quota or limit: RATE_LIMITED; spam, a block or ban: ACCOUNT_BLOCKED), after the rules that keep a
  * recipient's mailbox (5.1.1, 5.2.2, ...), the From address (sender policy, SPF/DKIM/DMARC) and the content (size,
- * virus) with the recipient or the message.
+ * virus) with the recipient or the message. A refusal after DATA that no rule explains has scope UNEXPLAINED: the
+ * pipeline's {@code account.PushbackJudge} decides it from behaviour.
  *
- * <p>Expects {@code mail.smtp.sendpartial=true} on the session: without it Angus sends nothing when one recipient
- * is refused, and the result is RECIPIENT_REJECTED even though other recipients were fine. Do not set
- * {@code mail.smtp.reportsuccess}: Angus then throws even when every recipient was accepted (classified as
- * PARTIALLY_ACCEPTED with no refused recipient). Stateless and thread-safe; imports nothing from Camel.
+ * <p>The Angus path expects {@code mail.smtp.sendpartial=true} on the session: without it Angus sends nothing when
+ * one recipient is refused. Stateless and thread-safe; imports nothing from Camel or Angus.
  */
 public final class SmtpFailureClassifier {
 
@@ -139,6 +90,9 @@ public final class SmtpFailureClassifier {
             + "|client host rejected|helo command rejected"
             + "|sending .{0,40}(?:disabled|suspended|blocked|prohibited)"
             + "|(?:your|sender|sending) account (?:is |has been )?(?:temporarily )?(?:suspended|locked|frozen|disabled|blocked)";
+    /** What to do when a provider refuses password logins. */
+    private static final String SWITCH_TO_OAUTH2 = "the provider no longer takes a password login here: switch the account"
+            + " to auth: oauth2 (README, presets)";
     /** A 4.7.x policy deferral that asks to come back later: throttling on an authenticated submission server. */
     private static final String LATER = "try (?:again )?later|come back later|busy|temporarily (?:deferred|rejected)";
 
@@ -147,6 +101,8 @@ public final class SmtpFailureClassifier {
      * mailbox, the sender or the content whatever their text, then account-level replies in any phase (a rate or
      * quota, spam or a block), then one pair of rules per phase. Sample replies:
      * <pre>
+     * 550 5.7.30 Basic authentication is not supported for Client Submission.       -> AUTHENTICATION_FAILED / ACCOUNT (+ advice)
+     * 534-5.7.9 Application-specific password required. (Gmail)                     -> AUTHENTICATION_FAILED / ACCOUNT (+ advice)
      * 535 5.7.8 Error: authentication failed: Invalid user or password! (Yandex)       -> AUTHENTICATION_FAILED / ACCOUNT
      * 530 5.7.0 Authentication required                                              -> AUTHENTICATION_FAILED / ACCOUNT
      * 552 5.2.2 The email account that you tried to reach is over quota (RCPT TO)     -> RECIPIENT_REJECTED / RECIPIENT
@@ -179,7 +135,28 @@ public final class SmtpFailureClassifier {
 
     private static List<ReplyRule> defaultRules() {
         List<ReplyRule> rules = new ArrayList<>();
-        // credentials: whatever the phase
+        // credentials: whatever the phase. First the refusals that say which login the provider wants instead:
+        // 550 5.7.30 Basic authentication is not supported for Client Submission. (Exchange Online)
+        rules.add(ReplyRule.of("basic auth retired (5.7.30)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withEnhanced("5.7.30").withAdvice(SWITCH_TO_OAUTH2));
+        // 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled
+        // 535 5.7.139 Authentication unsuccessful, basic authentication is disabled. (Exchange Online)
+        rules.add(ReplyRule.of("SMTP AUTH disabled (5.7.139)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withEnhanced("5.7.139").withAdvice(SWITCH_TO_OAUTH2 + "; an administrator may also have to enable"
+                        + " authenticated SMTP for the mailbox (Microsoft 365 admin center: Mail, Manage email apps)"));
+        // 530 5.7.57 Client not authenticated to send mail. [...] (Exchange Online, MAIL FROM without a login)
+        rules.add(ReplyRule.of("client not authenticated (5.7.57)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED,
+                Scope.ACCOUNT).withEnhanced("5.7.57").withAdvice("the server takes mail only after a login: give the"
+                + " account a username with auth: oauth2 (Microsoft 365) or a password"));
+        // 534-5.7.9 Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor (Gmail)
+        rules.add(ReplyRule.of("app password required (5.7.9)", ANY, 500, 599, ReasonCode.AUTHENTICATION_FAILED,
+                Scope.ACCOUNT).withEnhanced("5.7.9").withAdvice("the provider does not take the account's own password"
+                + " from mail programs: create an app password (Gmail: 2-Step Verification on, then"
+                + " https://myaccount.google.com/apppasswords) and use it as the password, or switch to auth: oauth2"));
+        // 334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ== (XOAUTH2 error)
+        rules.add(ReplyRule.of("XOAUTH2 error challenge", AUTH, 334, 334, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT)
+                .withAdvice("the server refused the OAuth2 access token: check the app's permission (scope) for this"
+                        + " mailbox"));
         rules.add(ReplyRule.anyPhase("authentication required", 530, 530, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
         rules.add(ReplyRule.anyPhase("authentication refused", 534, 535, ReasonCode.AUTHENTICATION_FAILED, Scope.ACCOUNT));
         // the sender (From) or the content: the message's, even when the text says "blocked" or "limit"
@@ -246,15 +223,7 @@ public final class SmtpFailureClassifier {
         return List.copyOf(rules);
     }
 
-    /** Angus' MessagingException when the server does not offer STARTTLS but the session requires it. */
-    private static final String STARTTLS_MISSING = "STARTTLS is required but host does not support STARTTLS";
-    /** Angus' MessagingException when the STARTTLS handshake fails (the SSLException is its next exception). */
-    private static final String STARTTLS_FAILED = "Could not convert socket to TLS";
-    /** Angus' messages for a greeting other than 220: only the code survives. */
-    private static final Pattern GREETING = Pattern.compile(
-            "^(?:Could not connect to SMTP host|Got bad greeting from SMTP host): .*, response: ([2-5][0-9][0-9])$");
     private static final int MAX_DETAIL = 600;
-    private static final int MAX_CHAIN = 64;
 
     private SmtpFailureClassifier() {
     }
@@ -265,40 +234,91 @@ public final class SmtpFailureClassifier {
     }
 
     /**
-     * Classifies {@code failure} with {@code rules} (first match wins; put provider-specific rules first and
-     * end with {@link #DEFAULT_RULES}).
+     * Classifies what a sender threw: a refusal decided before sending ({@link MessageRefusedBeforeSending}), else the
+     * {@link SmtpTransaction} it carries ({@link SmtpTransactionException}), else what Angus threw, read into a
+     * transaction by {@link AngusTransactions}.
      */
     public static SendFailure classify(Throwable failure, List<ReplyRule> rules) {
         Objects.requireNonNull(failure, "failure");
-        Objects.requireNonNull(rules, "rules");
-        List<Throwable> chain = chain(failure);
-        for (Throwable t : chain) {
+        for (Throwable t : AngusTransactions.chain(failure)) {
             if (t instanceof MessageRefusedBeforeSending refused) {
                 return new SendFailure(refused.reason(), null, List.of(), refused.getMessage(), Scope.MESSAGE);
             }
-            if (t instanceof DeliveryUncertainException uncertain) {
-                // the server may have the message: scope MESSAGE, so it never fails over to another account
-                return new SendFailure(ReasonCode.DELIVERY_UNCERTAIN, null, List.of(),
-                        cut(uncertain.getMessage() + (uncertain.getNextException() == null ? ""
-                                : " (" + describe(uncertain.getNextException()) + ")")), Scope.MESSAGE);
+        }
+        return classify(AngusTransactions.from(failure), rules);
+    }
+
+    /** Classifies a transaction with {@link #DEFAULT_RULES}. */
+    public static SendFailure classify(SmtpTransaction transaction) {
+        return classify(transaction, DEFAULT_RULES);
+    }
+
+    /**
+     * Classifies a transaction with {@code rules} (first match wins; put provider-specific rules first and end with
+     * {@link #DEFAULT_RULES}):
+     * <ol>
+     *   <li>the whole message and its final dot were sent, then no valid reply came: DELIVERY_UNCERTAIN, scope MESSAGE
+     *       (never a failover: the server may have the message);</li>
+     *   <li>TLS trouble: TLS_FAILED, scope ACCOUNT;</li>
+     *   <li>the login: by the table in phase AUTH when the server replied, else AUTHENTICATION_FAILED (or
+     *       CONNECTION_FAILED when the connection broke);</li>
+     *   <li>a 2xx to the final dot with refused recipients: PARTIALLY_ACCEPTED (scope ACCOUNT when a recipient was
+     *       refused with an account-level reply);</li>
+     *   <li>a reply to MAIL FROM, DATA or the final dot, or in the session: by the table in its phase;</li>
+     *   <li>refused recipients alone: PARTIALLY_ACCEPTED when some were accepted, else the most telling refusal;</li>
+     *   <li>connection trouble: CONNECTION_FAILED, scope ACCOUNT; anything else TEMPORARY_FAILURE, scope MESSAGE.</li>
+     * </ol>
+     */
+    public static SendFailure classify(SmtpTransaction tx, List<ReplyRule> rules) {
+        Objects.requireNonNull(tx, "transaction");
+        Objects.requireNonNull(rules, "rules");
+        SmtpReply reply = tx.reply();
+        if (tx.afterFinalDot() && (reply == null || reply.code() >= 300 && reply.code() < 400)) {
+            // RFC 5321 4.2: a reply that is not one, or a code out of place, to the final dot: the server has the
+            // whole message and may have taken it; sending it through another account could deliver it twice
+            String detail = reply == null ? tx.detail()
+                    : "the message and its final \".\" were sent, but the reply was not a valid SMTP reply: " + reply;
+            return new SendFailure(ReasonCode.DELIVERY_UNCERTAIN, reply, tx.refused(), cut(detail), Scope.MESSAGE);
+        }
+        switch (tx.trouble()) {
+            case TLS -> {
+                return new SendFailure(ReasonCode.TLS_FAILED, null, List.of(), cut(tx.detail()), Scope.ACCOUNT);
+            }
+            case AUTHENTICATION -> {
+                return new SendFailure(ReasonCode.AUTHENTICATION_FAILED, null, List.of(), cut(tx.detail()), Scope.ACCOUNT);
+            }
+            case CONNECTION -> {
+                return new SendFailure(ReasonCode.CONNECTION_FAILED, null, tx.refused(), cut(tx.detail()), Scope.ACCOUNT);
+            }
+            case OTHER -> {
+                return new SendFailure(ReasonCode.TEMPORARY_FAILURE, null, List.of(), cut(tx.detail()), Scope.MESSAGE);
+            }
+            case NONE -> {
+                // a reply decides
             }
         }
-
-        Optional<SendFailure> result = tls(chain);
-        if (result.isEmpty()) {
-            result = authentication(chain, rules);
+        List<RecipientFailure> refused = tx.refused();
+        if (reply != null && reply.code() < 300 && tx.afterFinalDot()) {
+            // the final dot was accepted: the send only reports refused recipients
+            String detail = refused.isEmpty()
+                    ? "accepted for all " + tx.accepted() + " recipients (reported as a failure: mail.smtp.reportsuccess is set)"
+                    : "accepted for " + tx.accepted() + " of " + (tx.accepted() + refused.size()) + " recipients; refused: "
+                    + recipientDetail(refused);
+            return new SendFailure(ReasonCode.PARTIALLY_ACCEPTED, reply, refused, cut(detail), partialScope(refused, rules));
         }
-        if (result.isEmpty()) {
-            result = transaction(chain, rules);
+        if (reply != null) {
+            return byRule(tx.phase(), reply, rules, refused, AngusTransactions.label(tx.phase()));
         }
-        if (result.isEmpty()) {
-            result = connection(chain);
+        if (!refused.isEmpty()) {
+            if (tx.accepted() > 0) {
+                return new SendFailure(ReasonCode.PARTIALLY_ACCEPTED, refused.get(0).reply(), refused,
+                        cut("accepted for " + tx.accepted() + " of " + (tx.accepted() + refused.size())
+                                + " recipients; refused: " + recipientDetail(refused)), partialScope(refused, rules));
+            }
+            return recipientsOnly(refused, rules);
         }
-        if (result.isEmpty()) {
-            result = sessionReply(chain, rules);
-        }
-        return result.orElseGet(() -> new SendFailure(ReasonCode.TEMPORARY_FAILURE, null, List.of(),
-                "unexpected failure while sending: " + failure.getClass().getName(), Scope.MESSAGE));
+        return new SendFailure(ReasonCode.TEMPORARY_FAILURE, null, List.of(),
+                cut("unexpected failure while sending: " + (tx.detail().isEmpty() ? "no reply" : tx.detail())), Scope.MESSAGE);
     }
 
     /** The first rule in {@code rules} that matches {@code reply} in {@code phase}. */
@@ -309,135 +329,6 @@ public final class SmtpFailureClassifier {
             }
         }
         return Optional.empty();
-    }
-
-    // --- 1. TLS
-
-    private static Optional<SendFailure> tls(List<Throwable> chain) {
-        for (Throwable t : chain) {
-            if (t instanceof SSLException ssl && !(ssl instanceof SSLHandshakeException) && wrapsBrokenSocket(ssl)) {
-                // "javax.net.ssl.SSLException: Connection reset" on an established TLS session: a connection failure
-                return Optional.empty();
-            }
-            if (isTlsError(t) || isHostNameMismatch(t)) {
-                String advice = TlsTrust.advice(t);
-                return Optional.of(tlsFailure(advice == null ? describe(t) : advice + " (" + describe(t) + ")"));
-            }
-            if (t instanceof MessagingException m && m.getMessage() != null) {
-                if (m.getMessage().startsWith(STARTTLS_MISSING)) {
-                    return Optional.of(tlsFailure("the server does not offer STARTTLS, which the account requires"
-                            + " (security: starttls, or a login with security: none and no allowPlaintextAuth: true);"
-                            + " nothing was sent, no password either"));
-                }
-                if (m.getMessage().startsWith(STARTTLS_FAILED) && !isTlsError(m.getNextException())) {
-                    // a socket error during the handshake; a TLS error would be classified by the next round
-                    return Optional.of(tlsFailure(m.getNextException() == null ? STARTTLS_FAILED
-                            : "handshake broke off: " + describe(m.getNextException())));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Angus' IOException when the certificate does not name the host ({@code ssl.checkserveridentity}). */
-    private static boolean isHostNameMismatch(Throwable t) {
-        return t instanceof java.io.IOException && t.getMessage() != null
-                && (t.getMessage().startsWith("Can't verify identity of server") || t.getMessage().startsWith("Server is not trusted"));
-    }
-
-    private static boolean isTlsError(Throwable t) {
-        return t instanceof SSLException || t instanceof CertificateException
-                || t instanceof CertPathValidatorException || t instanceof CertPathBuilderException;
-    }
-
-    private static SendFailure tlsFailure(String what) {
-        return new SendFailure(ReasonCode.TLS_FAILED, null, List.of(), cut("TLS failed: " + what), Scope.ACCOUNT);
-    }
-
-    private static boolean wrapsBrokenSocket(SSLException ssl) {
-        int depth = 0;
-        for (Throwable c = ssl.getCause(); c != null && depth++ < MAX_CHAIN; c = c.getCause()) {
-            if (c instanceof SocketException || c instanceof EOFException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    // --- 2. authentication
-
-    private static Optional<SendFailure> authentication(List<Throwable> chain, List<ReplyRule> rules) {
-        for (int i = 0; i < chain.size(); i++) {
-            if (!(chain.get(i) instanceof AuthenticationFailedException auth)) {
-                continue;
-            }
-            SmtpReply reply = SmtpReply.parse(auth.getMessage());
-            if (reply != null) {
-                return Optional.of(byRule(SmtpPhase.AUTH, reply, rules, List.of(), "AUTH"));
-            }
-            IOException io = first(chain.subList(i + 1, chain.size()), IOException.class);
-            if (io != null) {
-                return Optional.of(new SendFailure(ReasonCode.CONNECTION_FAILED, null, List.of(),
-                        "connection broke during authentication: " + describe(io), Scope.ACCOUNT));
-            }
-            String message = auth.getMessage() == null || auth.getMessage().isBlank() ? "no reason given" : auth.getMessage();
-            return Optional.of(new SendFailure(ReasonCode.AUTHENTICATION_FAILED, null, List.of(),
-                    cut("authentication failed: " + message.strip()), Scope.ACCOUNT));
-        }
-        return Optional.empty();
-    }
-
-    // --- 3. mail transaction
-
-    private static Optional<SendFailure> transaction(List<Throwable> chain, List<ReplyRule> rules) {
-        SMTPSendFailedException command = first(chain, SMTPSendFailedException.class);
-        SMTPSenderFailedException sender = first(chain, SMTPSenderFailedException.class);
-        SendFailedException summary = summary(chain);
-        List<RecipientFailure> refused = refusedRecipients(chain, summary);
-        int accepted = summary == null ? 0 : length(summary.getValidSentAddresses());
-
-        if (command != null) {
-            SmtpReply reply = reply(command.getMessage(), command.getReturnCode());
-            if (reply != null && reply.code() < 300) {
-                // the final dot was accepted: Angus throws only to report refused recipients
-                int total = summary == null ? accepted + refused.size()
-                        : accepted + length(summary.getValidUnsentAddresses()) + length(summary.getInvalidAddresses());
-                String detail = refused.isEmpty()
-                        ? "accepted for all " + accepted + " recipients (reported as a failure: mail.smtp.reportsuccess is set)"
-                        : "accepted for " + accepted + " of " + total + " recipients; refused: " + recipientDetail(refused);
-                return Optional.of(new SendFailure(ReasonCode.PARTIALLY_ACCEPTED, reply, refused, cut(detail),
-                        partialScope(refused, rules)));
-            }
-            SmtpPhase phase = phaseOf(command.getCommand());
-            if (afterFinalDot(command.getCommand()) && (reply == null || reply.code() < 400)) {
-                // RFC 5321 4.2: a reply that is not one, or a code out of place, to the final dot: the server has the
-                // whole message and may have taken it; sending it through another account could deliver it twice
-                return Optional.of(new SendFailure(ReasonCode.DELIVERY_UNCERTAIN, reply, refused,
-                        cut("the message and its final \".\" were sent, but the reply was not a valid SMTP reply"
-                                + (reply == null ? " (code " + command.getReturnCode() + ")" : ": " + reply)), Scope.MESSAGE));
-            }
-            if (reply == null) {
-                return Optional.of(new SendFailure(ReasonCode.CONNECTION_FAILED, null, refused,
-                        "connection lost waiting for the reply to " + label(phase), Scope.ACCOUNT));
-            }
-            return Optional.of(byRule(phase, reply, rules, refused, label(phase)));
-        }
-        if (sender != null) {
-            SmtpReply reply = reply(sender.getMessage(), sender.getReturnCode());
-            if (reply != null) {
-                return Optional.of(byRule(SmtpPhase.MAIL, reply, rules, refused, label(SmtpPhase.MAIL)));
-            }
-        }
-        if (refused.isEmpty()) {
-            return Optional.empty();
-        }
-        if (accepted > 0) {
-            int total = accepted + refused.size();
-            return Optional.of(new SendFailure(ReasonCode.PARTIALLY_ACCEPTED, refused.get(0).reply(), refused,
-                    cut("accepted for " + accepted + " of " + total + " recipients; refused: " + recipientDetail(refused)),
-                    partialScope(refused, rules)));
-        }
-        return Optional.of(recipientsOnly(refused, rules));
     }
 
     /**
@@ -462,7 +353,7 @@ public final class SmtpFailureClassifier {
         for (RecipientFailure failure : refused) {
             SendFailure candidate = failure.reply() == null
                     ? new SendFailure(ReasonCode.RECIPIENT_REJECTED, null, refused, "", Scope.RECIPIENT)
-                    : byRule(SmtpPhase.RCPT, failure.reply(), rules, refused, label(SmtpPhase.RCPT));
+                    : byRule(SmtpPhase.RCPT, failure.reply(), rules, refused, AngusTransactions.label(SmtpPhase.RCPT));
             int rank = candidate.scope() == Scope.ACCOUNT ? 0 : candidate.reason().status() == Status.DEFERRED ? 1 : 2;
             if (rank < chosenRank) {
                 chosen = candidate;
@@ -474,124 +365,19 @@ public final class SmtpFailureClassifier {
                 chosen.scope());
     }
 
-    /** The SendFailedException that carries the address lists (not a per-address one). */
-    private static SendFailedException summary(List<Throwable> chain) {
-        for (Throwable t : chain) {
-            if (t instanceof SendFailedException s && !(t instanceof SMTPAddressFailedException)
-                    && !(t instanceof SMTPSenderFailedException)
-                    && (s.getValidSentAddresses() != null || s.getValidUnsentAddresses() != null
-                    || s.getInvalidAddresses() != null)) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private static List<RecipientFailure> refusedRecipients(List<Throwable> chain, SendFailedException summary) {
-        Map<String, RecipientFailure> byAddress = new LinkedHashMap<>();
-        for (Throwable t : chain) {
-            if (t instanceof SMTPAddressFailedException failed && failed.getAddress() != null) {
-                String address = failed.getAddress().getAddress();
-                byAddress.putIfAbsent(address.toLowerCase(Locale.ROOT),
-                        new RecipientFailure(address, reply(failed.getMessage(), failed.getReturnCode())));
-            }
-        }
-        if (summary != null && summary.getInvalidAddresses() != null) {
-            for (Address a : summary.getInvalidAddresses()) {
-                String address = a instanceof InternetAddress ia ? ia.getAddress() : a.toString();
-                byAddress.putIfAbsent(address.toLowerCase(Locale.ROOT), new RecipientFailure(address, null));
-            }
-        }
-        return List.copyOf(byAddress.values());
-    }
-
     private static String recipientDetail(List<RecipientFailure> refused) {
         RecipientFailure first = refused.get(0);
-        String text = first.reply() == null ? "no reply recorded" : label(SmtpPhase.RCPT) + " replied " + first.reply();
+        String text = first.reply() == null ? "no reply recorded"
+                : AngusTransactions.label(SmtpPhase.RCPT) + " replied " + first.reply();
         return refused.size() == 1 ? text : text + " (and " + (refused.size() - 1) + " more)";
     }
-
-    private static SmtpPhase phaseOf(String command) {
-        if (command == null) {
-            return SmtpPhase.DATA;
-        }
-        String upper = command.strip().toUpperCase(Locale.ROOT);
-        if (upper.startsWith("MAIL")) {
-            return SmtpPhase.MAIL;
-        }
-        if (upper.startsWith("RCPT")) {
-            return SmtpPhase.RCPT;
-        }
-        if (upper.startsWith("AUTH")) {
-            return SmtpPhase.AUTH;
-        }
-        if (upper.startsWith("EHLO") || upper.startsWith("HELO") || upper.startsWith("STARTTLS")) {
-            return SmtpPhase.CONNECT;
-        }
-        return SmtpPhase.DATA; // DATA, ".", BDAT
-    }
-
-    /** Whether the command is the end of the message data: Angus' "." (or BDAT ... LAST). */
-    private static boolean afterFinalDot(String command) {
-        if (command == null) {
-            return false;
-        }
-        String upper = command.strip().toUpperCase(Locale.ROOT);
-        return upper.equals(".") || upper.startsWith("BDAT") && upper.endsWith("LAST");
-    }
-
-    private static String label(SmtpPhase phase) {
-        return switch (phase) {
-            case CONNECT -> "server";
-            case AUTH -> "AUTH";
-            case MAIL -> "MAIL FROM";
-            case RCPT -> "RCPT TO";
-            case DATA -> "DATA";
-        };
-    }
-
-    // --- 4. connection
-
-    private static Optional<SendFailure> connection(List<Throwable> chain) {
-        IOException io = first(chain, IOException.class);
-        MailConnectException connect = first(chain, MailConnectException.class);
-        if (io == null && connect == null) {
-            return Optional.empty();
-        }
-        Throwable cause = io != null ? deepestIoException(io) : connect;
-        String what = connect != null ? "could not connect: " : "connection failed: ";
-        return Optional.of(new SendFailure(ReasonCode.CONNECTION_FAILED, null, List.of(), cut(what + describe(cause)),
-                Scope.ACCOUNT));
-    }
-
-    // --- 5. replies to session commands
-
-    private static Optional<SendFailure> sessionReply(List<Throwable> chain, List<ReplyRule> rules) {
-        for (Throwable t : chain) {
-            if (!(t instanceof MessagingException) || t.getMessage() == null) {
-                continue;
-            }
-            SmtpReply reply = SmtpReply.parse(t.getMessage());
-            if (reply == null) {
-                Matcher greeting = GREETING.matcher(t.getMessage().strip());
-                if (greeting.matches()) {
-                    reply = new SmtpReply(Integer.parseInt(greeting.group(1)), null, "");
-                }
-            }
-            if (reply != null) {
-                return Optional.of(byRule(SmtpPhase.CONNECT, reply, rules, List.of(), label(SmtpPhase.CONNECT)));
-            }
-        }
-        return Optional.empty();
-    }
-
-    // --- helpers
 
     private static SendFailure byRule(SmtpPhase phase, SmtpReply reply, List<ReplyRule> rules,
                                       List<RecipientFailure> refused, String label) {
         String detail = cut(label + " replied " + reply);
         return ruleFor(phase, reply, rules)
-                .map(rule -> new SendFailure(rule.reason(), reply, refused, detail, rule.scope()))
+                .map(rule -> new SendFailure(rule.reason(), reply, refused,
+                        rule.advice() == null ? detail : cut(detail + "; " + rule.advice()), rule.scope()))
                 .orElseGet(() -> new SendFailure(ReasonCode.TEMPORARY_FAILURE, reply, refused,
                         cut("unexpected reply: " + detail), fallbackScope(phase)));
     }
@@ -602,56 +388,6 @@ public final class SmtpFailureClassifier {
             case RCPT -> Scope.RECIPIENT;
             case DATA -> Scope.UNEXPLAINED;
         };
-    }
-
-    /** The reply in an Angus exception's message, or a code-only reply when the message is not one. */
-    private static SmtpReply reply(String message, int returnCode) {
-        SmtpReply parsed = SmtpReply.parse(message);
-        if (parsed != null && (returnCode <= 0 || parsed.code() == returnCode)) {
-            return parsed;
-        }
-        return returnCode >= 200 && returnCode <= 599 ? new SmtpReply(returnCode, null, "") : null;
-    }
-
-    /** The exception, then its next/cause exceptions, each once. */
-    private static List<Throwable> chain(Throwable failure) {
-        List<Throwable> chain = new ArrayList<>();
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && chain.size() < MAX_CHAIN && seen.add(t); ) {
-            chain.add(t);
-            t = t instanceof MessagingException m && m.getNextException() != null ? m.getNextException() : t.getCause();
-        }
-        return chain;
-    }
-
-    private static <T> T first(List<Throwable> chain, Class<T> type) {
-        for (Throwable t : chain) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    /** The deepest IOException among {@code io} and its causes: the most specific message. */
-    private static Throwable deepestIoException(IOException io) {
-        Throwable result = io;
-        int depth = 0;
-        for (Throwable c = io.getCause(); c != null && depth++ < MAX_CHAIN; c = c.getCause()) {
-            if (c instanceof IOException) {
-                result = c;
-            }
-        }
-        return result;
-    }
-
-    private static String describe(Throwable t) {
-        String message = t.getMessage();
-        return t.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message.strip());
-    }
-
-    private static int length(Address[] addresses) {
-        return addresses == null ? 0 : addresses.length;
     }
 
     private static String cut(String detail) {

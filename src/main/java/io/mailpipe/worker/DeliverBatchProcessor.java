@@ -26,14 +26,16 @@ import io.mailpipe.kafka.PartitionFence;
 import io.mailpipe.kafka.ResumeSafeClientFactory;
 import io.mailpipe.kafka.StaleRecords;
 import io.mailpipe.pipeline.DeliveryService;
+import io.mailpipe.pipeline.InboundRecord;
 import io.mailpipe.quota.QuotaPauseException;
 
 /**
  * Route step {@code deliverBatch}: delivers a batch of request records (camel-kafka's batching consumer) with many
  * sends in flight, and commits each partition only below its lowest unfinished record.
  * <ul>
- *   <li>Each record goes through {@code direct:deliver} (prepare, send, publish the outcome, error policy) on one
- *   of {@code worker.sendThreads} threads; the batch waits for all of them.</li>
+ *   <li>Each record goes through the attempt in plain Java ({@link RecordDelivery}: prepare, send through camel-mail,
+ *   hand the outcome to Kafka, the error policy) on one of {@code worker.sendThreads} threads; the batch waits for
+ *   all of them. One INFO line per batch sums it up.</li>
  *   <li>A record is finished when its outcome is written (or it was dead-lettered): the error policy handled it.
  *   A record left unhandled (Kafka could not take its outcome, no account has room, the worker is stopping) is not
  *   finished: its partition is committed up to it and rewound to it, so it and the records after it are read
@@ -45,13 +47,12 @@ import io.mailpipe.quota.QuotaPauseException;
  */
 public final class DeliverBatchProcessor implements Processor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliverBatchProcessor.class);
-    static final String DELIVER = "direct:deliver";
     /** An outcome Kafka has not answered for this long means Kafka cannot take outcomes now. */
     static final java.time.Duration STALLED = java.time.Duration.ofSeconds(1);
     /** How long a record waits for Kafka to answer again before it is left unsent, to be read again. */
     static final java.time.Duration STALL_WAIT = java.time.Duration.ofSeconds(5);
 
-    private final RouteSender sender;
+    private final RecordDelivery delivery;
     private final io.mailpipe.kafka.RecordPublisher publisher;
     private final DeliveryService service;
     private final ShutdownSignal shutdown;
@@ -59,9 +60,9 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
     /** Kafka refused the outcomes of the previous batch (or something else left records unfinished). */
     private volatile boolean lastBatchFailed;
 
-    DeliverBatchProcessor(RouteSender sender, DeliveryService service, io.mailpipe.kafka.RecordPublisher publisher,
+    DeliverBatchProcessor(RecordDelivery delivery, DeliveryService service, io.mailpipe.kafka.RecordPublisher publisher,
                           ShutdownSignal shutdown, int sendThreads) {
-        this.sender = sender;
+        this.delivery = delivery;
         this.publisher = publisher;
         this.service = service;
         this.shutdown = shutdown;
@@ -78,7 +79,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
     }
 
     /** One record of the batch. */
-    private record Record(Exchange exchange, TopicPartition partition, long offset) {
+    private record Record(InboundRecord record, TopicPartition partition, long offset) {
     }
 
     @Override
@@ -104,38 +105,43 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
                 continue; // fetched before its partition was rewound: it comes again
             }
             moved |= position == StaleRecords.Position.MOVED;
-            records.add(new Record(e, tp, offset));
+            records.add(new Record(ExchangeRecords.inbound(e), tp, offset));
         }
         if (records.isEmpty()) {
             return;
         }
-        Map<Record, Boolean> finished;
+        long started = System.nanoTime();
+        Map<Record, RecordDelivery.Done> done;
         try {
             if (moved) {
                 // the first records after an assignment or a rewind may have been processed elsewhere or before
                 service.awaitLedger();
             }
-            records.forEach(r -> r.exchange().setProperty(ExchangeRecords.BATCHED, true));
-            finished = deliver(records, lease);
+            done = deliver(records, lease);
         } catch (RuntimeException e) {
             LOG.warn("Batch of {} record(s) not delivered, read again: {}", records.size(), e.toString());
-            records.forEach(r -> r.exchange().setException(e));
-            finished = Map.of();
+            done = Map.of();
         }
         List<BatchPlan.Item> items = new ArrayList<>(records.size());
         boolean stopping = shutdown.isFired();
         boolean failed = false;
+        int finishedCount = 0;
         for (Record r : records) {
-            boolean done = finished.getOrDefault(r, false);
-            items.add(new BatchPlan.Item(r.partition(), r.offset(), done));
-            Exception error = r.exchange().getException();
+            RecordDelivery.Done d = done.getOrDefault(r, RecordDelivery.Done.NOT_STARTED);
+            items.add(new BatchPlan.Item(r.partition(), r.offset(), d.finished()));
+            if (d.finished()) {
+                finishedCount++;
+            }
+            Throwable error = d.error();
             // unfinished without waiting for quota or a shutdown: Kafka refused or did not answer outcomes (a record
             // left unsent for that has no error), or the infrastructure failed
-            if (!done && !(error instanceof QuotaPauseException) && !(error instanceof ShutdownSignal.ShuttingDownException)
+            if (!d.finished() && !(error instanceof QuotaPauseException) && !(error instanceof ShutdownSignal.ShuttingDownException)
                     && !(error == null && stopping)) {
                 failed = true;
             }
         }
+        LOG.info("Batch of {} record(s): {} finished in {} ms", records.size(), finishedCount,
+                (System.nanoTime() - started) / 1_000_000);
         lastBatchFailed = failed;
         if (failed) {
             LOG.warn("Batch of {} record(s): {} not finished (outcomes not written or not sent); their partitions are read"
@@ -148,67 +154,52 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         }
     }
 
-    /** Runs every record through {@code direct:deliver}; true for the records that finished. */
-    private Map<Record, Boolean> deliver(List<Record> records, PartitionFence.Lease lease) {
-        Map<Record, Boolean> finished = new HashMap<>();
+    /** Runs every record through the attempt, as far as the lease allows; how each one ended. */
+    private Map<Record, RecordDelivery.Done> deliver(List<Record> records, PartitionFence.Lease lease) {
+        Map<Record, RecordDelivery.Done> done = new HashMap<>();
         int start = 0;
         if (lastBatchFailed) {
             // Kafka refused outcomes last time: one record first, and nothing more while it cannot be recorded
             Record first = records.get(0);
-            boolean ok = deliverOne(first, lease).join();
-            finished.put(first, ok);
-            if (!ok) {
-                return finished;
+            RecordDelivery.Done d = deliverOne(first, lease).join();
+            done.put(first, d);
+            if (!d.finished()) {
+                return done;
             }
             start = 1;
         }
-        List<CompletableFuture<Boolean>> futures = new ArrayList<>(records.size() - start);
+        List<CompletableFuture<RecordDelivery.Done>> futures = new ArrayList<>(records.size() - start);
         for (int i = start; i < records.size(); i++) {
             Record r = records.get(i);
             futures.add(CompletableFuture.supplyAsync(() -> deliverOne(r, lease), senders).thenCompose(f -> f));
         }
         for (int i = start; i < records.size(); i++) {
-            finished.put(records.get(i), futures.get(i - start).join());
+            done.put(records.get(i), futures.get(i - start).join());
         }
-        return finished;
+        return done;
     }
 
     /**
      * Delivers one record on the calling (sending) thread, without waiting for Kafka's acknowledgement of its
-     * outcome; the future tells whether the record finished: its outcome written (or none needed).
+     * outcome; the future tells how it ended.
      */
-    private CompletableFuture<Boolean> deliverOne(Record r, PartitionFence.Lease lease) {
+    private CompletableFuture<RecordDelivery.Done> deliverOne(Record r, PartitionFence.Lease lease) {
         if (shutdown.isFired()) {
-            return CompletableFuture.completedFuture(false); // read again after the restart; nothing was sent for it
+            return CompletableFuture.completedFuture(RecordDelivery.Done.NOT_STARTED); // read again after the restart
         }
         if (lease != null && !lease.holds(r.partition())) {
-            return CompletableFuture.completedFuture(false); // a zombie's record: read again by its partition's owner
+            // a zombie's record: read again by its partition's owner; nothing was sent for it
+            return CompletableFuture.completedFuture(RecordDelivery.Done.NOT_STARTED);
         }
         if (!outcomesAnswered()) {
-            return CompletableFuture.completedFuture(false); // read again once Kafka takes outcomes; nothing was sent
+            // read again once Kafka takes outcomes; nothing was sent for it
+            return CompletableFuture.completedFuture(RecordDelivery.Done.NOT_STARTED);
         }
-        Exchange exchange = r.exchange();
         try {
-            sender.send(DELIVER, exchange);
+            return delivery.deliver(r.record());
         } catch (RuntimeException e) {
-            exchange.setException(e);
+            return CompletableFuture.completedFuture(new RecordDelivery.Done(false, e));
         }
-        if (exchange.getException() != null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        CompletableFuture<?> written = exchange.getProperty(ExchangeRecords.OUTCOME_WRITTEN, CompletableFuture.class);
-        if (written == null) {
-            return CompletableFuture.completedFuture(true);
-        }
-        return written.handle((ok, error) -> {
-            if (error == null) {
-                return true;
-            }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            exchange.setException(cause instanceof Exception ex ? ex : new IllegalStateException(cause));
-            return false;
-        });
     }
 
     /**

@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailpipe.kafka.RecordPublisher;
-import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.pipeline.Delivery;
 import io.mailpipe.pipeline.DeliveryService;
@@ -24,15 +23,13 @@ public final class ErrorPolicy implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorPolicy.class);
 
     private final DeliveryService service;
-    private final RecordPublisher publisher;
+    private final OutcomeWriter writer;
     private final ShutdownSignal shutdown;
-    private final MailpipeMetrics metrics;
 
-    public ErrorPolicy(DeliveryService service, RecordPublisher publisher, ShutdownSignal shutdown, MailpipeMetrics metrics) {
+    ErrorPolicy(DeliveryService service, OutcomeWriter writer, ShutdownSignal shutdown) {
         this.service = service;
-        this.publisher = publisher;
+        this.writer = writer;
         this.shutdown = shutdown;
-        this.metrics = metrics;
     }
 
     /** True when the exchange's error is the request's problem and it should be dead-lettered. */
@@ -59,10 +56,19 @@ public final class ErrorPolicy implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Delivery delivery = service.internalError(ExchangeRecords.delivery(exchange), ExchangeRecords.inbound(exchange), error);
+        Delivery delivery = deadLetter(ExchangeRecords.delivery(exchange), ExchangeRecords.inbound(exchange), error);
+        PublishOutcomeProcessor.publish(writer, shutdown, delivery);
+    }
+
+    /**
+     * The record's delivery turned into REJECTED / INTERNAL_ERROR after an unexpected error (kept as it was when its
+     * message went out already), logged once with the error.
+     */
+    Delivery deadLetter(Delivery existing, io.mailpipe.pipeline.InboundRecord in, Throwable error) {
+        Delivery delivery = service.internalError(existing, in, error);
         io.mailpipe.logging.LogContext.set(delivery.requestId(), delivery.account() == null ? null : delivery.account().name());
         LOG.warn("request={} record {} dead-lettered after an unexpected error", delivery.requestId(),
                 delivery.source().coordinates(), error);
-        PublishOutcomeProcessor.publish(service, publisher, shutdown, metrics, delivery);
+        return delivery;
     }
 }

@@ -12,13 +12,6 @@ import io.mailpipe.pipeline.InboundRecord;
 final class ExchangeRecords {
     /** Exchange property holding the {@link Delivery} of the exchange. */
     static final String DELIVERY = "mailpipe.delivery";
-    /**
-     * Exchange property set by {@link DeliverBatchProcessor}: the record is part of a batch, so its outcome is
-     * published without waiting (the batch waits), and the ledger caught up for it already (the batch did).
-     */
-    static final String BATCHED = "mailpipe.batched";
-    /** Exchange property: the future of the outcome's acknowledgement, when published without waiting. */
-    static final String OUTCOME_WRITTEN = "mailpipe.outcomeWritten";
 
     private ExchangeRecords() {
     }
@@ -36,7 +29,19 @@ final class ExchangeRecords {
                 offset == null ? -1 : offset,
                 keyBytes,
                 m.getBody(byte[].class),
-                m.getHeader(KafkaConstants.HEADERS, Headers.class));
+                headers(m.getHeader(KafkaConstants.HEADERS, Headers.class)));
+    }
+
+    /** Kafka's headers as the pipeline's own (the pipeline holds no Kafka types). */
+    static java.util.List<io.mailpipe.pipeline.RecordHeader> headers(Headers headers) {
+        if (headers == null) {
+            return java.util.List.of();
+        }
+        java.util.List<io.mailpipe.pipeline.RecordHeader> list = new java.util.ArrayList<>();
+        for (org.apache.kafka.common.header.Header h : headers) {
+            list.add(new io.mailpipe.pipeline.RecordHeader(h.key(), h.value()));
+        }
+        return list;
     }
 
     static Delivery delivery(Exchange exchange) {

@@ -31,15 +31,12 @@ public final class PrepareDeliveryProcessor implements Processor {
         String key = inbound.keyText();
         LogContext.set(key != null && key.length() <= 200 ? key : null, null);
         Delivery delivery = service.start(inbound);
-        if (Boolean.TRUE.equals(exchange.getProperty(ExchangeRecords.BATCHED, Boolean.class))) {
-            delivery.ledgerChecked();
-        }
         exchange.setProperty(ExchangeRecords.DELIVERY, delivery);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                // an outcome still on its way to Kafka keeps the claim until acknowledged (PublishOutcomeProcessor)
-                if (delivery.claim() != null && done.getProperty(ExchangeRecords.OUTCOME_WRITTEN) == null) {
+                // PublishOutcomeProcessor released it after Kafka's answer; otherwise (an error) here
+                if (delivery.claim() != null) {
                     delivery.claim().close();
                 }
                 LogContext.clear();

@@ -136,7 +136,7 @@ public final class Worker implements AutoCloseable {
             ShutdownSignal shutdown = new ShutdownSignal();
             QuotaGauges.register(ops.metrics, config.accounts(), quota.router());
             ops.own(BacklogGauges.start(ops.metrics, config, quota.ledger(), quota.router(), clock));
-            DeliveryService service = new DeliveryService(config.kafka().topics(),
+            DeliveryService service = new DeliveryService(
                     new RequestReader(config.worker().maxRequestBytes()), composer,
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
                     new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait(),
@@ -152,10 +152,12 @@ public final class Worker implements AutoCloseable {
             }
             // a paused consumer must not skip what it fetched from a partition with nothing committed yet
             main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory(config.kafka().properties()));
+            OutcomeWriter writer = new OutcomeWriter(service, new OutcomeRecords(config.kafka().topics()), publisher, ops.metrics);
+            ErrorPolicy errorPolicy = new ErrorPolicy(service, writer, shutdown);
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));
-            main.bind("publishOutcome", new PublishOutcomeProcessor(service, publisher, shutdown, ops.metrics));
+            main.bind("publishOutcome", new PublishOutcomeProcessor(writer, shutdown));
             main.bind("awaitRetryTime", new RetryGateProcessor(clock, shutdown, config.retry().maxBackoff()));
-            main.bind("errorPolicy", new ErrorPolicy(service, publisher, shutdown, ops.metrics));
+            main.bind("errorPolicy", errorPolicy);
             main.setInitialProperties(properties(config));
             main.configure().withRoutesIncludePattern(config.worker().routes());
             main.configure().withName("mailpipe");
@@ -163,9 +165,10 @@ public final class Worker implements AutoCloseable {
             main.configure().withShutdownTimeout((int) Math.max(1, config.worker().shutdownTimeout().toSeconds()));
             main.init();
             CamelContext context = main.getCamelContext();
-            RouteSender routes = new RouteSender(context);
-            main.bind("sendMail", new SendMailProcessor(service, endpoints, context, routes, ops.metrics));
-            batches = new DeliverBatchProcessor(routes, service, publisher, shutdown, config.worker().sendThreads());
+            MailSend send = new MailSend(service, endpoints, context, new RouteSender(context), ops.metrics);
+            main.bind("sendMail", new SendMailProcessor(send));
+            batches = new DeliverBatchProcessor(new RecordDelivery(service, send, writer, errorPolicy, quota.gate()), service,
+                    publisher, shutdown, config.worker().sendThreads());
             main.bind("deliverBatch", batches);
             quota.gate().bind(context);
             main.start();

@@ -176,7 +176,9 @@ class CommandLineTest {
                 assertThat(r.err()).as(what).startsWith("mailpipe: Kafka did not answer at " + brokers + " within 3 s: check")
                         .doesNotContain("WARN", "Exception", "\tat ");
                 assertThat(r.out()).as(what).isEmpty();
-                assertThat(r.took()).as(what).isLessThan(jvm.multipliedBy(2).plusSeconds(3 + 3));
+                // the 3 s timeout plus a JVM start, with room for a machine busy with other builds (the commands run in
+                // parallel); before the fix they took 31 to 61 s
+                assertThat(r.took()).as(what).isLessThan(jvm.multipliedBy(3).plusSeconds(3 + 10));
             }
         } finally {
             pool.shutdownNow();

@@ -352,7 +352,7 @@ class AccountResolverTest {
     @Test
     void resolveWorksOnSettingsRecordsToo() {
         AccountSettings settings = new AccountSettings("shop", "mailru", null, 587, null, "shop@mail.ru", "pw", null,
-                null, null, new Limits(10, null), null, null, null, List.of("bulk"), null, null, null, null, null);
+                null, null, new Limits(10, null), null, null, null, List.of("bulk"), null, null, null, null, null, null, null);
 
         Account a = AccountResolver.resolve(List.of(settings)).get(0);
 

@@ -20,15 +20,17 @@ class ExampleConfigTest {
         String yaml = Files.readString(Path.of("mailpipe.example.yaml")).replace("/run/secrets/shop-gmail-password", passwordFile.toString());
         MailpipeConfig config = MailpipeConfig.parse(yaml,
                 Map.of("SHOP_MAILRU_PASSWORD", "pw1", "RELAY_PASSWORD", "pw2", "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
-                        "BOUNCES_PASSWORD", "pw3")::get,
+                        "BOUNCES_PASSWORD", "pw3", "SHOP_O365_CLIENT_SECRET", "cs")::get,
                 "mailpipe.example.yaml");
         assertThat(config.kafka().bootstrapServers()).isEqualTo("k:9092");
-        assertThat(config.accounts()).extracting(a -> a.name()).containsExactly("shop-mailru", "shop-gmail", "relay");
+        assertThat(config.accounts()).extracting(a -> a.name()).containsExactly("shop-mailru", "shop-gmail", "shop-o365", "relay");
         assertThat(config.accounts().get(0).host()).isEqualTo("smtp.mail.ru");
         assertThat(config.accounts().get(0).security()).isEqualTo(Security.SSL);
         assertThat(config.accounts().get(1).security()).isEqualTo(Security.STARTTLS);
         assertThat(config.accounts().get(1).password()).isEqualTo("secret");
-        assertThat(config.accounts().get(2).maxRecipients()).isEqualTo(50);
+        assertThat(config.accounts().get(2).usesOAuth2()).isTrue();
+        assertThat(config.accounts().get(2).host()).isEqualTo("smtp.office365.com");
+        assertThat(config.accounts().get(3).maxRecipients()).isEqualTo(50);
         assertThat(config.bounces()).singleElement().satisfies(m -> {
             assertThat(m.name()).isEqualTo("main");
             assertThat(m.tls()).isTrue();
@@ -41,7 +43,7 @@ class ExampleConfigTest {
         assertThat(config.kafka().topics().replays()).isEqualTo("mail.replays");
         assertThat(config.cli()).as("the example shows the defaults of cli:").isEqualTo(CliSettings.defaults());
         assertThat(config.management().backlogInterval()).isEqualTo(ManagementSettings.defaults().backlogInterval());
-        assertThat(config.accounts().get(2).blockedExtensions()).containsExactly("exe", "bat", "scr", "js");
+        assertThat(config.accounts().get(3).blockedExtensions()).containsExactly("exe", "bat", "scr", "js");
         assertThat(config.compose().campaigns()).containsKey("november-news");
         assertThat(config.compose().composer(java.time.Clock.systemUTC())).as("campaign links are valid").isNotNull();
     }

@@ -35,6 +35,22 @@ class HealthTest {
     }
 
     @Test
+    void anOAuth2AccountWhoseTokenIsRefusedKeepsTheWorkerNotReadyAndSaysWhy() {
+        Health health = new Health(MailpipeMetrics.create(), List.of("a", "o365"));
+        health.kafkaReachable(true);
+        health.accountReachable("a", true);
+        health.started(true);
+        assertThat(health.report().ready()).isTrue();
+        health.loginError("o365", "the token endpoint https://login.example/token refused to issue a token: HTTP 401 invalid_client");
+        assertThat(health.report().ready()).as("a configuration mistake, although account a works").isFalse();
+        assertThat(health.report().loginErrors()).containsEntry("o365",
+                "the token endpoint https://login.example/token refused to issue a token: HTTP 401 invalid_client");
+        health.loginError("o365", null);
+        assertThat(health.report().ready()).isTrue();
+        assertThat(health.report().loginErrors()).isEmpty();
+    }
+
+    @Test
     void notLiveMeansNotReady() {
         Health health = new Health(MailpipeMetrics.create(), List.of("a"));
         health.kafkaReachable(true);

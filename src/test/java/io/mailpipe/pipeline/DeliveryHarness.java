@@ -54,6 +54,8 @@ final class DeliveryHarness {
             Duration.ofHours(24));
     /** The reply of a successful DATA. */
     static final String QUEUED = "250 2.0.0 Ok queued as X";
+    /** How the worker maps conclusions to Kafka records. */
+    static final io.mailpipe.worker.OutcomeRecords RECORDS = new io.mailpipe.worker.OutcomeRecords(TOPICS);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -88,7 +90,7 @@ final class DeliveryHarness {
         this.accounts = List.of(accounts);
         this.retry = retry;
         this.selector = new CountingSelector(router(this.accounts, clock));
-        this.service = new DeliveryService(TOPICS, new RequestReader(1_000_000), new MessageComposer(clock),
+        this.service = new DeliveryService(new RequestReader(1_000_000), new MessageComposer(clock),
                 composeSession, this.accounts, selector, new RetryPolicy(retry), ledger, clock, Duration.ZERO, suppressions,
                 new io.mailpipe.account.PushbackJudge(3));
     }
@@ -119,7 +121,7 @@ final class DeliveryHarness {
 
     InboundRecord onRequests(String key, byte[] value) {
         return new InboundRecord(REQUESTS, 0, nextOffset++, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                value, producerHeaders());
+                value, pipelineHeaders(producerHeaders()));
     }
 
     /** A record on mail.retry, as an earlier attempt wrote it. */
@@ -128,7 +130,36 @@ final class DeliveryHarness {
         headers.add(MailpipeHeaders.ATTEMPT, utf8(String.valueOf(attempt)));
         headers.add(MailpipeHeaders.NOT_BEFORE, utf8(notBefore.toString()));
         headers.add(MailpipeHeaders.FIRST_ATTEMPT_AT, utf8(firstAttemptAt.toString()));
-        return new InboundRecord(RETRY, 1, nextOffset++, utf8(key), utf8(value), headers);
+        return new InboundRecord(RETRY, 1, nextOffset++, utf8(key), utf8(value), pipelineHeaders(headers));
+    }
+
+    /** Kafka headers as a record's headers reach the pipeline. */
+    static List<io.mailpipe.pipeline.RecordHeader> pipelineHeaders(Headers headers) {
+        List<io.mailpipe.pipeline.RecordHeader> list = new java.util.ArrayList<>();
+        for (org.apache.kafka.common.header.Header h : headers) {
+            list.add(new io.mailpipe.pipeline.RecordHeader(h.key(), h.value()));
+        }
+        return list;
+    }
+
+    /** Records as comparable text: topic, key, value and headers (ProducerRecord compares byte arrays by identity). */
+    static List<String> contents(List<ProducerRecord<byte[], byte[]>> records) {
+        List<String> out = new java.util.ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            StringBuilder sb = new StringBuilder(r.topic()).append(" key=").append(r.key() == null ? null : text(r.key()))
+                    .append(" value=").append(r.value() == null ? null : java.util.Base64.getEncoder().encodeToString(r.value()));
+            for (org.apache.kafka.common.header.Header h : r.headers()) {
+                sb.append(' ').append(h.key()).append('=').append(h.value() == null ? null
+                        : java.util.Base64.getEncoder().encodeToString(h.value()));
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    /** The records the worker writes for the delivery's conclusion. */
+    List<ProducerRecord<byte[], byte[]>> conclude(Delivery d) {
+        return RECORDS.records(service.conclude(d));
     }
 
     /** Headers the upstream producer set; they must survive into dead letters and retry records. */
@@ -174,11 +205,12 @@ final class DeliveryHarness {
     List<ProducerRecord<byte[], byte[]>> publish(Delivery d) {
         RequestLedger.Claim claim = d.claim();
         try {
-            List<ProducerRecord<byte[], byte[]>> records = service.conclude(d);
+            Conclusion conclusion = service.conclude(d);
+            List<ProducerRecord<byte[], byte[]>> records = RECORDS.records(conclusion);
             if (records.isEmpty()) {
                 return records;
             }
-            RequestLedger.Pending pending = d.sendToRemember(records);
+            RequestLedger.Pending<Conclusion> pending = d.sendToRemember(conclusion);
             if (pending != null && claim != null) {
                 claim.sendHappened(pending);
             }
@@ -197,8 +229,9 @@ final class DeliveryHarness {
     List<ProducerRecord<byte[], byte[]>> publishUnacknowledged(Delivery d) {
         RequestLedger.Claim claim = d.claim();
         try {
-            List<ProducerRecord<byte[], byte[]>> records = service.conclude(d);
-            RequestLedger.Pending pending = d.sendToRemember(records);
+            Conclusion conclusion = service.conclude(d);
+            List<ProducerRecord<byte[], byte[]>> records = RECORDS.records(conclusion);
+            RequestLedger.Pending<Conclusion> pending = d.sendToRemember(conclusion);
             if (pending != null && claim != null) {
                 claim.sendHappened(pending);
             }

@@ -64,7 +64,7 @@ class DeliveryServicePartialTest {
 
     private InboundRecord asInbound(ProducerRecord<byte[], byte[]> retry) {
         h.clock.advance(java.time.Duration.ofHours(1));
-        return new InboundRecord(RETRY, 0, 7, retry.key(), retry.value(), retry.headers());
+        return new InboundRecord(RETRY, 0, 7, retry.key(), retry.value(), DeliveryHarness.pipelineHeaders(retry.headers()));
     }
 
     @Test
@@ -114,7 +114,7 @@ class DeliveryServicePartialTest {
         headers.add(MailpipeHeaders.RECIPIENTS_ACCEPTED, "good@example.com,BUSY@example.com".getBytes(StandardCharsets.UTF_8));
         headers.add(MailpipeHeaders.RECIPIENTS_REFUSED, "bad@example.com".getBytes(StandardCharsets.UTF_8));
         Delivery d = h.prepare(new InboundRecord(RETRY, 0, 9, "m-1".getBytes(StandardCharsets.UTF_8),
-                REQUEST.getBytes(StandardCharsets.UTF_8), headers));
+                REQUEST.getBytes(StandardCharsets.UTF_8), DeliveryHarness.pipelineHeaders(headers)));
         assertThat(d.readyToSend()).isFalse();
         h.publish(d);
         assertThat(d.outcome().status()).isEqualTo(Status.SENT);

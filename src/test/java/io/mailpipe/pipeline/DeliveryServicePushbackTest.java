@@ -125,6 +125,7 @@ class DeliveryServicePushbackTest {
     /** The retry record as the retry consumer reads it. */
     static InboundRecord retried(DeliveryHarness h, String key, ProducerRecord<byte[], byte[]> retry) {
         Headers headers = retry.headers();
-        return new InboundRecord(DeliveryHarness.RETRY, 1, 99, key.getBytes(StandardCharsets.UTF_8), retry.value(), headers);
+        return new InboundRecord(DeliveryHarness.RETRY, 1, 99, key.getBytes(StandardCharsets.UTF_8), retry.value(),
+                DeliveryHarness.pipelineHeaders(headers));
     }
 }

@@ -32,8 +32,8 @@ class DeliveryServiceReplayTest {
 
     private InboundRecord replayed(String id, String value, String replayKey) {
         InboundRecord plain = h.onRequests(id, value);
-        Headers headers = plain.headers();
-        headers.add(MailpipeHeaders.REPLAY, utf8(replayKey));
+        java.util.List<RecordHeader> headers = new java.util.ArrayList<>(plain.headers());
+        headers.add(new RecordHeader(MailpipeHeaders.REPLAY, utf8(replayKey)));
         return new InboundRecord(plain.topic(), plain.partition(), plain.offset(), plain.key(), plain.value(), headers);
     }
 

@@ -103,7 +103,7 @@ class DeliveryServiceSmtpFailureTest {
                                                    Integer smtpCode, String enhanced, List<String> expectedTopics) {
         Delivery d = h.attempt(h.onRequests("f-1", request("f-1")), h.fails(failure));
 
-        List<ProducerRecord<byte[], byte[]>> records = h.service.conclude(d);
+        List<ProducerRecord<byte[], byte[]>> records = h.conclude(d);
 
         assertThat(topics(records)).isEqualTo(expectedTopics);
         JsonNode outcome = outcomeJson(records);
@@ -120,7 +120,7 @@ class DeliveryServiceSmtpFailureTest {
         }
         assertThat(outcome.has("retryAt")).isEqualTo(status == Status.DEFERRED);
         assertThat(d.isTerminal()).isEqualTo(status != Status.DEFERRED);
-        assertThat(d.sendToRemember(records)).as("a send was attempted: remembered until acknowledged").isNotNull();
+        assertThat(d.sendToRemember(h.service.conclude(d))).as("a send was attempted: remembered until acknowledged").isNotNull();
         assertThat(h.selector.released.get()).as("an attempted send keeps its quota").isZero();
     }
 
@@ -130,7 +130,7 @@ class DeliveryServiceSmtpFailureTest {
         Delivery d = h.attempt(in, h.fails(new SMTPSendFailedException(".", 451,
                 "451 4.3.0 Temporary local problem, try again later\n", null, null, null, null)));
 
-        List<ProducerRecord<byte[], byte[]>> records = h.service.conclude(d);
+        List<ProducerRecord<byte[], byte[]>> records = h.conclude(d);
 
         ProducerRecord<byte[], byte[]> retry = single(RETRY, records);
         assertThat(text(retry.key())).isEqualTo("t-1");
@@ -157,7 +157,7 @@ class DeliveryServiceSmtpFailureTest {
         InboundRecord in = h.onRetry("t-2", request("t-2"), 2, T0.minusSeconds(1), first);
         Delivery d = h.attempt(in, h.fails(new SMTPSendFailedException(".", 451, "451 4.3.0 later\n", null, null, null, null)));
 
-        List<ProducerRecord<byte[], byte[]>> records = h.service.conclude(d);
+        List<ProducerRecord<byte[], byte[]>> records = h.conclude(d);
 
         ProducerRecord<byte[], byte[]> retry = single(RETRY, records);
         assertThat(header(retry, MailpipeHeaders.ATTEMPT)).isEqualTo("3");
@@ -185,7 +185,7 @@ class DeliveryServiceSmtpFailureTest {
         Delivery d = h.attempt(in, h.fails(new SMTPSendFailedException(".", 451, "451 4.3.0 later\n", null, null, null, null)));
         assertThat(d.outcome()).isNull();
 
-        List<ProducerRecord<byte[], byte[]>> records = h.service.conclude(d);
+        List<ProducerRecord<byte[], byte[]>> records = h.conclude(d);
 
         assertThat(topics(records)).containsExactly(OUTCOMES, DLQ);
         JsonNode outcome = outcomeJson(records);
@@ -211,7 +211,7 @@ class DeliveryServiceSmtpFailureTest {
         Delivery d = h.attempt(h.onRequests("producer-key", request("k-9")),
                 h.fails(new SMTPSendFailedException(".", 451, "451 4.3.0 later\n", null, null, null, null)));
 
-        List<ProducerRecord<byte[], byte[]>> records = h.service.conclude(d);
+        List<ProducerRecord<byte[], byte[]>> records = h.conclude(d);
 
         assertThat(text(single(OUTCOMES, records).key())).isEqualTo("k-9");
         assertThat(outcomeJson(records).path("id").asText()).isEqualTo("k-9");
@@ -222,7 +222,7 @@ class DeliveryServiceSmtpFailureTest {
         Delivery d = h.attempt(h.onRequests("producer-key", request("k-10")),
                 h.fails(new SMTPSendFailedException(".", 451, "451 4.3.0 later\n", null, null, null, null)));
 
-        List<ProducerRecord<byte[], byte[]>> records = h.service.conclude(d);
+        List<ProducerRecord<byte[], byte[]>> records = h.conclude(d);
 
         assertThat(text(single(RETRY, records).key())).isEqualTo("k-10");
     }
@@ -249,7 +249,7 @@ class DeliveryServiceSmtpFailureTest {
         Delivery d = h.attempt(h.onRequests("p-2", request("p-2")), h.fails(new SMTPSendFailedException(".", 250,
                 "250 2.0.0 Ok: queued as 4XyZ1\n", rcpt(bad, BAD_REPLY), arr(good), arr(), arr(bad))));
 
-        JsonNode outcome = outcomeJson(h.service.conclude(d));
+        JsonNode outcome = outcomeJson(h.conclude(d));
 
         assertThat(outcome.path("rejectedRecipients")).hasSize(1);
         assertThat(outcome.path("rejectedRecipients").get(0).path("address").asText()).isEqualTo("bad@example.com");

@@ -117,7 +117,8 @@ class DeliveryServiceSplitTest {
         assertThat(header(retry, MailpipeHeaders.RECIPIENTS_ACCEPTED)).isEqualTo("a@example.org,b@example.org");
 
         h.clock.advance(java.time.Duration.ofHours(1));
-        Delivery second = h.prepare(new InboundRecord(RETRY, 0, 9, retry.key(), retry.value(), retry.headers()));
+        Delivery second = h.prepare(new InboundRecord(RETRY, 0, 9, retry.key(), retry.value(),
+                DeliveryHarness.pipelineHeaders(retry.headers())));
         List<List<String>> envelopes = new ArrayList<>();
         while (second.nextPart()) {
             envelopes.add(envelope(second));

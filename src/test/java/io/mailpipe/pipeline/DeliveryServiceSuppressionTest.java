@@ -82,8 +82,11 @@ class DeliveryServiceSuppressionTest {
         suppress("ann@example.org");
         suppress("bob@example.org");
         String request = "{\"id\":\"s-4\",\"to\":[\"ann@example.org\",\"bob@example.org\"],\"subject\":\"Hi\",\"text\":\"Hello\"}";
-        InboundRecord retry = h.onRetry("s-4", request, 2, DeliveryHarness.T0, DeliveryHarness.T0);
-        retry.headers().add(io.mailpipe.kafka.MailpipeHeaders.RECIPIENTS_ACCEPTED, DeliveryHarness.utf8("ann@example.org"));
+        InboundRecord onRetry = h.onRetry("s-4", request, 2, DeliveryHarness.T0, DeliveryHarness.T0);
+        List<RecordHeader> headers = new java.util.ArrayList<>(onRetry.headers());
+        headers.add(new RecordHeader(io.mailpipe.kafka.MailpipeHeaders.RECIPIENTS_ACCEPTED, DeliveryHarness.utf8("ann@example.org")));
+        InboundRecord retry = new InboundRecord(onRetry.topic(), onRetry.partition(), onRetry.offset(), onRetry.key(),
+                onRetry.value(), headers);
         Delivery d = h.attempt(retry, h.accepts());
         assertThat(d.readyToSend()).isFalse();
         h.publish(d);

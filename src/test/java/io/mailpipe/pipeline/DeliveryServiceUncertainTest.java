@@ -121,8 +121,7 @@ class DeliveryServiceUncertainTest {
 
     /** A record as the worker reads it back from mail.retry. */
     private static InboundRecord asRead(ProducerRecord<byte[], byte[]> record) {
-        RecordHeaders headers = new RecordHeaders();
-        record.headers().forEach(x -> headers.add(x.key(), x.value()));
-        return new InboundRecord(record.topic(), 0, 77, record.key(), record.value(), headers);
+        return new InboundRecord(record.topic(), 0, 77, record.key(), record.value(),
+                DeliveryHarness.pipelineHeaders(record.headers()));
     }
 }

@@ -216,10 +216,10 @@ class RequestFuzzTest {
     static Decision run(Input input) {
         long started = System.nanoTime();
         MutableClock clock = new MutableClock(DeliveryHarness.T0);
-        DeliveryService service = new DeliveryService(TOPICS, READER, composer, SESSION, ACCOUNTS,
+        DeliveryService service = new DeliveryService(READER, composer, SESSION, ACCOUNTS,
                 DeliveryHarness.router(ACCOUNTS, clock), RETRY, new RequestLedger(), clock, Duration.ZERO, SuppressionList.NONE,
                 new io.mailpipe.account.PushbackJudge(3));
-        InboundRecord in = new InboundRecord(TOPICS.requests(), 0, 42, null, input.value, new RecordHeaders());
+        InboundRecord in = new InboundRecord(TOPICS.requests(), 0, 42, null, input.value, List.of());
 
         Delivery d = service.start(in);
         service.prepare(d); // must not throw: the worker would dead-letter the record as INTERNAL_ERROR
@@ -235,7 +235,7 @@ class RequestFuzzTest {
                 service.sent(d, DeliveryHarness.QUEUED);
             }
         }
-        List<ProducerRecord<byte[], byte[]>> records = service.conclude(d);
+        List<ProducerRecord<byte[], byte[]>> records = DeliveryHarness.RECORDS.records(service.conclude(d));
         RequestLedger.Claim claim = d.claim();
         if (claim != null) {
             claim.published(d.isTerminal());

@@ -21,7 +21,9 @@ class QuotaJsonTest {
                 new QuotaRecord.Confirm("l-1", "acct", 7, null, null),
                 new QuotaRecord.Confirm("l-2", "acct", 3, Instant.parse("2030-01-10T10:00:00.250Z"), 2.5),
                 new QuotaRecord.Release("l-1", "acct", 4),
-                new QuotaRecord.Cooldown("acct", "w-1", Instant.parse("2030-01-10T10:05:00Z"), "rate_limited"));
+                new QuotaRecord.Cooldown("acct", "w-1", Instant.parse("2030-01-10T10:05:00Z"), "rate_limited"),
+                new QuotaRecord.Cooldown("acct", "w-1", Instant.parse("2030-01-10T10:05:00Z"), "authentication_failed",
+                        "AUTH replied 550 5.7.30 Basic authentication is not supported; switch the account to auth: oauth2"));
     }
 
     @ParameterizedTest

@@ -42,4 +42,18 @@ class QuotaReportTest {
                 .containsPattern("free\\s+0/-\\s+0/-\\s+0/-\\s+now\\n")
                 .contains("cooling down until 2030-01-10 10:05:00Z after an account-level failure");
     }
+
+    @Test
+    void anAccountWhoseLoginWasRefusedIsShownDisabledWithTheReason() {
+        Account legacy = account("legacy", Limits.NONE);
+        QuotaBook book = new QuotaBook("cli", Duration.ofHours(1), Duration.ofDays(1), Map.of("legacy", legacy.limits()));
+        book.apply(new QuotaRecord.Cooldown("legacy", "w1", T0.plusSeconds(1800), "authentication_failed",
+                "AUTH replied 550 5.7.30 Basic authentication is not supported for Client Submission.; switch the account to"
+                        + " auth: oauth2"), T0);
+        String table = QuotaReport.format(QuotaReport.rows(book, List.of(legacy), T0.plusSeconds(5), Duration.ofSeconds(15)),
+                T0.plusSeconds(5));
+        assertThat(table.lines().skip(1).findFirst().orElseThrow()).startsWith("legacy")
+                .contains("DISABLED: login refused (authentication_failed, worker w1): AUTH replied 550 5.7.30 Basic"
+                        + " authentication is not supported for Client Submission.; switch the account to auth: oauth2");
+    }
 }

@@ -79,7 +79,7 @@ class QuotaRouterTest {
         assertThat(used).containsExactly("a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "c", "c", "c", "c", "c");
         AccountSelector.Selection none = router.acquire(List.of(a, b, c), Duration.ZERO);
         assertThat(none.found()).isFalse();
-        assertThat(none.why()).isEqualTo("at its send limit");
+        assertThat(none.why()).isEqualTo(AccountSelector.NoRoom.AT_LIMIT);
         assertThat(none.retryAt()).as("used-up leases are handed back at once: the hour counts from then")
                 .isEqualTo(T0.plus(Duration.ofHours(1)));
 

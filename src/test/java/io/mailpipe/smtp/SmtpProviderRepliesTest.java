@@ -98,6 +98,12 @@ class SmtpProviderRepliesTest {
             Postfix (mailcow) | DATA | 451 4.7.1 Ratelimit "user" exceeded | RATE_LIMITED | ACCOUNT
             Postfix (mailcow) | RCPT | 550 5.7.1 <x@example.org>: rate limit exceeded | RATE_LIMITED | ACCOUNT
             # --- Exchange Server / Exchange Online (Office 365) / Outlook.com
+            Exchange Online | AUTH | 550 5.7.30 Basic authentication is not supported for Client Submission. | AUTHENTICATION_FAILED | ACCOUNT
+            Exchange Online | AUTH | 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [SN4PR0601CA0002.namprd06.prod.outlook.com] | AUTHENTICATION_FAILED | ACCOUNT
+            Exchange Online | AUTH | 535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [BN9PR03CA0551.namprd03.prod.outlook.com] | AUTHENTICATION_FAILED | ACCOUNT
+            Exchange Online | MAIL | 530 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful [DM6PR02CA0123.namprd02.prod.outlook.com] | AUTHENTICATION_FAILED | ACCOUNT
+            Exchange Online | AUTH | 535 5.7.3 Authentication unsuccessful [AM0PR04CA0084.eurprd04.prod.outlook.com] | AUTHENTICATION_FAILED | ACCOUNT
+            Gmail (XOAUTH2 error challenge) | AUTH | 334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ== | AUTHENTICATION_FAILED | ACCOUNT
             Exchange | RCPT | 550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient nobody@contoso.com not found by SMTP address lookup | RECIPIENT_REJECTED | RECIPIENT
             Exchange | RCPT | 554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded | RECIPIENT_REJECTED | RECIPIENT
             Exchange | MAIL | 550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. | ACCOUNT_BLOCKED | ACCOUNT

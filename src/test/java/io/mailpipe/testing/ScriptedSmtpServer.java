@@ -36,6 +36,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile long dataMillis;
     private final java.util.concurrent.atomic.AtomicInteger dropsLeft = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Received> dropped = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger authAttempts = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger sendersBeforeRefusal = new java.util.concurrent.atomic.AtomicInteger(-1);
     private volatile RejectException senderRefusal;
     private volatile long senderRefusalMillis;
@@ -76,6 +77,131 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     /**
+     * A server that requires AUTH XOAUTH2 for {@code user} (and offers nothing else). {@code check} gets each access token
+     * and answers null for a valid one, else why not. A refused token gets Gmail's answer: a 334 challenge holding the
+     * error (base64 JSON), then, after the client's empty response, {@code 535 5.7.8}.
+     */
+    public static ScriptedSmtpServer withXoauth2(String user, java.util.function.Function<String, String> check) {
+        return new ScriptedSmtpServer(0, null, false, server -> server.new Xoauth2(user, check));
+    }
+
+    /**
+     * A server that refuses every password login (AUTH PLAIN or LOGIN) with this reply, as Exchange Online refuses
+     * Basic authentication: {@code 550, "5.7.30 Basic authentication is not supported for Client Submission."}.
+     */
+    public static ScriptedSmtpServer refusingPasswordLogins(int code, String text) {
+        return new ScriptedSmtpServer(0, null, false, server -> new org.subethamail.smtp.AuthenticationHandlerFactory() {
+            @Override
+            public List<String> getAuthenticationMechanisms() {
+                return List.of("PLAIN", "LOGIN");
+            }
+
+            @Override
+            public org.subethamail.smtp.AuthenticationHandler create() {
+                return new org.subethamail.smtp.AuthenticationHandler() {
+                    private int step;
+                    private boolean login;
+
+                    @Override
+                    public java.util.Optional<String> auth(String clientInput, org.subethamail.smtp.MessageContext context)
+                            throws RejectException {
+                        step++;
+                        if (step == 1) {
+                            server.authAttempts.incrementAndGet();
+                            String[] words = clientInput.strip().split(" ");
+                            if (words.length == 2 && words[1].equalsIgnoreCase("LOGIN")) {
+                                login = true;
+                                return java.util.Optional.of("334 VXNlcm5hbWU6");
+                            }
+                            if (words.length == 2) { // PLAIN without an initial response
+                                return java.util.Optional.of("334 ");
+                            }
+                        } else if (login && step == 2) {
+                            return java.util.Optional.of("334 UGFzc3dvcmQ6");
+                        }
+                        throw new RejectException(code, text);
+                    }
+
+                    @Override
+                    public Object getIdentity() {
+                        return null;
+                    }
+                };
+            }
+        });
+    }
+
+    private final java.util.Set<String> tokensAccepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<String> tokenRefusals = new CopyOnWriteArrayList<>();
+
+    /** Distinct access tokens that logged in. */
+    public java.util.Set<String> tokensAccepted() {
+        return java.util.Set.copyOf(tokensAccepted);
+    }
+
+    /** Why each refused XOAUTH2 login was refused (expired, revoked, ...), in order. */
+    public List<String> tokenRefusals() {
+        return List.copyOf(tokenRefusals);
+    }
+
+    /** AUTH XOAUTH2, checking the token; a refusal as Gmail answers it. */
+    private final class Xoauth2 implements org.subethamail.smtp.AuthenticationHandlerFactory {
+        private final String user;
+        private final java.util.function.Function<String, String> check;
+
+        Xoauth2(String user, java.util.function.Function<String, String> check) {
+            this.user = user;
+            this.check = check;
+        }
+
+        @Override
+        public List<String> getAuthenticationMechanisms() {
+            return List.of("XOAUTH2");
+        }
+
+        @Override
+        public org.subethamail.smtp.AuthenticationHandler create() {
+            return new org.subethamail.smtp.AuthenticationHandler() {
+                private boolean challenged;
+                private String identity;
+
+                @Override
+                public java.util.Optional<String> auth(String clientInput, org.subethamail.smtp.MessageContext context)
+                        throws RejectException {
+                    if (challenged) { // the client's empty answer to the error challenge
+                        throw new RejectException(535, "5.7.8 Username and Password not accepted.");
+                    }
+                    String[] words = clientInput.strip().split(" ");
+                    if (words.length != 3 || !words[1].equalsIgnoreCase("XOAUTH2")) {
+                        throw new RejectException(504, "5.7.4 Unrecognized authentication type");
+                    }
+                    authAttempts.incrementAndGet();
+                    String decoded = new String(java.util.Base64.getDecoder().decode(words[2]), java.nio.charset.StandardCharsets.UTF_8);
+                    String[] parts = decoded.split("\u0001");
+                    String who = parts[0].startsWith("user=") ? parts[0].substring(5) : "";
+                    String token = parts.length > 1 && parts[1].startsWith("auth=Bearer ") ? parts[1].substring(12) : "";
+                    String why = who.equals(user) ? check.apply(token) : "wrong user";
+                    if (why == null) {
+                        tokensAccepted.add(token);
+                        identity = who;
+                        return java.util.Optional.empty();
+                    }
+                    tokenRefusals.add(why);
+                    challenged = true;
+                    return java.util.Optional.of("334 " + java.util.Base64.getEncoder().encodeToString(
+                            "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}"
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+
+                @Override
+                public Object getIdentity() {
+                    return identity;
+                }
+            };
+        }
+    }
+
+    /**
      * A server speaking TLS from the first byte (SMTPS, like port 465) when {@code implicit}, else offering STARTTLS;
      * with a user, it requires AUTH.
      */
@@ -83,9 +209,20 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return new ScriptedSmtpServer(0, tls, implicit, user, password);
     }
 
-    private final java.util.concurrent.atomic.AtomicInteger authAttempts = new java.util.concurrent.atomic.AtomicInteger();
 
     private ScriptedSmtpServer(int port, javax.net.ssl.SSLContext tls, boolean implicitTls, String user, String password) {
+        this(port, tls, implicitTls, user == null ? null : server -> new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory(
+                (u, p, ctx) -> {
+                    server.authAttempts.incrementAndGet();
+                    if (!user.equals(u) || !password.equals(p)) {
+                        throw new org.subethamail.smtp.auth.LoginFailedException("bad login");
+                    }
+                }));
+    }
+
+    /** @param auth the server's AUTH mechanisms (built with this server at hand), or null for no AUTH */
+    private ScriptedSmtpServer(int port, javax.net.ssl.SSLContext tls, boolean implicitTls,
+                               java.util.function.Function<ScriptedSmtpServer, org.subethamail.smtp.AuthenticationHandlerFactory> auth) {
         SMTPServer.Builder builder = new SMTPServer.Builder()
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .port(port);
@@ -94,14 +231,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         } else if (tls != null) {
             builder.enableTLS().startTlsSocketFactory(tls);
         }
-        if (user != null) {
-            builder.requireAuth().authenticationHandlerFactory(new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory(
-                    (u, p, ctx) -> {
-                        authAttempts.incrementAndGet();
-                        if (!user.equals(u) || !password.equals(p)) {
-                            throw new org.subethamail.smtp.auth.LoginFailedException("bad login");
-                        }
-                    }));
+        if (auth != null) {
+            builder.requireAuth().authenticationHandlerFactory(auth.apply(this));
         }
         server = builder
                 .messageHandlerFactory(ctx -> new Handler(ctx))
