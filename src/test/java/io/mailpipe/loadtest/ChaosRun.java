@@ -342,52 +342,36 @@ public final class ChaosRun {
                     cluster.restart(e.target());
                     awaitReplicated();
                 }
-                case WORKER_FREEZE -> {
-                    workers.signal(e.target(), "STOP");
-                    try {
-                        Thread.sleep(d.toMillis());
-                    } finally {
-                        workers.signal(e.target(), "CONT");
-                    }
-                }
-                case WORKER_NET_CUT -> {
-                    cluster.cutWorker(e.target());
-                    try {
-                        Thread.sleep(d.toMillis());
-                    } finally {
-                        cluster.healWorker(e.target());
-                    }
-                }
+                case WORKER_FREEZE -> hold(d, () -> workers.signal(e.target(), "STOP"), () -> workers.signal(e.target(), "CONT"));
+                case WORKER_NET_CUT -> hold(d, () -> cluster.cutWorker(e.target()), () -> cluster.healWorker(e.target()));
                 case WORKER_KILL -> {
                     workers.kill(e.target());
                     Thread.sleep(d.toMillis());
                     workers.start(e.target());
                 }
-                case SMTP_4XX_STORM -> {
-                    smtp.get(e.target()).refuseAllData(451, "4.3.0 Temporary failure, try again later");
-                    try {
-                        Thread.sleep(d.toMillis());
-                    } finally {
-                        smtp.get(e.target()).acceptData();
-                    }
-                }
-                case SMTP_5XX_STORM -> {
-                    smtp.get(e.target()).refuseAllRecipients(550, "5.1.1 No such user here");
-                    try {
-                        Thread.sleep(d.toMillis());
-                    } finally {
-                        smtp.get(e.target()).acceptRecipients();
-                    }
-                }
+                case SMTP_4XX_STORM -> hold(d, () -> smtp.get(e.target()).refuseAllData(451, "4.3.0 Temporary failure, try again later"),
+                        () -> smtp.get(e.target()).acceptData());
+                case SMTP_5XX_STORM -> hold(d, () -> smtp.get(e.target()).refuseAllRecipients(550, "5.1.1 No such user here"),
+                        () -> smtp.get(e.target()).acceptRecipients());
                 case SMTP_DROP_AFTER_DATA -> smtp.get(e.target()).dropAfterData(e.amount());
-                case SMTP_SLOW -> {
-                    smtp.get(e.target()).slowData(Duration.ofMillis(1000 + new Random(e.at().toMillis()).nextInt(1500)));
-                    try {
-                        Thread.sleep(d.toMillis());
-                    } finally {
-                        smtp.get(e.target()).slowData(BASE_SMTP_DELAY);
-                    }
-                }
+                case SMTP_SLOW -> hold(d, () -> smtp.get(e.target()).slowData(
+                                Duration.ofMillis(1000 + new Random(e.at().toMillis()).nextInt(1500))),
+                        () -> smtp.get(e.target()).slowData(BASE_SMTP_DELAY));
+            }
+        }
+
+        /** A step of a fault or its undoing. */
+        private interface Step {
+            void run() throws Exception;
+        }
+
+        /** Puts a fault in place for {@code d} (the scenario's time: nothing to wait for), then undoes it whatever happens. */
+        private static void hold(Duration d, Step fault, Step undo) throws Exception {
+            fault.run();
+            try {
+                Thread.sleep(d.toMillis());
+            } finally {
+                undo.run();
             }
         }
 
