@@ -43,6 +43,8 @@ public final class Delivery {
     /** The caller made sure the ledger knows every outcome written before this record was read (a batch). */
     boolean ledgerChecked;
     Result result;
+    /** What the latest send attempt came to, or null before one. */
+    Verdict verdict;
     boolean sendAttempted;
     /** When a delivery of this request was first uncertain (data sent, no reply), as carried on; null if never. */
     String uncertainAt;
@@ -144,6 +146,11 @@ public final class Delivery {
     }
 
     /** True once the request id turned out to be finished already (the record is skipped). */
+    /** What the latest send attempt came to ({@link AttemptJudge}), or null when nothing was sent. */
+    public Verdict verdict() {
+        return verdict;
+    }
+
     public boolean isDuplicate() {
         return duplicate;
     }

@@ -350,8 +350,8 @@ public final class DeliveryService {
         d.sendAttempted = true;
         finishTicket(d, null);
         judge.accepted(d.account.name(), d.sendStartedAt);
-        ReasonCode code = d.recipients.allAccepted();
-        Result part = new Result(code, "accepted by " + d.account.host(), smtp(SmtpReply.parse(serverReply)),
+        d.verdict = AttemptJudge.accepted(SmtpReply.parse(serverReply), d.recipients.allAccepted() != ReasonCode.ACCEPTED);
+        Result part = new Result(d.verdict.code(), "accepted by " + d.account.host(), smtp(SmtpReply.parse(serverReply)),
                 orNull(d.recipients.earlierRefusals()), null, true, null);
         d.parts.record(part, false);
         d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
@@ -367,24 +367,22 @@ public final class DeliveryService {
         SendFailure failure = judge.judge(d.account.name(), messageKey(d), SmtpFailureClassifier.classify(error),
                 d.sendStartedAt, earlierUnexplained(d));
         finishTicket(d, failure);
-        if (failure.reason() == ReasonCode.DELIVERY_UNCERTAIN) {
-            uncertain(d, failure);
+        Verdict verdict = AttemptJudge.failed(new AttemptJudge.Facts(d.parts.started(), d.recipients.someAcceptedBefore(),
+                retryPolicy.uncertainPolicy(), d.source.header(MailpipeHeaders.UNCERTAIN_AT) != null), failure);
+        d.verdict = verdict;
+        if (verdict instanceof Verdict.Uncertain u) {
+            uncertain(d, u);
+            return;
+        }
+        if (verdict instanceof Verdict.Failover f) {
+            failover(d, f);
             return;
         }
         boolean accountLevel = failure.scope() == SendFailure.Scope.ACCOUNT;
-        boolean unexplained = failure.scope() == SendFailure.Scope.UNEXPLAINED;
-        // a failover only when nobody got the message in this try: otherwise some would get it twice
-        if ((accountLevel || unexplained) && failure.reason() != ReasonCode.PARTIALLY_ACCEPTED && !d.parts.started()
-                && failover(d, failure)) {
-            return;
-        }
-        if (unexplained) {
-            // a part of a split request after others went out: not FAILED for an unexplained reply, tried again later
-            failure = new SendFailure(ReasonCode.REFUSAL_UNEXPLAINED, failure.reply(), failure.rejectedRecipients(),
-                    failure.detail(), failure.scope());
-        }
+        failure = verdict.failure(); // as judged: an unexplained refusal after other parts went out is refusal_unexplained
         List<RecipientFailure> refused = failure.rejectedRecipients() == null ? List.of() : failure.rejectedRecipients();
-        ReasonCode code = d.recipients.afterFailure(failure.reason(), refused, accountLevel);
+        d.recipients.afterFailure(failure.reason(), refused, accountLevel); // what reached whom, for the next attempt
+        ReasonCode code = verdict.code();
         List<OutcomeEvent.RejectedRecipient> rejected = new ArrayList<>();
         refused.forEach(r -> rejected.add(new OutcomeEvent.RejectedRecipient(r.address(), smtp(r.reply()))));
         if (code.status() == Status.SENT) {
@@ -410,12 +408,13 @@ public final class DeliveryService {
      * retry-once resends after {@code retry.uncertainWait} with the same Message-ID, unless an earlier attempt was
      * uncertain already ({@link MailpipeHeaders#UNCERTAIN_AT}); otherwise the request is held (UNCERTAIN).
      */
-    private void uncertain(Delivery d, SendFailure failure) {
+    private void uncertain(Delivery d, Verdict.Uncertain verdict) {
+        SendFailure failure = verdict.failure();
         Instant now = clock.instant();
         String earlier = d.source.header(MailpipeHeaders.UNCERTAIN_AT);
         d.uncertainAt = earlier != null ? earlier : now.toString();
         Result part;
-        if (retryPolicy.uncertainPolicy() == UncertainPolicy.RETRY_ONCE && earlier == null) {
+        if (verdict.resendOnce()) {
             part = new Result(ReasonCode.UNCERTAIN_RETRY, failure.detail() + "; sent once more (same Message-ID) after "
                     + "retry.uncertainWait, never again", null, null, now.plus(retryPolicy.uncertainWait()), true, null);
         } else {
@@ -436,12 +435,12 @@ public final class DeliveryService {
      * An account-level failure (throttled, blocked, login refused, TLS, connection): nothing was delivered in this
      * try, and it does not count against the request. The message moves to the next account that can send now.
      *
-     * @return true when another account takes it (the delivery is ready to send again)
      */
-    private boolean failover(Delivery d, SendFailure failure) {
+    private void failover(Delivery d, Verdict.Failover verdict) {
+        SendFailure failure = verdict.failure();
         Account failedAccount = d.account;
         d.tried.add(failedAccount.name());
-        boolean unexplained = failure.scope() == SendFailure.Scope.UNEXPLAINED;
+        boolean unexplained = verdict.unexplained();
         d.failovers.add(new OutcomeEvent.Failover(failedAccount.name(), d.attempt, failure.reason().code(),
                 unexplained ? "unexplained" : "account", smtp(failure.reply()), failure.detail(), clock.instant()));
         List<Account> rest = candidatesOrAll(d.request).stream().filter(a -> !d.tried.contains(a.name())).toList();
@@ -457,7 +456,7 @@ public final class DeliveryService {
             d.composed = null;
             d.parts = null;
             useAccount(d, next.ticket()); // composes for the new account; sending starts over with its first part
-            return true;
+            return;
         }
         if (unexplained) {
             // nobody to blame yet and nobody to try now: a later attempt (a second refusal of it ends it FAILED)
@@ -467,7 +466,7 @@ public final class DeliveryService {
                     + "; no other account could take the message now; a second such refusal ends it FAILED",
                     smtp(failure.reply()), null, null, true, null), true);
             d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
-            return true;
+            return;
         }
         // no other account can take it now: wait (not an attempt) until one can, on the retry topic
         AccountSelector.Selection any = selector.acquire(d.request.account() != null ? List.of(failedAccount)
@@ -485,7 +484,6 @@ public final class DeliveryService {
         d.parts.record(new Result(failure.reason(), failure.detail() + "; no other account can send now",
                 smtp(failure.reply()), null, retryAt, false, null), true);
         d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
-        return true;
     }
 
     /** The message in the pushback judge's streaks: the request and, for a split request, the part. */

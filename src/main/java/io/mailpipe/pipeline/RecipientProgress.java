@@ -82,9 +82,9 @@ final class RecipientProgress {
     }
 
     /**
-     * Records what a failed attempt did to the recipients, and adjusts its reason code: accepted for some and 4xx
-     * for others is PARTIALLY_DEFERRED; the last recipients refused for good after earlier ones accepted is
-     * PARTIALLY_ACCEPTED (the request is SENT for those).
+     * Records what a failed attempt did to the recipients; returns its reason code once they are counted
+     * ({@link AttemptJudge#codeAfterFailure}): accepted for some and 4xx for others is PARTIALLY_DEFERRED; the last
+     * recipients refused for good after earlier ones accepted is PARTIALLY_ACCEPTED (the request is SENT for those).
      */
     ReasonCode afterFailure(ReasonCode code, List<RecipientFailure> refused) {
         return afterFailure(code, refused, false);
@@ -95,31 +95,24 @@ final class RecipientProgress {
      * (throttled, blocked), not the recipients: every refused recipient is tried again, whatever the reply's class.
      */
     ReasonCode afterFailure(ReasonCode code, List<RecipientFailure> refused, boolean accountLevel) {
+        ReasonCode counted = AttemptJudge.codeAfterFailure(code, refused, accountLevel, someAcceptedBefore());
         if (code == ReasonCode.PARTIALLY_ACCEPTED) {
             Set<String> refusedAddresses = new HashSet<>();
-            boolean someTemporary = false;
             for (RecipientFailure r : refused) {
                 refusedAddresses.add(lower(r.address()));
-                if (accountLevel || r.reply() != null && r.reply().isTransient()) {
-                    someTemporary = true;
-                } else {
+                if (!accountLevel && (r.reply() == null || !r.reply().isTransient())) {
                     refusedNow.add(lower(r.address()));
                 }
             }
             envelope.stream().map(RecipientProgress::lower).filter(a -> !refusedAddresses.contains(a)).forEach(acceptedNow::add);
-            return someTemporary ? ReasonCode.PARTIALLY_DEFERRED : code;
-        }
-        if (code.status() == Status.DEFERRED) {
+        } else if (code.status() == Status.DEFERRED) {
             // recipients refused for good are not tried again
             refused.stream().filter(r -> r.reply() != null && r.reply().isPermanent())
                     .forEach(r -> refusedNow.add(lower(r.address())));
-            return code;
-        }
-        if (code.status() == Status.FAILED && code != ReasonCode.MESSAGE_REJECTED && someAcceptedBefore()) {
+        } else if (counted == ReasonCode.PARTIALLY_ACCEPTED) {
             refused.forEach(r -> refusedNow.add(lower(r.address())));
-            return ReasonCode.PARTIALLY_ACCEPTED;
         }
-        return code;
+        return counted;
     }
 
     /** Whether some recipient was refused for good, in an earlier attempt or this one. */

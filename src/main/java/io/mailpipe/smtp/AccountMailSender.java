@@ -142,6 +142,14 @@ public final class AccountMailSender extends DefaultJavaMailSender {
 
     @Override
     public void send(MimeMessage message) throws MessagingException {
+        try {
+            sendOnce(message);
+        } catch (MessagingException e) {
+            throw SmtpSenders.asTransaction(e);
+        }
+    }
+
+    private void sendOnce(MimeMessage message) throws MessagingException {
         boolean utf8 = message instanceof MailpipeMimeMessage tracked && tracked.requiresSmtpUtf8();
         Transport transport = getTransport(utf8 ? utf8Session() : getSession());
         SmtpLogin.open(account, secret -> {

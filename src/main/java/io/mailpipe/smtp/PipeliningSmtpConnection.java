@@ -23,14 +23,10 @@ import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.eclipse.angus.mail.util.SocketConnectException;
 
@@ -403,9 +399,11 @@ final class PipeliningSmtpConnection implements SmtpConnection {
                 throw new StaleSessionException("the pooled session was closed", t.failure);
             }
             if (t.mailReply != null && !t.mailReply.positive()) {
-                throw mailFailure(mailCommand, from, t.mailReply);
+                throw failed(SmtpTransaction.replied(SmtpPhase.MAIL, t.mailReply.asReply()), t.failure);
             }
-            throw new MessagingException("Exception reading response", t.failure);
+            throw failed(SmtpTransaction.trouble(beforeMail ? SmtpPhase.MAIL : SmtpPhase.DATA,
+                    SmtpTransaction.Trouble.CONNECTION, "connection failed: " + AngusTransactions.describe(t.failure)),
+                    t.failure);
         }
         if (t.rset && t.rsetReply.code != 250) {
             usable = false;
@@ -419,78 +417,80 @@ final class PipeliningSmtpConnection implements SmtpConnection {
         }
         if (!t.mailReply.positive()) {
             endRefusedData(t.dataReply);
-            throw mailFailure(mailCommand, from, t.mailReply);
+            throw failed(replyOrLost(SmtpPhase.MAIL, t.mailReply, false, List.of(), 0), null);
         }
         List<Address> accepted = new ArrayList<>(to.length);
-        List<Address> unsent = new ArrayList<>();
-        List<Address> invalid = new ArrayList<>();
-        MessagingException refusals = null;
+        List<RecipientFailure> refused = new ArrayList<>();
         for (int i = 0; i < to.length; i++) {
             Reply r = t.rcptReplies[i];
             if (r.code == 250 || r.code == 251) {
                 accepted.add(to[i]);
                 continue;
             }
-            if (r.code >= 400 && r.code <= 499) {
-                unsent.add(to[i]);
-            } else {
-                invalid.add(to[i]);
-            }
             if (r.code == 421) {
                 usable = false;
             }
-            SMTPAddressFailedException refused = new SMTPAddressFailedException(to[i], "RCPT TO:<" + to[i].getAddress()
-                    + ">", r.code, r.text);
-            if (refusals == null) {
-                refusals = refused;
-            } else {
-                refusals.setNextException(refused);
-            }
+            refused.add(new RecipientFailure(to[i].getAddress(), r.asReply()));
         }
         if (accepted.isEmpty()) {
             endRefusedData(t.dataReply);
-            throw new SendFailedException("Invalid Addresses", refusals, null, array(unsent), array(invalid));
+            throw failed(new SmtpTransaction(SmtpPhase.RCPT, null, false, refused, 0, SmtpTransaction.Trouble.NONE, ""), null);
         }
         if (t.dataReply.code != 354) {
             if (t.dataReply.code == 421) {
                 usable = false;
             }
-            unsent.addAll(0, accepted);
-            throw new SMTPSendFailedException("DATA", t.dataReply.code, t.dataReply.text, refusals, null,
-                    array(unsent), array(invalid));
+            throw failed(replyOrLost(SmtpPhase.DATA, t.dataReply, false, refused, accepted.size()), null);
         }
         try {
             write(data.array(), data.size());
         } catch (IOException e) {
             usable = false; // the final dot did not go out whole: the server has no complete message
-            throw new MessagingException("IOException while sending message", e);
+            throw failed(SmtpTransaction.trouble(SmtpPhase.DATA, SmtpTransaction.Trouble.CONNECTION,
+                    "connection failed: " + AngusTransactions.describe(e)), e);
         }
         Reply last;
         try {
             last = readReply();
         } catch (IOException e) {
             usable = false;
-            throw new DeliveryUncertainException("the message and its final \".\" were sent, but "
+            throw failed(SmtpTransaction.noReplyAfterData("the message and its final \".\" were sent, but "
                     + (e instanceof SocketTimeoutException ? "no reply came within " + timeoutMillis + " ms"
-                    : "the connection broke before the reply (" + e.getClass().getSimpleName() + ")"), e);
+                    : "the connection broke before the reply (" + e.getClass().getSimpleName() + ")"), refused,
+                    accepted.size()), e);
         }
         if (last.code == 421) {
             usable = false;
         }
         if (!last.positive()) {
-            unsent.addAll(0, accepted);
-            throw new SMTPSendFailedException(".", last.code, last.text, refusals, null, array(unsent), array(invalid));
+            throw failed(replyOrLost(SmtpPhase.DATA, last, true, refused, accepted.size()), null);
         }
         messages++;
         dirty = false;
-        if (refusals != null) {
+        if (!refused.isEmpty()) {
             // as Angus with mail.smtp.sendpartial: the message went to the accepted recipients, the others are reported
-            throw new SMTPSendFailedException(".", last.code, last.text, refusals, array(accepted), array(unsent),
-                    array(invalid));
+            throw failed(new SmtpTransaction(SmtpPhase.DATA, last.asReply(), true, refused, accepted.size(),
+                    SmtpTransaction.Trouble.NONE, ""), null);
         }
         if (tracked != null) {
             tracked.recordServerReply(last.text);
         }
+    }
+
+    /** The transaction ended by this reply, or, when the reply is not a valid one, lost without one. */
+    private static SmtpTransaction replyOrLost(SmtpPhase phase, Reply reply, boolean afterFinalDot,
+                                               List<RecipientFailure> refused, int accepted) {
+        SmtpReply parsed = reply.asReply();
+        if (parsed != null) {
+            return new SmtpTransaction(phase, parsed, afterFinalDot, refused, accepted, SmtpTransaction.Trouble.NONE, "");
+        }
+        return new SmtpTransaction(phase, null, afterFinalDot, refused, accepted, SmtpTransaction.Trouble.CONNECTION,
+                afterFinalDot ? "the message and its final \".\" were sent, but no valid reply came (" + reply.code + ")"
+                        : "no valid reply to " + AngusTransactions.label(phase) + " (" + reply.code + ")");
+    }
+
+    private static SmtpTransactionException failed(SmtpTransaction transaction, Exception cause) {
+        return new SmtpTransactionException(transaction, cause);
     }
 
     /** A server that answered DATA with 354 although nothing can be sent gets an empty message ended at once. */
@@ -506,23 +506,6 @@ final class PipeliningSmtpConnection implements SmtpConnection {
         }
     }
 
-    private static MessagingException mailFailure(String mailCommand, String from, Reply reply) {
-        SMTPSendFailedException failure = new SMTPSendFailedException(mailCommand, reply.code, reply.text, null, null,
-                null, null);
-        switch (reply.code) {
-            case 550, 553, 503, 551, 501 -> {
-                try {
-                    failure.setNextException(new SMTPSenderFailedException(new InternetAddress(from), mailCommand,
-                            reply.code, reply.text));
-                } catch (AddressException e) {
-                    // an envelope sender that is no address cannot be named
-                }
-            }
-            default -> {
-            }
-        }
-        return failure;
-    }
 
     private static String envelopeFrom(MimeMessage message) throws MessagingException {
         if (message instanceof SMTPMessage smtp && smtp.getEnvelopeFrom() != null) {
@@ -617,6 +600,12 @@ final class PipeliningSmtpConnection implements SmtpConnection {
     private record Reply(int code, String text) {
         boolean positive() {
             return code >= 200 && code <= 299;
+        }
+
+        /** The reply as the classifier reads it, or null when the line was not a valid reply. */
+        SmtpReply asReply() {
+            SmtpReply parsed = SmtpReply.parse(text);
+            return parsed != null && parsed.code() == code ? parsed : null;
         }
     }
 

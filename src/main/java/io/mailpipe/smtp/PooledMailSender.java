@@ -53,7 +53,11 @@ public final class PooledMailSender extends DefaultJavaMailSender implements Aut
             oneShot.send(message);
             return;
         }
-        pool.send(message);
+        try {
+            pool.send(message);
+        } catch (MessagingException e) {
+            throw SmtpSenders.asTransaction(e);
+        }
     }
 
     /** The account this sender sends through. */

@@ -1,5 +1,7 @@
 package io.mailpipe.smtp;
 
+import jakarta.mail.MessagingException;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -28,5 +30,17 @@ public final class SmtpSenders implements AutoCloseable {
         for (PooledMailSender sender : senders) {
             sender.close();
         }
+    }
+
+    /**
+     * What a sender throws for a failed send: the transaction it came to ({@link SmtpTransactionException}), so that
+     * both clients end in one value; a refusal decided before sending ({@link MessageRefusedBeforeSending}) stays as it
+     * is. What Angus threw is read into a transaction here, once.
+     */
+    static MessagingException asTransaction(MessagingException e) {
+        if (e instanceof SmtpTransactionException || e instanceof MessageRefusedBeforeSending) {
+            return e;
+        }
+        return new SmtpTransactionException(AngusTransactions.from(e), e);
     }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
+import io.mailpipe.smtp.SmtpTransaction.Trouble;
+
 /**
  * The open SMTP sessions of one account in one worker: at most {@code maxSessions} at a time, each lent to one
  * sending thread; a thread that finds every session busy waits for one (in arrival order). A session is reused
@@ -67,17 +69,21 @@ final class SmtpSessionPool implements AutoCloseable {
         this.maintenance = MAINTENANCE.scheduleWithFixedDelay(this::maintain, period, period, TimeUnit.MILLISECONDS);
     }
 
+    private static SmtpTransactionException notSent(String why) {
+        return new SmtpTransactionException(SmtpTransaction.trouble(SmtpPhase.CONNECT, Trouble.OTHER, why + "; nothing was sent"), null);
+    }
+
     /** Sends {@code message} over a pooled session, waiting for a free one when all are busy. */
     void send(MimeMessage message) throws MessagingException {
         try {
             permits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MessagingException("interrupted while waiting for a free SMTP session", e);
+            throw notSent("interrupted while waiting for a free SMTP session");
         }
         try {
             if (closed) {
-                throw new MessagingException("the SMTP session pool is closed (the worker is stopping)");
+                throw notSent("the SMTP session pool is closed (the worker is stopping)");
             }
             SmtpConnection connection = takeIdle();
             boolean reused = connection != null;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.mailpipe.account.Account;
 import io.mailpipe.kafka.MailpipeHeaders;
 import io.mailpipe.outcome.OutcomeEvent;
+import io.mailpipe.outcome.ReasonCode;
 import io.mailpipe.outcome.OutcomeJson;
 import io.mailpipe.outcome.Status;
 
@@ -43,9 +44,12 @@ class DeliveryServicePushbackTest {
     void anUnexplainedRefusalMovesTheMessageAndTheOutcomeSaysSo() {
         DeliveryHarness h = new DeliveryHarness(a, b);
         Delivery d = h.attempt(h.onRequests("u-1", request("u-1")), h.fails(unexplained()));
+        assertThat(d.verdict()).isInstanceOfSatisfying(Verdict.Failover.class, f -> assertThat(f.unexplained()).isTrue());
         assertThat(d.readyToSend()).as("moved to b").isTrue();
         assertThat(d.account().name()).isEqualTo("b");
         h.accepts().accept(d);
+        assertThat(d.verdict()).isInstanceOfSatisfying(Verdict.Sent.class,
+                s -> assertThat(s.code()).isEqualTo(ReasonCode.ACCEPTED));
 
         h.publish(d);
 
@@ -66,6 +70,7 @@ class DeliveryServicePushbackTest {
         DeliveryHarness h = new DeliveryHarness(a, b);
         Delivery d = h.attempt(h.onRequests("u-2", request("u-2")), h.fails(unexplained()));
         h.fails(unexplained()).accept(d);
+        assertThat(d.verdict()).as("refused by a second account: the message's").isInstanceOf(Verdict.Failed.class);
 
         h.publish(d);
 

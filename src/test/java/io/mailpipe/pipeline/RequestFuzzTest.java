@@ -470,8 +470,9 @@ class RequestFuzzTest {
             for (int i = 0; i < depth; i++) {
                 nested = random.nextBoolean() ? NODES.arrayNode().add(nested) : NODES.objectNode().set("n", nested);
             }
-            if (r.has("template")) {
-                ((ObjectNode) r.get("template").get("vars")).set("deep", nested);
+            // an earlier mutation may have removed or replaced the template or its vars
+            if (r.get("template") instanceof ObjectNode template && template.get("vars") instanceof ObjectNode vars) {
+                vars.set("deep", nested);
             } else {
                 r.set(random.nextBoolean() ? "headers" : "attachments", nested);
             }

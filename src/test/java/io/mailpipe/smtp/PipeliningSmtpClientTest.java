@@ -153,8 +153,11 @@ class PipeliningSmtpClientTest {
 
         Throwable thrown = catchThrowable(() -> s.send(message(s.account(), "hi", "a@example.com")));
 
-        assertThat(thrown).isInstanceOf(SMTPSendFailedException.class);
-        assertThat(((SMTPSendFailedException) thrown).getCommand()).isEqualTo(".");
+        assertThat(thrown).isInstanceOf(SmtpTransactionException.class);
+        SmtpTransaction tx = ((SmtpTransactionException) thrown).transaction();
+        assertThat(tx.phase()).isEqualTo(SmtpPhase.DATA);
+        assertThat(tx.afterFinalDot()).as("the reply to the final dot").isTrue();
+        assertThat(tx.reply().code()).isEqualTo(554);
         SendFailure failure = SmtpFailureClassifier.classify(thrown);
         assertThat(failure.reason()).isEqualTo(ReasonCode.ACCOUNT_BLOCKED);
         assertThat(failure.detail()).isEqualTo("DATA replied 554 5.7.1 [2] Message rejected under suspicion of SPAM");
@@ -167,7 +170,11 @@ class PipeliningSmtpClientTest {
 
         Throwable thrown = catchThrowable(() -> s.send(message(s.account(), "hi", "a@example.com")));
 
-        assertThat(thrown).isInstanceOf(DeliveryUncertainException.class);
+        assertThat(thrown).isInstanceOf(SmtpTransactionException.class);
+        assertThat(((SmtpTransactionException) thrown).transaction()).satisfies(tx -> {
+            assertThat(tx.afterFinalDot()).isTrue();
+            assertThat(tx.reply()).isNull();
+        });
         assertThat(server.messages()).as("the server has the message").hasSize(1);
         assertThat(server.connections()).as("no second attempt").isEqualTo(1);
         assertThat(SmtpFailureClassifier.classify(thrown).reason()).isEqualTo(ReasonCode.DELIVERY_UNCERTAIN);
@@ -182,7 +189,8 @@ class PipeliningSmtpClientTest {
 
         Throwable thrown = catchThrowable(() -> s.send(message(s.account(), "hi", "a@example.com")));
 
-        assertThat(thrown).isInstanceOf(DeliveryUncertainException.class).hasMessageContaining("no reply came within 500 ms");
+        assertThat(thrown).isInstanceOf(SmtpTransactionException.class).hasMessageContaining("no reply came within 500 ms");
+        assertThat(SmtpFailureClassifier.classify(thrown).reason()).isEqualTo(ReasonCode.DELIVERY_UNCERTAIN);
         assertThat(server.connections()).isEqualTo(1);
     }
 
