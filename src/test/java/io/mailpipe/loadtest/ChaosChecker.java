@@ -245,11 +245,15 @@ final class ChaosChecker {
                 List.copyOf(problems), drainSeconds);
     }
 
-    /** The fault (worker or broker) at this moment, give or take {@link #EXPLAIN_MARGIN}; null when there was none. */
+    /**
+     * The fault (worker or broker) at this moment, give or take {@link #EXPLAIN_MARGIN}; of several, the one that began
+     * closest to it (a send accepted just before a kill is that kill's, not an earlier fault's still in its margin);
+     * null when there was none.
+     */
     private static ChaosRun.Happened faultAt(Instant moment, List<ChaosRun.Happened> faults) {
         return faults.stream().filter(f -> canDuplicate(f.event().fault()))
                 .filter(f -> !moment.isBefore(f.start().minus(EXPLAIN_MARGIN)) && !moment.isAfter(f.end().plus(EXPLAIN_MARGIN)))
-                .findFirst().orElse(null);
+                .min(java.util.Comparator.comparing(f -> Duration.between(f.start(), moment).abs())).orElse(null);
     }
 
     /** Faults during which a message can be sent twice: a worker or a broker away while sends were in flight. */
