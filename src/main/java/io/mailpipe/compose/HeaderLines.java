@@ -43,6 +43,9 @@ final class HeaderLines {
         Enumeration<String> lines = part.getAllHeaderLines();
         while (lines.hasMoreElements()) {
             String header = lines.nextElement();
+            if (header.length() <= MAX_LINE_OCTETS / 3) {
+                continue; // at most 3 octets per char in UTF-8 (4 per surrogate pair): short enough whatever it holds
+            }
             for (String line : header.split("\r\n")) {
                 int octets = line.getBytes(StandardCharsets.UTF_8).length;
                 if (octets > MAX_LINE_OCTETS) {

@@ -27,7 +27,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -177,7 +176,7 @@ public final class MessageComposer implements AutoCloseable {
                 requireOneLine(spec.subject(), "subject");
                 message.setSubject(spec.subject(), UTF_8);
             }
-            message.setSentDate(Date.from(clock.instant()));
+            message.setHeader("Date", MailDate.format(clock.instant()));
             message.setHeader(HEADER_REQUEST_ID, headerValue(HEADER_REQUEST_ID, spec.requestId()));
             if (!isBlank(spec.campaign())) {
                 message.setHeader(HEADER_CAMPAIGN, headerValue(HEADER_CAMPAIGN, spec.campaign()));
@@ -657,7 +656,7 @@ public final class MessageComposer implements AutoCloseable {
      * is measured, signed and sent are these bytes (both SMTP clients write them as they are).
      */
     private static long freeze(MailpipeMimeMessage message) throws CompositionException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+        WireBuffer out = new WireBuffer(8192);
         try {
             message.writeTo(out, NOT_IN_DATA);
         } catch (IOException | MessagingException e) {

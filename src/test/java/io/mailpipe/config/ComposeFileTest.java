@@ -189,16 +189,38 @@ class ComposeFileTest {
     @Test
     void dockerfileBuildsWithMavenAndRunsAsNonRootOnJava17() throws Exception {
         List<String> from = dockerfile.stream().filter(l -> l.startsWith("FROM ")).toList();
-        assertThat(from).hasSize(2);
+        assertThat(from).hasSize(3);
         assertThat(from.get(0)).contains("maven:", "temurin-17", "AS build");
-        assertThat(from.get(1)).contains("temurin:17-jre");
+        // the class-data sharing archive is made on the very JRE the image runs (it fits only the JVM that made it)
+        assertThat(from.get(1)).contains("temurin:17-jre", "AS cds");
+        assertThat(from.get(2)).isEqualTo(from.get(1).replace(" AS cds", ""));
         String user = dockerfile.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
         assertThat(user).doesNotContain("root").isNotEqualTo("USER 0");
-        assertThat(dockerfile.indexOf(user)).isGreaterThan(dockerfile.indexOf(from.get(1)));
+        assertThat(dockerfile.indexOf(user)).isGreaterThan(dockerfile.indexOf(from.get(2)));
+        String all = String.join("\n", dockerfile);
+        assertThat(all).contains("-XX:ArchiveClassesAtExit=/app/mailpipe.jsa", "COPY --from=cds /app/mailpipe.jsa /app/mailpipe.jsa");
+        for (String option : WORKER_JVM_DEFAULTS) {
+            assertThat(all).as("the image starts workers as the chart and the load driver do").contains(option);
+        }
         assertThat(dockerfile).contains("EXPOSE " + ManagementSettings.DEFAULT_PORT);
         assertThat(String.join("\n", dockerfile)).contains("MAILPIPE_JAVA_OPTS", "MAILPIPE_LOG_FORMAT=json");
         String dataDirOverride = "MAILPIPE_WORKER_DATA_DIR";
         assertThat(EnvOverrides.names(0)).contains(dataDirOverride);
+    }
+
+    /** The JVM options every worker starts with: image, chart, launcher and the load driver. */
+    private static final List<String> WORKER_JVM_DEFAULTS = io.mailpipe.loadtest.WorkerJvm.USER_DEFAULTS;
+
+    @Test
+    void theChartAndTheLauncherStartWorkersWithTheSameJvmOptions() throws Exception {
+        String values = java.nio.file.Files.readString(java.nio.file.Path.of("helm/mailpipe/values.yaml"));
+        String launcher = java.nio.file.Files.readString(java.nio.file.Path.of("mailpipe"));
+        assertThat(values).contains("-XX:SharedArchiveFile=/app/mailpipe.jsa");
+        assertThat(launcher).contains("SharedArchiveFile=$here/target/mailpipe.jsa");
+        for (String option : WORKER_JVM_DEFAULTS) {
+            assertThat(values).contains(option);
+            assertThat(launcher).contains(option);
+        }
     }
 
     /** {@code NAME://host:port,...} to NAME -> host:port. */

@@ -55,7 +55,7 @@ public final class LoadDriver {
             return;
         }
         LoadRun run = new LoadDriver(options).run();
-        String report = LoadReport.markdown(run);
+        String report = LoadReport.markdown(run) + chart(run, options);
         System.out.println();
         System.out.println(report);
         if (options.results != null) {
@@ -96,7 +96,7 @@ public final class LoadDriver {
             Path jar = options.jar != null ? options.jar : defaultJar();
             LoadRun.Mailpipe mailpipe;
             long sinkBefore;
-            try (WorkerJvm worker = WorkerJvm.start(jar, options.heap, options.workerJvmOptions, yaml, runDir)) {
+            try (WorkerJvm worker = WorkerJvm.start(jar, options.heap, WorkerJvm.asUsersStartIt(jar, options.workerJvmOptions, !options.noCds), yaml, runDir)) {
                 log("worker pid " + worker.pid() + " (" + worker.log() + "), waiting until it is ready");
                 worker.awaitReady(Duration.ofSeconds(180));
                 sinkBefore = sink.messages();
@@ -265,5 +265,24 @@ public final class LoadDriver {
     static void log(String text) {
         System.out.println("[load " + DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC).format(Instant.now()).substring(0, 8)
                 + "] " + text);
+    }
+
+    /** Draws the run's throughput and heap (PNG next to the results file, else in the run folder); the Markdown link. */
+    private static String chart(LoadRun run, LoadOptions options) {
+        if (run.mailpipe() == null) {
+            return "";
+        }
+        Path folder = options.results != null ? options.results.toAbsolutePath().getParent().resolve("charts") : run.runDir();
+        Path png = folder.resolve(run.runId() + ".png");
+        try {
+            if (!LoadChart.write(run.mailpipe().rows(), "mailpipe " + run.runId() + " (" + run.gitVersion() + ")", png)) {
+                return "";
+            }
+        } catch (IOException | RuntimeException e) {
+            return "(no chart: " + e + ")\n\n";
+        }
+        String link = options.results != null ? "charts/" + png.getFileName() : png.toString();
+        System.out.println("chart: " + png);
+        return "![throughput and heap over time](" + link + ")\n\n";
     }
 }

@@ -115,4 +115,20 @@ class LoadDriverPartsTest {
                 """);
         assertThat(LoadReport.top(file, 2)).isEqualTo("largest: [B 30 MB, java.lang.String 3 MB");
     }
+
+    @Test
+    void chartsThroughputAndHeapAsAPngAndDrawsNothingWithoutRows(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.util.List<LoadRun.Row> rows = java.util.List.of(
+                new LoadRun.Row("main", 1000, 10, 300, 30, 20L << 20, 90L << 20, 30L << 20, "1.0"),
+                new LoadRun.Row("main", 1000, 20, 1000, 70, 25L << 20, 95L << 20, 31L << 20, "1.0"),
+                new LoadRun.Row("half rate", 200, 10, 200, 20, 22L << 20, 80L << 20, 30L << 20, "1.0"));
+        Path png = dir.resolve("charts/run.png");
+
+        assertThat(LoadChart.write(rows, "run", png)).isTrue();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(1000);
+        assertThat(image.getHeight()).isEqualTo(480);
+        assertThat(LoadChart.write(java.util.List.of(), "empty", dir.resolve("empty.png"))).isFalse();
+        assertThat(dir.resolve("empty.png")).doesNotExist();
+    }
 }

@@ -44,8 +44,13 @@ public final class LoadOptions {
     @Option(names = "--heap", description = "Worker heap cap, -Xmx (default ${DEFAULT-VALUE}).")
     String heap = "256m";
 
-    @Option(names = "--worker-jvm-opt", description = "Extra worker JVM option (repeatable), e.g. --worker-jvm-opt=-XX:+UseParallelGC.")
+    @Option(names = "--worker-jvm-opt", description = "Extra worker JVM option (repeatable), after the defaults users get "
+            + "(-XX:TieredStopAtLevel=1 and the class-data sharing archive), e.g. --worker-jvm-opt=-XX:TieredStopAtLevel=4 for C2.")
     List<String> workerJvmOptions = new ArrayList<>();
+
+    @Option(names = "--no-cds", description = "Start the worker without the class-data sharing archive (target/mailpipe.jsa) "
+            + "even when the build made one; by default it is used as ./mailpipe, the image and the chart use it.")
+    boolean noCds;
 
     @Option(names = "--partitions", description = "Partitions of the run's topics (default ${DEFAULT-VALUE}).")
     int partitions = 4;

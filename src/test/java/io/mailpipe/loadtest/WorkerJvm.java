@@ -22,7 +22,14 @@ import io.mailpipe.testing.WorkerProcess;
  * its accounts on the smtp-sink, plain SMTP without authentication. The driver reads its CPU time from the operating
  * system ({@link ProcessHandle}, i.e. /proc/PID/stat) and its heap from its own Prometheus endpoint.
  */
-final class WorkerJvm implements AutoCloseable {
+public final class WorkerJvm implements AutoCloseable {
+
+    /**
+     * JVM options a worker starts with wherever users start one (image, Helm chart, {@code ./mailpipe}; checked by
+     * ComposeFileTest): the C1 compiler only. A fresh worker spent as much CPU compiling with C2 as sending, for a
+     * campaign of tens of thousands of messages (load-tests/RESULTS.md). A later {@code --worker-jvm-opt} overrides.
+     */
+    public static final List<String> USER_DEFAULTS = List.of("-XX:TieredStopAtLevel=1");
     private final Process process;
     private final int managementPort;
     private final Path log;
@@ -73,6 +80,21 @@ final class WorkerJvm implements AutoCloseable {
             }
         }
         return yaml.toString();
+    }
+
+    /**
+     * The options a worker starts with as users start it: {@link #USER_DEFAULTS}, the build's class-data sharing
+     * archive ({@code mailpipe.jsa} next to the jar, made by the {@code cds-archive} step of {@code mvn package}) when
+     * there is one and {@code cds}, then {@code extra} (which may override both).
+     */
+    static List<String> asUsersStartIt(Path jar, List<String> extra, boolean cds) {
+        List<String> options = new ArrayList<>(USER_DEFAULTS);
+        Path archive = jar.toAbsolutePath().resolveSibling("mailpipe.jsa");
+        if (cds && Files.isRegularFile(archive) && extra.stream().noneMatch(o -> o.contains("SharedArchiveFile"))) {
+            options.add("-XX:SharedArchiveFile=" + archive);
+        }
+        options.addAll(extra);
+        return options;
     }
 
     static WorkerJvm start(Path jar, String heap, List<String> extraJvmOptions, String configYaml, Path dir) throws IOException {
