@@ -1,5 +1,7 @@
 package io.mailpipe.loadtest;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -106,16 +108,19 @@ final class ChaosChecker {
         Instant deadline = Instant.now().plus(timeout);
         for (int w = 0; w < workers; w++) {
             Path file = log.apply(w);
-            while (!(Files.exists(file) && Files.readString(file).contains("mailpipe worker started"))) {
-                if (!process.apply(w).isAlive()) {
-                    throw new IllegalStateException("worker " + w + " exited at start-up; see " + file);
+            Process worker = process.apply(w);
+            Duration left = longer(Duration.between(Instant.now(), deadline), Duration.ofSeconds(1));
+            await("worker " + w + " started (see " + file + ")").atMost(left).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!worker.isAlive()) {
+                    throw new IllegalStateException("worker exited at start-up; see " + file);
                 }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("worker " + w + " did not start; see " + file);
-                }
-                Thread.sleep(250); // polling a log file
-            }
+                return Files.exists(file) && Files.readString(file).contains("mailpipe worker started");
+            });
         }
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) > 0 ? a : b;
     }
 
     Report check(long seed, List<SteadyPublisher.Request> published, int unpublished, List<ChaosRun.Happened> faults,

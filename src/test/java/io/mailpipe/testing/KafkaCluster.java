@@ -1,5 +1,7 @@
 package io.mailpipe.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -7,7 +9,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -171,13 +172,13 @@ public final class KafkaCluster implements AutoCloseable {
             return;
         }
         launch(broker);
-        Instant deadline = Instant.now().plusSeconds(90);
-        while (!portOpen(clientPorts[broker])) {
-            if (!processes[broker].isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("broker " + nodeId(broker) + " did not come back; see " + brokerDir(broker));
-            }
-            pause(100);
-        }
+        await("broker " + nodeId(broker) + " listening again (see " + brokerDir(broker) + ")").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    if (!processes[broker].isAlive()) {
+                        throw new IllegalStateException("broker " + nodeId(broker) + " exited; see " + brokerDir(broker));
+                    }
+                    return portOpen(clientPorts[broker]);
+                });
     }
 
     /** The node id leading this partition now (-1: none). */
@@ -217,13 +218,8 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Waits until every partition of these topics has all three replicas in sync again. */
     public void awaitFullyReplicated(Duration timeout, String... topics) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!fullyReplicated(topics)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("topics " + List.of(topics) + " not fully replicated within " + timeout);
-            }
-            pause(250);
-        }
+        await("topics " + List.of(topics) + " fully replicated").atMost(timeout).pollInterval(Duration.ofMillis(250))
+                .until(() -> fullyReplicated(topics));
     }
 
     private TopicDescription describe(String topic) {
@@ -335,26 +331,19 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
         try (Admin admin = admin()) {
-            while (true) {
-                try {
-                    if (admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() == BROKERS) {
-                        return;
-                    }
-                } catch (Exception e) {
-                    // not up yet
-                }
+            await("the cluster formed (see " + dir + ")").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
                 for (int b = 0; b < BROKERS; b++) {
                     if (!processes[b].isAlive()) {
                         throw new IllegalStateException("broker " + nodeId(b) + " exited; see " + brokerDir(b));
                     }
                 }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("the cluster did not form within " + timeout + "; see " + dir);
+                try {
+                    return admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() == BROKERS;
+                } catch (Exception e) {
+                    return false; // not up yet
                 }
-                pause(250);
-            }
+            });
         }
     }
 
@@ -369,15 +358,6 @@ public final class KafkaCluster implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
