@@ -18,18 +18,28 @@ final class ArfDetector implements Detector {
 
     @Override
     public boolean guard(MailView mail) {
-        return mail.feedbackReport != null
-                || mail.headerContains("Content-Type", "feedback-report")
-                || mail.subject().startsWith("complaint about message from");
+        return mail.hasFeedbackReport() || mail.subject().startsWith("complaint about message from");
     }
 
     @Override
     public List<Finding> extract(MailView mail) {
+        if (mail.feedbackReport == null && mail.returnedMessage != null && mail.originalHeaders != null
+                && Texts.lower(mail.originalHeaders).contains("report-type=feedback-report")) {
+            // a feedback report forwarded as an attachment: the attached message is the report
+            MailView inner = MailReader.read(mail.returnedMessage, new ArrayList<>());
+            if (inner.feedbackReport != null) {
+                return extract(inner);
+            }
+        }
         String feedbackType = "abuse";
         List<String> recipients = new ArrayList<>();
         String reportingMta = null;
-        if (mail.feedbackReport != null) {
-            for (FieldBlocks.Block b : FieldBlocks.parse(mail.feedbackReport)) {
+        String fields = mail.feedbackReport;
+        if (fields == null && mail.headerValues("Content-Type").stream().noneMatch(v -> Texts.lower(v).contains("multipart/report"))) {
+            fields = Texts.cap(mail.body(), 64 * 1024); // the report's fields written into the text
+        }
+        if (fields != null) {
+            for (FieldBlocks.Block b : FieldBlocks.parse(fields)) {
                 if (b.get("feedback-type") != null) {
                     feedbackType = Texts.lower(b.get("feedback-type")).strip();
                 }

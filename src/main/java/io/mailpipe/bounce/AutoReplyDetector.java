@@ -22,8 +22,9 @@ final class AutoReplyDetector implements Detector {
     @Override
     public boolean guard(MailView mail) {
         String from = mail.from();
-        if (from.contains("mailer-daemon") || from.contains("postmaster") || !mail.deliveryStatus.isEmpty()) {
-            return false;
+        if (from.contains("mailer-daemon") || from.contains("postmaster") || !mail.deliveryStatus.isEmpty()
+                || mail.hasFeedbackReport()) {
+            return false; // a delivery or feedback report is no auto-reply, whatever its subject (RFC 5965 wins)
         }
         String subject = mail.subject();
         if (subject.contains("undeliver") || subject.contains("delivery") || subject.contains("failure")) {

@@ -53,7 +53,7 @@ public final class BounceParser {
             if (!d.guard(mail)) {
                 continue;
             }
-            List<Finding> found = d.extract(mail);
+            List<Finding> found = withoutOwnAddresses(d.extract(mail), mail);
             if (found.isEmpty()) {
                 continue;
             }
@@ -72,6 +72,28 @@ public final class BounceParser {
             return inner.isEmpty() ? List.of() : parseOne(inner.get(0), problems, depth + 1);
         }
         return List.of();
+    }
+
+    /**
+     * The findings of a failure report without those that name the report's own sender or its postmaster: what
+     * remains is about the recipients (complaints and auto-replies name the complaining or replying address, kept).
+     */
+    static List<Finding> withoutOwnAddresses(List<Finding> found, MailView mail) {
+        ReportSender sender = null;
+        List<Finding> out = new ArrayList<>(found.size());
+        for (Finding f : found) {
+            boolean failure = f.kind == null || f.kind == Kind.BOUNCE || f.kind == Kind.DELAY;
+            if (failure && f.recipient != null) {
+                if (sender == null) {
+                    sender = ReportSender.of(mail);
+                }
+                if (sender.withHost(f.reportingMta).isOwn(f.recipient)) {
+                    continue;
+                }
+            }
+            out.add(f);
+        }
+        return out;
     }
 
     /** How many reports inside reports are opened. */

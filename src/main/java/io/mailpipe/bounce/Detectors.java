@@ -38,6 +38,7 @@ final class Detectors {
             new ZohoDetector(),
             new AutoReplyDetector(),
             new GenericTextDetector(),
+            new VerpDetector(),
             new ReturnedOriginalDetector());
 
     private Detectors() {

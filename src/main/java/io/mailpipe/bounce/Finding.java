@@ -17,11 +17,15 @@ final class Finding {
     String reportingMta;
     String remoteMta;
     String feedbackType;
-    /** A reason the detector is sure of (provider-specific message); null to let the rules decide. */
+    /**
+     * What the detector read from its format's fixed texts (qmail's "couldn't find any host named"): counts like the
+     * phrase rules' words, so a specific status code still decides first; null to let the rules decide. What a
+     * report is (feedback, vacation, delivered, suppressed) is always the detector's word.
+     */
     Reason reason;
     /**
-     * True when {@link #reason} comes from a format's own error code (Exchange's MSEXCH codes, a
-     * carrier's fixed sentence): no generic rule may override it, not even for tentative reasons.
+     * True when {@link #reason} comes from a format's own error code (Exchange's MSEXCH codes, a carrier's fixed
+     * sentence): no code or phrase overrides it.
      */
     boolean reasonFinal;
     /** The SES bounce type the report itself states (an SES notification); null to map it from the reason. */

@@ -28,8 +28,24 @@ final class GenericTextDetector extends TextFormatDetector {
                 || BOUNCE_SUBJECTS.stream().anyMatch(subject::contains);
     }
 
+    /**
+     * A delay notice, not a failure: Sendmail's "**  THIS IS A WARNING MESSAGE ONLY  **" / "Will keep trying until
+     * message is 5 days old", Postfix's "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE."
+     */
+    private static final List<String> WARNING_ONLY = List.of("this is a warning message only", "this is a warning only",
+            "you do not need to resend your message", "will keep trying until");
+
     @Override
     List<String> startMarkers() {
         return List.of();
+    }
+
+    @Override
+    void refine(Finding f, MailView mail) {
+        String body = Texts.lower(Texts.cap(mail.body(), 16 * 1024));
+        if (WARNING_ONLY.stream().anyMatch(body::contains)) {
+            f.action = "delayed";
+            f.kind = Kind.DELAY;
+        }
     }
 }

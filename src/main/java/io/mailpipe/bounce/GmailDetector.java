@@ -16,26 +16,15 @@ final class GmailDetector extends TextFormatDetector {
     /** "(state 14)": the step of Google's SMTP client at which the remote host answered. */
     private static final Pattern STATE = Pattern.compile("\\(state (\\d{1,2})\\)");
 
-    /** A client state: the SMTP command it answered, and the reason when the reply's words decide none. */
-    private record State(String command, Reason reason) {
-    }
-
     /**
-     * Google's client states (as collected in Sisimai's Gmail notes): 6 before MAIL, where TLS is
-     * negotiated ("500 Remote server does not support TLS (state 6)"); 8, 9 and 12 during AUTH
-     * (12: "does not support SMTP Authenticated Relay"); 13 the EHLO reply; 14 the RCPT reply; 15,
-     * 17 and 18 the DATA reply.
+     * Google's client states: the SMTP command the remote host answered. 6 is STARTTLS ("500 Remote server does not
+     * support TLS (state 6)"); 8, 9 and 12 during AUTH; 13 the EHLO reply; 14 the RCPT reply; 15, 17 and 18 the DATA
+     * reply.
      */
-    private static final Map<String, State> STATES = Map.of(
-            "6", new State("MAIL", Reason.SYSTEMERROR),
-            "8", new State("AUTH", Reason.SYSTEMERROR),
-            "9", new State("AUTH", Reason.SYSTEMERROR),
-            "12", new State("AUTH", Reason.NORELAYING),
-            "13", new State("HELO", Reason.BLOCKED),
-            "14", new State("RCPT", Reason.USERUNKNOWN),
-            "15", new State("DATA", Reason.FILTERED),
-            "17", new State("DATA", Reason.FILTERED),
-            "18", new State("DATA", Reason.FILTERED));
+    private static final Map<String, String> STATES = Map.of(
+            "6", "STARTTLS", "8", "AUTH", "9", "AUTH", "12", "AUTH", "13", "HELO", "14", "RCPT", "15", "DATA", "17", "DATA",
+            "18", "DATA");
+
     @Override
     public String name() {
         return "Gmail";
@@ -63,19 +52,9 @@ final class GmailDetector extends TextFormatDetector {
         String d = Texts.lower(f.diagnostic);
         int reply = d.indexOf(REMOTE_REPLY);
         if (reply >= 0) {
-            String remote = d.substring(reply + REMOTE_REPLY.length());
-            Matcher m = STATE.matcher(remote);
-            State state = m.find() ? STATES.get(m.group(1)) : null;
-            if (state != null) {
-                f.command = state.command();
-                Reason byWords = ProviderRules.match(remote);
-                if (byWords == null) {
-                    byWords = PhraseRules.match(remote);
-                }
-                if (byWords == null) {
-                    f.reason = state.reason(); // the remote reply's words decide nothing: the state does
-                    f.reasonFinal = true;
-                }
+            Matcher m = STATE.matcher(d.substring(reply + REMOTE_REPLY.length()));
+            if (m.find() && STATES.containsKey(m.group(1))) {
+                f.command = STATES.get(m.group(1));
             }
         }
         if (d.contains("delivery to the following recipient has been delayed")

@@ -81,6 +81,41 @@ final class MailView {
         return String.join("\n", texts);
     }
 
+    /** RFC 5965: "Feedback-Type:" at the start of a line, a field every feedback report carries. */
+    private static final java.util.regex.Pattern FEEDBACK_TYPE_FIELD = java.util.regex.Pattern.compile(
+            "(?im)^feedback-type:[ \\t]*[a-z]");
+    /** RFC 5965's other required fields of the report: User-Agent and Version. */
+    private static final java.util.regex.Pattern USER_AGENT_FIELD = java.util.regex.Pattern.compile("(?im)^user-agent:");
+    private static final java.util.regex.Pattern VERSION_FIELD = java.util.regex.Pattern.compile("(?im)^version:");
+    private static final String FEEDBACK_REPORT_TYPE = "report-type=feedback-report";
+    private static final java.util.regex.Pattern FEEDBACK_REPORT_TYPE_PARAMETER = java.util.regex.Pattern.compile(
+            "(?i)report-type=\"?feedback-report");
+
+    /**
+     * True when the message is (or carries) an RFC 5965 feedback report: a message/feedback-report part, a
+     * multipart/report of report-type feedback-report (also as the attached message of a forwarded report), or the
+     * report's fields written into the text (Feedback-Type with User-Agent and Version). This structure, not the
+     * subject, makes a complaint.
+     */
+    boolean hasFeedbackReport() {
+        if (feedbackReport != null || headerContains("Content-Type", FEEDBACK_REPORT_TYPE)) {
+            return true;
+        }
+        if (!deliveryStatus.isEmpty()) {
+            return false; // a delivery report that returns a feedback report is a delivery report
+        }
+        if (originalHeaders != null && FEEDBACK_REPORT_TYPE_PARAMETER.matcher(originalHeaders).find()) {
+            return true;
+        }
+        for (String text : texts) {
+            CharSequence head = text.length() > 64 * 1024 ? text.subSequence(0, 64 * 1024) : text;
+            if (FEEDBACK_TYPE_FIELD.matcher(head).find()) {
+                return USER_AGENT_FIELD.matcher(head).find() && VERSION_FIELD.matcher(head).find();
+            }
+        }
+        return false;
+    }
+
     /** True when any header or the subject contains the (lower-case) needle. */
     boolean headerContains(String name, String needle) {
         for (String v : headerValues(name)) {

@@ -3,10 +3,19 @@ package io.mailpipe.bounce;
 import java.util.List;
 
 /**
- * Lower-case phrases per reason, tried in this order over the diagnostic text; the first rule with
- * a matching phrase decides. The order matters: specific reasons (mailbox full, message too big)
- * come before broad ones (user unknown, blocked), because "5.1.1 mailbox full" is a full mailbox.
- * Each rule carries a made-up sample line of the kind it recognises.
+ * One rule per reason: the lower-case phrases that name it, taken from what MTAs and mailbox providers publish as
+ * their reply texts. They decide only where the report carries no status code, or a generic one
+ * ({@link StatusCodes.Meaning#generic()}). Tried in the order of {@link #RULES}: specific causes (a full mailbox, a
+ * message too big, a sender refused) before broad ones (an unknown user, a block, a policy), because "user unknown"
+ * or "blocked" also appear inside the specific texts. A phrase "a…b" matches when "a" occurs and "b" occurs after it.
+ *
+ * <p>Sources, cited per phrase: RFC 5321 (reply texts), RFC 3463 and the IANA registry (code titles), Postfix
+ * (smtpd/smtp/local/cleanup reply texts and its documentation), Exim (its specification and default messages),
+ * Sendmail (its sysexits texts and DSN messages), qmail (qmail-send, qmail-remote, qmail-local, qmail-smtpd
+ * messages), Microsoft ("Email non-delivery reports and SMTP errors in Exchange Online"), Google ("Gmail SMTP
+ * errors and codes", support.google.com/a/answer/3726730), Yahoo (Sender Hub "SMTP error codes"), Yandex ("Report on
+ * non-delivery", yandex.com/support/mail/bounces), mail.ru (help.mail.ru postmaster pages), pypolicyd-spf (its
+ * default reject text) and RFC 7208 (SPF explanations).
  */
 final class PhraseRules {
     /** One reason's phrases; a phrase "a…b" matches when "a" occurs and "b" occurs after it. */
@@ -30,230 +39,321 @@ final class PhraseRules {
     }
 
     static final List<Rule> RULES = List.of(
-            // 552 5.2.2 <user@example.com>: the recipient's storage quota has been used up
-            new Rule(Reason.MAILBOXFULL, List.of(
-                    "mailbox exceeds allowed size",
-                    "mailbox full", "mailbox is full", "mailbox size limit exceeded", "over quota", "overquota",
-                    "quota exceeded", "exceeded storage allocation", "exceeds quota", "exceed the quota",
-                    "quota full", "mailbox is over", "mailbox exceeded", "not enough storage", "insufficient disk",
-                    "user is over", "account is over quota", "account is full", "mailbox has exceeded",
-                    "mailfolder is full", "mail box full", "would exceed", "too much mail data", "box is full",
-                    "storage quota", "disk quota", "mailbox has been full", "exceeded its quota", "quota violation",
-                    "user has exceeded", "has exceeded its", "no space left", "is over its quota",
-                    "maildir over quota", "exceeding storage", "mailbox zu voll", "boîte pleine")),
-            // 554 "|exec /usr/bin/procmail -f- || exit 75 #taro"... Service unavailable
-            // (the failed recipient is a pipe to a program: whatever it says, the program failed)
-            new Rule(Reason.MAILERERROR, List.of("\"|")),
-            // 552 5.3.4 message size exceeds the fixed maximum message size of this host
-            new Rule(Reason.MESGTOOBIG, List.of(
-                    "message too large", "message too big", "message is too big", "message is too large",
-                    "size exceeds", "exceeds size limit", "exceeds the maximum size", "message size exceeds",
-                    "maximum message size", "message file too big", "size limit", "mail size", "too large for",
-                    "exceeded maximum inbound message size", "message length exceeds", "message exceeds",
-                    "email is too large", "line limit exceeded")),
-            // 552 5.2.3 too many messages waiting for this recipient
-            new Rule(Reason.EXCEEDLIMIT, List.of(
-                    "exceeds the per-mailbox", "too many messages in mailbox",
-                    "daily quota", "exceeded the daily", "local delivery limit")),
-            // 550 5.2.1 the email account you tried to reach is disabled
-            new Rule(Reason.SUSPEND, List.of(
-                    "account that you tried to reach is inactive", "account is blocked", "temporary locked", "temporarily locked",
-                    "account disabled", "account has been disabled", "account is disabled", "mailbox disabled",
-                    "mailbox is disabled", "account is inactive", "mailbox is inactive", "has been suspended",
-                    "account suspended", "is suspended", "temporarily disabled", "account that you tried to reach is disabled",
-                    "account deactivated", "account has been deactivated", "mailbox unavailable…suspend",
-                    "account is locked", "is frozen", "recipient suspended", "inactive user", "disabled recipient",
-                    "user suspended", "account expired", "mailbox currently suspended", "this mailbox is disabled",
-                    "address is not currently in use", "account is not active")),
-            // 550 5.1.6 the recipient has moved away and left no forwarding address
-            new Rule(Reason.HASMOVED, List.of(
-                    "has been replaced by", "address has changed", "no longer available at this address",
-                    "mailbox has moved", "has moved to")),
-            // 554 5.7.1 <user@example.net>: relay access denied
-            new Rule(Reason.NORELAYING, List.of(
-                    "relay access denied", "relaying denied", "relay not permitted", "relaying not allowed",
-                    "not permitted to relay", "unable to relay", "we do not relay", "relay denied",
-                    "relaying mail to", "is not permitted to relay", "no relaying", "relay prohibited",
-                    "not allowed to relay", "mail relay denied", "relaying is prohibited", "not a gateway",
-                    "that domain isn't in my list of allowed rcpthosts")),
-            // 550 5.7.26 message rejected: the sending domain failed its DMARC policy
-            new Rule(Reason.AUTHFAILURE, List.of(
-                    "dmarc policy", "dmarc rejection", "failed dmarc", "dmarc check", "dmarc validation",
-                    "spf check failed", "spf validation", "spf fail", "failed spf", "does not designate",
-                    "not designated as permitted sender", "sender policy framework", "spf record",
-                    "dkim signature", "dkim verification", "dkim failed", "dkim check", "unauthenticated email",
-                    "sender is not authorized by", "domain authentication", "authentication check failed",
-                    "sender authentication", "spf: ", "spf)")),
-            // 550 5.7.25 the sending host has no reverse DNS record (PTR)
-            new Rule(Reason.REQUIREPTR, List.of(
-                    "unverifyable", "unverifiable",
-                    "no ptr record", "ptr record", "reverse dns", "reverse lookup", "cannot resolve your",
-                    "cannot find your hostname", "no reverse", "rdns", "reverse-dns", "client host rejected: cannot find",
-                    "could not resolve the hostname", "unresolvable", "no dns entries for your",
-                    "did not reverse-resolve", "ip name lookup failed", "host name verification failed",
-                    "hostname not found", "does not resolve")),
-            // 550 5.7.1 the message does not conform to RFC 5322: duplicate Date header
-            new Rule(Reason.NOTCOMPLIANTRFC, List.of(
-                    "rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822 specifications",
-                    "multiple addresses in from", "multiple from", "is not rfc compliant",
-                    "not compliant with rfc", "header is missing", "missing required header")),
-            // 550 5.7.1 the sending IP address has a poor reputation
-            new Rule(Reason.BADREPUTATION, List.of(
-                    "poor reputation", "bad reputation", "low reputation", "ip reputation", "sender reputation",
-                    "reputation of", "has been temporarily rate limited due to ip reputation")),
-            // 554 5.7.1 a virus was found in the message
-            new Rule(Reason.VIRUSDETECTED, List.of(
-                    "virus", "malware", "infected", "malicious content", "message contains malicious")),
-            // 552 5.7.0 this message was blocked because its content presents a potential security issue
-            // (an attachment type the receiving provider refuses: its policy, not the sending host)
-            new Rule(Reason.POLICYVIOLATION, List.of("its content presents a potential")),
-            // 554 5.7.1 client host [192.0.2.1] blocked using a DNS blocklist (before the spam rule: "blocked for spamming" is about the IP)
-            new Rule(Reason.BLOCKED, List.of(
-                    // 554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help) (BL)
-                    "ip=…(bl)",
-                    "client host blocked", "blocked using", "blocklist", "blacklisted by", "dnsbl", "your ip",
-                    "ip address blacklisted", "adresse ip", "please use the smtp server of your isp",
-                    "invalid ip for sending", "my name was rejected", "not accepting connections")),
-            // 550 5.7.1 the message was classified as spam and rejected
-            new Rule(Reason.SPAMDETECTED, List.of(
-                    "spam", "junk mail", "unsolicited", "bulk mail", "message content rejected", "content filter",
-                    "looks like spam", "message was not accepted because", " uce ", "mail appears to be unsolicited",
-                    "classified as junk", "suspicious", "identified as spam", "blacklisted url",
-                    "url in this email is listed", "because it appears", "rejected by antispam",
-                    "scored too high", "high probability of", "dnsbl…content")),
-            // 550 5.1.8 <sender@example.org>: sender address rejected: domain not found
-            new Rule(Reason.REJECTED, List.of(
-                    "purported responsible address",
-                    // 550 5.2.0 <sender@example.org> From: Domain is invalid. Please provide a valid From:
-                    "provide a valid from", "from: domain is invalid",
-                    "sender rejected", "sender address rejected", "sender denied", "sender refused",
-                    "sender domain", "domain of sender address", "envelope sender", "invalid sender",
-                    "sender verify failed", "sender verification", "bad sender", "from address rejected",
-                    "mail from address", "sender is blacklisted", "sender not allowed", "address of the sender",
-                    "return path", "your address has been blacklisted", "empty envelope senders",
-                    "null sender", "sender email address rejected", "unroutable sender", "sender unknown",
-                    "unknown sender", "rejected sender", "mail from rejected", "blocked sender")),
-            // 556 5.1.10 the recipient domain has a null MX and accepts no mail
-            new Rule(Reason.NOTACCEPT, List.of(
-                    "no mx found", "couldn't find a mail exchanger",
-                    "does not accept mail", "null mx", "not accepting mail", "accepts no mail", "no mail accepted",
-                    "does not accept any mail")),
-            // 550 5.1.2 host unknown: the domain does not exist in DNS
-            new Rule(Reason.HOSTUNKNOWN, List.of(
-                    "host unknown", "host not found", "unknown host", "domain not found", "domain does not exist",
-                    "no such domain", "unrouteable mail domain", "name or service not known", "domain unknown",
-                    "unknown domain", "host or domain name not found", "no mx", "nxdomain", "not a registered domain",
-                    "domain is not", "invalid domain", "illegal host/domain", "unable to resolve",
-                    "non-existent domain", "the domain name", "domain isn't in")),
-            // 550 5.1.1 <nobody@example.com>: recipient address rejected: no such user
-            new Rule(Reason.USERUNKNOWN, List.of(
-                    "recipient address rejected: access denied", "user unknown", "unknown user", "recipient name is not recognized",
-                    "not listed in public name", "user not exist", "no such user", "no such mailbox", "no such recipient",
-                    "no such person", "no such account", "user not found", "user does not exist",
-                    "does not exist", "doesn't exist", "unknown recipient", "recipient unknown",
-                    "recipient not found", "recipient does not exist", "invalid recipient", "invalid mailbox",
-                    "mailbox not found", "mailbox unavailable", "mailbox does not exist", "mailbox is unavailable",
-                    "mailbox not available", "address unknown", "address does not exist",
-                    "address not found", "unknown address", "not a valid mailbox", "not a valid recipient",
-                    "not a known user", "is not a valid", "bad destination mailbox", "bad recipient",
-                    "unknown or illegal alias", "unknown local part", "unknown local-part", "unrouteable address",
-                    "no mailbox here", "no mailbox by that name", "no mail box", "user invalid", "invalid user",
-                    "invalid address", "unknown mailbox", "no account by that name", "user not local",
-                    "recipient is not local", "not our customer", "no valid recipients", "this user doesn't have",
-                    "recipient rejected", "badrcptto", "no one at this address", "couldn't be found",
-                    "could not be found", "no longer valid", "nonexistent", "non-existent", "not exist",
-                    "account does not exist", "user account is unavailable", "mailbox is not valid",
-                    "no mailbox", "inexistent", "unknown email", "utilisateur inconnu", "e-mail address was not found",
-                    "addressee unknown", "recipient address is invalid", "no such local user", "name is not recognized",
-                    "not listed in", "is unknown", "account unavailable", "alias unknown")),
-            // 550 5.7.1 message rejected by the recipient's filter rules
-            new Rule(Reason.FILTERED, List.of(
-                    "refused by recipient's filter", "filtered", "rejected by the recipient",
-                    "recipient's mailbox refuses", "rejected by user", "user refuses", "refuses to accept",
-                    "message rejected by recipient", "denied by recipient", "mail is blocked by recipient",
-                    "blocked by the recipient", "not accepting mail from")),
-            // 554 5.6.0 message header is malformed (content error)
-            new Rule(Reason.CONTENTERROR, List.of(
-                    "duplicate header",
-                    "improper use of 8-bit data", "message header size", "header too long", "illegal character in header",
-                    "bare lf", "bare <lf>", "invalid header", "message has invalid", "charset not supported",
-                    "mime error", "malformed mime", "message content not acceptable")),
-            // 421 4.7.0 too many concurrent connections from your host
-            new Rule(Reason.TOOMANYCONN, List.of(
-                    "frequency limited", "connection rate limit",
-                    "too many connections", "too many concurrent", "connection limit", "too many recipients",
-                    "too many smtp sessions", "too many simultaneous", "exceeded the maximum number of connections",
-                    "recipients per message", "too many hosts", "max connections")),
-            // 421 4.7.0 you are sending too fast, slow down
-            new Rule(Reason.SPEEDING, List.of(
-                    "receiving mail at a rate",
-                    "rate limit", "sending too fast", "too many messages", "rate-limited", "ratelimit",
-                    "exceeded the rate", "throttl", "rate of")),
-            // 554 5.7.1 service unavailable; client host [192.0.2.1] blocked using a DNS blocklist
-            new Rule(Reason.BLOCKED, List.of(
-                    "blocked using", "blocklist", "blacklist", "black list", "block list", "dnsbl", " rbl",
-                    "spamhaus", "spamcop", "client host rejected", "connection refused", "access denied",
-                    "your ip", "your host", "ip address", "ip has been", "has been blocked", "blocked by",
-                    "is blocked", "host rejected", "not allowed to send", "banned", "denied by policy",
-                    "rejected by policy", "you are not allowed", "connection rejected", "ip blocked",
-                    "your server", "not authorized to", "listed at", "listed in", "sorbs", "barracuda",
-                    "refused to talk", "blocked", "poor ip")),
-            // 550 5.7.1 rejected by our message policy
-            new Rule(Reason.POLICYVIOLATION, List.of(
-                    "header error",
-                    "policy violation", "violates our", "violation of", "policy reasons", "acceptable use",
-                    "not permitted by policy", "by local policy", "policy rejection", "message not allowed by",
-                    "policy", "prohibited")),
-            // 452 4.3.1 insufficient system storage
-            new Rule(Reason.SYSTEMFULL, List.of(
-                    "insufficient system storage", "mail system full", "system storage", "out of disk",
-                    "disk full", "file system full", "not enough disk")),
-            // 451 4.4.0 routing loop detected / DNS lookup failed
-            new Rule(Reason.NETWORKERROR, List.of(
-                    "dns query failed", "wasn't able to establish an smtp connection", "had no relevant answers",
-                    "mail loop", "loops back to myself", "routing loop", "too many hops", "hop count exceeded",
-                    "network error", "network is unreachable", "could not connect",
-                    "connection reset", "lost connection", "dns lookup failed", "temporary dns", "name server",
-                    "unable to connect", "no route to host", "connection closed", "malformed or unexpected name server reply",
-                    "too many \"received\"")),
-            // 530 5.7.0 authentication required
-            new Rule(Reason.SECURITYERROR, List.of(
-                    "smtp authentication", "unauthenticated senders",
-                    "authentication required", "authentication failed", "must authenticate", "tls required",
-                    "starttls", "encryption required", "authentication is required", "security policy",
-                    "submission of mail", "certificate")),
-            // 4.4.7 envelope expired (this is only a temporary failure report): the expiry decides
-            new Rule(Reason.EXPIRED, List.of(
-                    "envelope expired", "delivery time expired", "message expired")),
-            // 451 4.3.0 local error in processing
-            new Rule(Reason.SYSTEMERROR, List.of(
-                    "service currently unavailable", "transaction failed", "could not load drd", "unable to contact ldap",
-                    "local error", "system error", "internal error", "server error", "temporary failure",
-                    "temporary error", "service unavailable", "system not available", "too many errors",
-                    "system config error", "mail system error", "error in processing", "server busy",
-                    "config error", "configuration error")),
-            // 4.4.7 the message was not delivered within the retry period
-            new Rule(Reason.EXPIRED, List.of(
-                    "connection timed out", "did not accept our requests to connect", "not delivered within",
-                    "envelope expired", "host not reachable",
-                    "delivery time expired", "retry timeout exceeded", "retry time exceeded", "could not be delivered for",
-                    "message expired", "has been delayed", "giving up", "gave up", "queue too long",
-                    "retry period", "was not delivered within", "expired after", "message timed out",
-                    "unable to deliver in", "delivery expired", "time limit exceeded")),
-            // 554 5.3.0 unknown mailer error 1 (a local delivery program failed)
             new Rule(Reason.MAILERERROR, List.of(
-                    "mailer error", "x-unix", "command failed", "procmail", "exit code", "pipe to", "command died",
-                    "delivery program", "unknown mailer error", "program failed", "command output")),
-            // 501 5.5.2 syntax error in parameters or arguments
+                    // Postfix local(8): Command died with status 1: "/usr/bin/procmail". Command output: ...
+                    "command died with status", "command output:",
+                    // Sendmail: 554 5.3.0 unknown mailer error 1
+                    "unknown mailer error",
+                    // Exim: Child process of address_pipe transport returned 69
+                    "child process of",
+                    // a pipe recipient as Sendmail and Postfix name it: "|/usr/bin/procmail -f-"
+                    "\"|",
+                    // procmail(1) writes its own diagnostics: procmail: Couldn't create "/var/spool/mail/taro"
+                    "procmail:",
+                    // Exim: ------ pipe to |/usr/local/bin/filter generated by taro@example.com ------
+                    "pipe to |")),
+            new Rule(Reason.MAILBOXFULL, List.of(
+                    // RFC 5321 reply 552: Requested mail action aborted: exceeded storage allocation
+                    "exceeded storage allocation",
+                    // Gmail 452/552: The email account that you tried to reach is over quota
+                    "over quota",
+                    // Exim appendfile: mailbox is full (MTA-imposed quota exceeded while writing to file ...)
+                    "mailbox is full", "mailbox full",
+                    // Yandex: Mailbox size limit exceeded; Account is full; Error writing message: Disk quota exceeded
+                    "mailbox size limit exceeded", "mailbox size exceeded", "account is full", "disk quota exceeded",
+                    // mail.ru: User quota exceeded; Postfix local: ... error writing message: Disk quota exceeded
+                    "quota exceeded",
+                    // Microsoft: 554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException
+                    "quotaexceededexception")),
+            new Rule(Reason.EXCEEDLIMIT, List.of(
+                    // RFC 3463 X.2.3 title
+                    "message length exceeds administrative limit")),
+            new Rule(Reason.MESGTOOBIG, List.of(
+                    // Postfix smtpd: 552 5.3.4 Message size exceeds fixed limit
+                    "message size exceeds",
+                    // qmail-smtpd: 552 sorry, that message size exceeds my databytes limit (#5.3.4)
+                    "exceeds my databytes limit",
+                    // Exim: message too big; Sendmail: Message is too large; Microsoft RESOLVER.RST.SendSizeLimit
+                    "message too big", "message is too large", "message too large", "sendsizelimit",
+                    // 1&1 (postmaster.1and1.com error messages): Mail size limit exceeded; Gmail 552 5.2.3: Your message
+                    // exceeded Google's message size limits
+                    "size limit exceeded", "message size limits")),
+            new Rule(Reason.SUSPEND, List.of(
+                    // Gmail 550 5.2.1: The email account that you tried to reach is disabled / is inactive
+                    "account that you tried to reach is disabled", "account that you tried to reach is inactive",
+                    // mail.ru: Local mailbox ... is unavailable: account is disabled; Yahoo 554 30: This mailbox is disabled
+                    "account is disabled", "mailbox is disabled",
+                    // IANA X.7.13 title; Sendmail: Mailbox disabled for this recipient
+                    "user account disabled", "mailbox disabled",
+                    // providers that suspend accounts: "account suspended", "account has been suspended"
+                    "account suspended", "account has been suspended", "account has been disabled",
+                    // vpopmail vdelivermail: account is locked email bounced; Yandex: the recipient's account has been
+                    // blocked; La Poste: The recipient account is blocked
+                    "account is locked", "account is blocked", "account has been blocked")),
+            new Rule(Reason.HASMOVED, List.of(
+                    // IANA X.1.6: Destination mailbox has moved, No forwarding address; X.7.17/X.7.18 titles
+                    "mailbox has moved", "no forwarding address", "mailbox owner has changed", "domain owner has changed",
+                    // RFC 5321 reply 551: User not local; please try <forward-path>
+                    "user not local; please try")),
+            new Rule(Reason.NORELAYING, List.of(
+                    // Postfix smtpd: 554 5.7.1 <x>: Relay access denied; Microsoft 5.7.64: Relay Access Denied
+                    "relay access denied",
+                    // Sendmail: 550 5.7.1 <x>... Relaying denied; Exim: relay not permitted
+                    "relaying denied", "relay not permitted",
+                    // Microsoft 5.7.54: Unable to relay recipient in non-accepted domain; Exchange: Unable to relay
+                    "unable to relay",
+                    // qmail-smtpd: 553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)
+                    "list of allowed rcpthosts")),
+            new Rule(Reason.AUTHFAILURE, List.of(
+                    // Gmail 5.7.26: Unauthenticated email from x is not accepted due to domain's DMARC policy;
+                    // mail.ru: not accepted due to domain owner DMARC policy; Microsoft 5.7.509: does not pass DMARC
+                    "dmarc",
+                    // Gmail 5.7.26: does not have authentication information or fails to pass authentication checks
+                    "fails to pass authentication checks",
+                    // Yahoo 550 5.7.9: the sender is unauthenticated. Yahoo requires all senders to authenticate
+                    "sender is unauthenticated",
+                    // Yandex: SPF check failed; pypolicyd-spf: Message rejected due to: SPF fail - not authorized
+                    "spf check failed", "spf fail",
+                    // RFC 7208 explanation: domain of x does not designate 192.0.2.1 as permitted sender
+                    "does not designate",
+                    // RFC 7372 titles: No passing DKIM signature found, No valid author-matched DKIM signature
+                    "dkim signature",
+                    // Gmail 550 5.7.26: Unauthenticated email from example.com is not accepted due to domain's DMARC policy
+                    "unauthenticated email")),
+            new Rule(Reason.REQUIREPTR, List.of(
+                    // Postfix smtpd: 450 4.7.1 Client host rejected: cannot find your hostname / reverse hostname
+                    "cannot find your hostname", "cannot find your reverse hostname",
+                    // Gmail 550 5.7.25: The IP address sending this message does not have a PTR record setup
+                    "ptr record",
+                    // IANA X.7.25 title: Reverse DNS validation failed
+                    "reverse dns",
+                    // the same, abbreviated: invalid rDNS record of your mail server
+                    "rdns",
+                    // Sendmail access map: 450 4.7.1 Access denied. IP name lookup failed [192.0.2.1] (no name for the IP)
+                    "ip name lookup failed")),
+            new Rule(Reason.NOTCOMPLIANTRFC, List.of(
+                    // Gmail 550 5.7.1: This message is not RFC 5322 compliant; Microsoft 5.7.512: must be RFC 5322
+                    // section 3.6.2 compliant
+                    "rfc 5322", "rfc5322",
+                    // Gmail 550 5.7.1: Messages with multiple addresses in From: header are not accepted; Messages missing
+                    // a valid Message-ID header are not accepted
+                    "multiple addresses in from", "missing a valid message-id")),
+            new Rule(Reason.BADREPUTATION, List.of(
+                    // Gmail 550 5.7.1: ... likely suspicious due to the very low reputation of the sending IP address
+                    "low reputation", "poor reputation")),
+            new Rule(Reason.VIRUSDETECTED, List.of(
+                    // amavisd-new: 554 5.7.0 Reject, id=... - VIRUS: Eicar-Test-Signature; Exim with ClamAV:
+                    // This message contains malware / a virus
+                    "virus", "malware")),
+            new Rule(Reason.BLOCKED, List.of(
+                    // Postfix smtpd: 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org
+                    "blocked using", "client host rejected", "client host [",
+                    // Postfix smtpd: 504 5.5.2 <x>: Helo command rejected: need fully-qualified hostname
+                    "helo command rejected",
+                    // qmail-remote: Connected to 192.0.2.1 but my name was rejected.
+                    "my name was rejected",
+                    // Yahoo [BL21]: Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list
+                    "connections will not be accepted",
+                    // Gmail 421 4.7.0: IP not in whitelist for RCPT domain; The IP you're using to send mail is not
+                    // authorized to send email directly to our servers; mail sent from your IP address has been
+                    // temporarily blocked
+                    "ip not in whitelist", "not authorized to send email directly", "from your ip address has been",
+                    // Microsoft 5.7.606: Access denied, banned sending IP; 5.7.513: blocked ... using Customer Block list
+                    "banned sending ip", "block list", "blocklist", "blacklist",
+                    // Yandex: Client host [192.0.2.1] blocked using ...; Blocked by spam statistics
+                    "blocked by spam statistics",
+                    // DNS blocklists by their usual names in reply texts (Spamhaus, SpamCop, SORBS, DNSBL, RBL)
+                    "spamhaus", "spamcop", "sorbs", "dnsbl", " rbl",
+                    // Gmail 550 5.7.1: ... Please use the SMTP relay at your service provider instead; the same advice
+                    // for dynamic IP addresses: Please use the smtp server of your ISP
+                    "smtp relay at your service provider", "smtp server of your isp")),
+            new Rule(Reason.REJECTED, List.of(
+                    // Postfix smtpd: 553 5.1.8 <x>: Sender address rejected: Domain not found
+                    "sender address rejected",
+                    // Sendmail: 553 5.1.8 <x>... Domain of sender address y does not exist
+                    "domain of sender address",
+                    // Exim: Sender verify failed
+                    "sender verify failed",
+                    // qmail-remote: Connected to 192.0.2.1 but sender was rejected.
+                    "sender was rejected",
+                    // Microsoft 5.1.0: Sender denied; 5.1.8: Access denied, bad outbound sender
+                    "sender denied", "bad outbound sender",
+                    // IANA X.1.7 / X.1.8 titles
+                    "bad sender's",
+                    // RFC 4407 (Sender ID): the Purported Responsible Address is the sender's; Courier: 550 5.7.1 can't
+                    // determine Purported Responsible Address
+                    "purported responsible address",
+                    // Cox and Spectrum (their "email error codes" pages): 550 5.1.0 <sender> sender rejected
+                    "sender rejected",
+                    // GoDaddy ("Fix rejected email with a bounce error", sender bounces): 550 5.2.0 <sender> From: Domain
+                    // is invalid. Please provide a valid From: IB506
+                    "provide a valid from")),
+            new Rule(Reason.SPAMDETECTED, List.of(
+                    // Yandex: Message rejected under suspicion of SPAM; Sorry, message looks like SPAM to me;
+                    // mail.ru: spam message rejected
+                    "spam",
+                    // Gmail 550 5.7.1: Our system has detected that this message is likely unsolicited mail
+                    "unsolicited",
+                    // amavisd-new: 554 5.7.0 Message content rejected, UBE (unsolicited bulk email)
+                    "message content rejected", ", ube")),
+            new Rule(Reason.NOTACCEPT, List.of(
+                    // RFC 7504 reply 556 / RFC 7505: Domain does not accept mail; Recipient address has null MX
+                    "does not accept mail", "null mx",
+                    // OpenSMTPD: No MX found for domain; qmail-remote: Sorry, I couldn't find a mail exchanger or IP
+                    // address. (#5.4.4)
+                    "no mx found", "couldn't find a mail exchanger")),
+            new Rule(Reason.HOSTUNKNOWN, List.of(
+                    // Postfix smtp: Host or domain name not found. Name service error for name=x type=MX: Host not found
+                    "host or domain name not found", "host not found",
+                    // Postfix smtpd: 550 5.1.2 <x>: Recipient address rejected: Domain not found
+                    "domain not found",
+                    // Sendmail: 550 5.1.2 x... Host unknown (Name server: x: host not found)
+                    "host unknown",
+                    // qmail-remote: Sorry, I couldn't find any host named x. (#5.1.2)
+                    "couldn't find any host named",
+                    // Exim: all relevant MX records point to non-existent hosts; Unrouteable mail domain
+                    "point to non-existent hosts", "unrouteable mail domain",
+                    // Gmail 553 5.1.2: We weren't able to find the recipient domain; Yandex: DNS: no such domain;
+                    // Microsoft 5.4.310: DNS domain does not exist
+                    "find the recipient domain", "no such domain", "dns domain does not exist",
+                    // IANA X.1.2 title
+                    "bad destination system address",
+                    // OpenSMTPD: Domain does not exist; Sendmail / Notes: unknown host; Oracle Communications Messaging
+                    // Server: Illegal host/domain name found
+                    "domain does not exist", "unknown host", "illegal host/domain name")),
+            new Rule(Reason.USERUNKNOWN, List.of(
+                    // Postfix smtpd: 550 5.1.1 <x>: Recipient address rejected: User unknown in local recipient table;
+                    // Sendmail: 550 5.1.1 <x>... User unknown; Yandex: User unknown
+                    "user unknown",
+                    // Postfix local(8): unknown user: "x"; Exchange 2003: Unknown Recipient; Yandex: Invalid recipient
+                    "unknown user", "unknown recipient", "invalid recipient",
+                    // Yandex: No such user here; mail.ru: No such user
+                    "no such user",
+                    // Yandex: User not found; mail.ru: Local mailbox x is unavailable: user not found; Yahoo 552:
+                    // Requested mail action aborted, mailbox not found; Microsoft 5.1.10: Recipient not found by
+                    // SMTP address lookup; RESOLVER.ADR.RecipNotFound
+                    "user not found", "mailbox not found", "recipient not found", "recipnotfound",
+                    // qmail-local: Sorry, no mailbox here by that name. (#5.1.1)
+                    "no mailbox here by that name",
+                    // Exim: 550 Unrouteable address
+                    "unrouteable address",
+                    // Gmail 550 5.1.1: The email account that you tried to reach does not exist; Exchange 2007/2010 for
+                    // 5.1.1: The e-mail address you entered couldn't be found
+                    "account that you tried to reach does not exist", "address you entered couldn't be found",
+                    // Yahoo 554: delivery error: dd This user doesn't have a yahoo.com account
+                    "this user doesn't have a",
+                    // Yandex: Invalid mailbox; IANA X.1.1 / X.1.3 titles: Bad destination mailbox address (syntax)
+                    "invalid mailbox", "bad destination mailbox address",
+                    // the same with the object named: "mailbox does not exist", "user does not exist", ...
+                    "mailbox does not exist", "user does not exist", "address does not exist",
+                    "account does not exist", "recipient does not exist",
+                    // RFC 5321 reply 550: Requested action not taken: mailbox unavailable; Yandex: Mailbox unavailable
+                    "mailbox unavailable",
+                    // Microsoft 5.4.1 (Directory Based Edge Blocking): Recipient address rejected: Access denied
+                    "recipient address rejected: access denied")),
+            new Rule(Reason.FILTERED, List.of(
+                    // Facebook (postmaster.facebook.com response codes): RCP-P2 Refused due to recipient preferences
+                    "recipient preferences")),
+            new Rule(Reason.CONTENTERROR, List.of(
+                    // Sendmail: 554 5.6.0 Data format error
+                    "data format error",
+                    // Postfix cleanup: 550 5.6.0 improper use of 8-bit data in message header
+                    "improper use of 8-bit data",
+                    // Postfix smtpd: bare <LF> received; RFC 5321 4.1.1.4 forbids bare LF
+                    "bare <lf>", "bare lf",
+                    // Gmail 554 5.6.0: Mail message is malformed. Not accepted.
+                    "message is malformed",
+                    // Amazon SES: 554 Transaction failed: Duplicate header 'DKIM-Signature' (RFC 5322 3.6 allows it once)
+                    "duplicate header")),
+            new Rule(Reason.TOOMANYCONN, List.of(
+                    // Postfix anvil: 421 4.7.0 x Error: too many connections from 192.0.2.1; Exim: Too many
+                    // concurrent SMTP connections from this IP address
+                    "too many connections", "too many concurrent",
+                    // Postfix smtpd: 452 4.5.3 Error: too many recipients; Gmail 452 4.5.3: Your message has too many recipients
+                    "too many recipients",
+                    // Sendmail: 421 4.3.2 Connection rate limit exceeded; Tencent QQ Mail (its help page in the reply):
+                    // 550 Connection frequency limited / Ip frequency limited
+                    "connection rate limit exceeded", "frequency limited")),
+            new Rule(Reason.SPEEDING, List.of(
+                    // Gmail 450 4.2.1: The user you are trying to contact is receiving mail too quickly / at a rate
+                    // that prevents additional messages from being delivered
+                    "receiving mail too quickly", "receiving mail at a rate",
+                    // Postfix anvil: 421 4.7.0 x Error: too much mail from 192.0.2.1; Gmail 550 5.4.5: Daily user
+                    // sending quota exceeded
+                    "too much mail from", "sending quota exceeded")),
+            new Rule(Reason.POLICYVIOLATION, List.of(
+                    // Yahoo 554 5.7.9: Message not accepted for policy reasons; [PH01] Email not accepted for policy reasons
+                    "policy reasons",
+                    // Gmail 550 5.7.1: The user or domain that you are sending to (or from) has a policy that
+                    // prohibited the mail that you sent; This message violates example.com email policy
+                    "has a policy that prohibited", "violates…policy",
+                    // Gmail 552 5.7.0: This message was blocked because its content presents a potential security
+                    // issue; Our system detected an illegal attachment on your message
+                    "its content presents a potential", "illegal attachment",
+                    // Exim: the default text of an ACL deny: Administrative prohibition
+                    "administrative prohibition")),
+            new Rule(Reason.SYSTEMFULL, List.of(
+                    // RFC 5321 reply 452: Requested action not taken: insufficient system storage; IANA X.3.1: Mail
+                    // system full; Sendmail: 452 4.3.1 Insufficient disk space; try again later
+                    "insufficient system storage", "mail system full", "insufficient disk space")),
+            new Rule(Reason.NETWORKERROR, List.of(
+                    // Postfix smtp: connect to x: Connection refused; lost connection with x
+                    "connection refused", "lost connection",
+                    // Postfix local/smtp: mail for x loops back to myself; Exim: Too many "Received" headers -
+                    // suspected mail loop; IANA X.4.6: Routing loop detected
+                    "loops back to myself", "mail loop", "routing loop",
+                    // qmail-remote: Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
+                    "wasn't able to establish an smtp connection",
+                    // system errors as MTAs quote them
+                    "network is unreachable", "no route to host", "connection reset",
+                    // OpenSMTPD: Network error on destination MXs
+                    "network error")),
+            new Rule(Reason.EXPIRED, List.of(
+                    // IANA X.4.7: Delivery time expired; Microsoft 4.4.7 / 5.4.300: Message expired
+                    "delivery time expired", "message expired",
+                    // Exim: retry timeout exceeded
+                    "retry timeout exceeded",
+                    // qmail-send: I'm not going to try again; this message has been in the queue too long.
+                    "in the queue too long",
+                    // Sendmail: Cannot send message for 5 days / Message could not be delivered for 5 days
+                    "cannot send message for", "could not be delivered for",
+                    // dma (DragonFly Mail Agent): Could not deliver for the last 432000 seconds. Giving up.; OpenSMTPD:
+                    // Envelope expired; Gmail: The recipient server did not accept our requests to connect
+                    "giving up", "envelope expired", "did not accept our requests to connect",
+                    // Postfix smtp: connect to x: Connection timed out; conversation with x timed out while sending: the
+                    // host never answered until the report was written
+                    "connection timed out", "timed out while")),
+            new Rule(Reason.FAILEDSTARTTLS, List.of(
+                    // Postfix smtp: Cannot start TLS: handshake failure; TLS is required, but was not offered by host
+                    "cannot start tls", "tls is required, but")),
+            new Rule(Reason.SECURITYERROR, List.of(
+                    // RFC 4954: 530 5.7.0 Authentication required; Postfix smtpd / Gmail: 530 5.7.0 Must issue a
+                    // STARTTLS command first; Gmail 421 4.7.0: TLS required for RCPT domain
+                    "authentication required", "must issue a starttls command first", "tls required",
+                    // RFC 4954 535: Authentication credentials invalid
+                    "authentication credentials invalid")),
+            new Rule(Reason.SYSTEMERROR, List.of(
+                    // RFC 5321 reply 451: Requested action aborted: local error in processing
+                    "local error in processing",
+                    // Gmail 421 4.3.0 / 4.7.0: Temporary System Problem. Try again later
+                    "temporary system problem",
+                    // Sendmail sysexits: Internal software error, Operating system error, Configuration error
+                    "internal software error", "operating system error", "configuration error",
+                    // RFC 5321 reply 554: Transaction failed
+                    "transaction failed",
+                    // Sendmail sysexits EX_UNAVAILABLE: Service unavailable
+                    "service unavailable", "service currently unavailable")),
             new Rule(Reason.SYNTAXERROR, List.of(
-                    "improper sequence", "command parameter not implemented", "not implemented", "malformed address",
-                    "syntax error", "command unrecognized", "command not recognized", "unrecognized command",
-                    "bad sequence of commands", "invalid command")));
+                    // RFC 5321 replies 500 to 504
+                    "syntax error", "command unrecognized", "command not implemented", "bad sequence of commands",
+                    "command parameter not implemented",
+                    // Exim: malformed address: <x> may not follow <y>
+                    "malformed address")));
 
     private PhraseRules() {
     }
 
-    /** First rule that matches, or null. */
+    /** The reason of the first rule that matches, or null. */
     static Reason match(String lowerText) {
         if (lowerText == null || lowerText.isEmpty()) {
             return null;

@@ -86,20 +86,23 @@ public enum Reason {
     }
 
     /**
-     * Sisimai's hard-bounce rule: only a missing user, a missing domain, a moved mailbox or a
-     * destination that accepts no mail at all (the latter only with a permanent, 5xx, code).
+     * The hard-bounce rule: the address itself is bad (a missing user, a missing domain, a moved mailbox, a destination
+     * that accepts no mail at all) and the failure is permanent (5.x.x, else a 5xx reply). A temporary failure is never
+     * hard, whatever its reason: RFC 3463 says of X.1.1 and X.1.2 that they are "only useful for permanent failures",
+     * and a 4.1.1 ("450 4.1.1 unverified address") means the address could not be checked yet.
      */
     public boolean isHard(boolean permanent) {
-        return switch (this) {
-            case USERUNKNOWN, HOSTUNKNOWN, HASMOVED -> true;
-            case NOTACCEPT -> permanent;
+        return permanent && switch (this) {
+            case USERUNKNOWN, HOSTUNKNOWN, HASMOVED, NOTACCEPT -> true;
             default -> false;
         };
     }
 
-    /** Reasons whose decision from a status code alone is weak and may be refined by text. */
-    boolean isTentative() {
-        return this == UNDEFINED || this == ONHOLD || this == SYSTEMERROR || this == SECURITYERROR
-                || this == EXPIRED || this == NETWORKERROR || this == HOSTUNKNOWN || this == USERUNKNOWN;
+    /**
+     * True for the reasons that say what a report is rather than why a delivery failed (a complaint, an auto-reply, a
+     * delivery, an SES suppression): the detector that recognised the report decides them, no code or phrase.
+     */
+    boolean namesTheReport() {
+        return this == FEEDBACK || this == VACATION || this == DELIVERED || this == SUPPRESSED;
     }
 }

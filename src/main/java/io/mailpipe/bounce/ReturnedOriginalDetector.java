@@ -26,6 +26,13 @@ final class ReturnedOriginalDetector implements Detector {
     /** At most this many addresses are taken from the original (a report is about a few, not a list). */
     private static final int MAX_RECIPIENTS = 20;
     private static final Pattern RECIPIENT_FIELD = Pattern.compile("(?im)^(?:to|cc):[ \\t]*(.*(?:\\n[ \\t].*)*)");
+    /**
+     * Where the original was delivered, when its returned header names it: a delivery agent's Delivered-To
+     * (qmail, Postfix, Exim), Postfix's X-Original-To, Exim's Envelope-To, and the common X-Envelope-To. More exact
+     * than To (a list's own address, for a message a list manager sent on).
+     */
+    private static final Pattern ENVELOPE_FIELD = Pattern.compile(
+            "(?im)^(?:x-original-to|delivered-to|envelope-to|x-envelope-to):[ \\t]*(.*(?:\\n[ \\t].*)*)");
     private static final List<String> TRANSCRIPT_MARKERS = List.of("transcript of session follows");
 
     @Override
@@ -101,10 +108,16 @@ final class ReturnedOriginalDetector implements Detector {
         return block.isEmpty() || !block.contains(":") ? null : block;
     }
 
-    /** Addresses of the To and Cc fields, in order, without duplicates. */
+    /** Addresses the original was delivered to when its header says so, else of its To and Cc fields; no duplicates. */
     static List<String> recipients(String headers) {
+        String h = headers.replace("\r\n", "\n");
+        List<String> delivered = addresses(ENVELOPE_FIELD, h);
+        return delivered.isEmpty() ? addresses(RECIPIENT_FIELD, h) : delivered;
+    }
+
+    private static List<String> addresses(Pattern fields, String headers) {
         List<String> out = new ArrayList<>();
-        Matcher field = RECIPIENT_FIELD.matcher(headers.replace("\r\n", "\n"));
+        Matcher field = fields.matcher(headers);
         while (field.find() && out.size() < MAX_RECIPIENTS) {
             Matcher m = Texts.EMAIL.matcher(field.group(1));
             while (m.find() && out.size() < MAX_RECIPIENTS) {

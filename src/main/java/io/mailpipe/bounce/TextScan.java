@@ -23,7 +23,7 @@ final class TextScan {
             "original message follows", "----- the following is a copy", "--- original message",
             "------ original message", "-----original message-----", "----- unsent message follows",
             "----- message header follows", "content-type: message/rfc822", "--- the header of the original message",
-            "the original message was received", "----- original message header", "original message headers",
+            "----- original message header", "original message headers",
             "------ failed message", "--- unsent message", "header of the original message",
             "original message ---", "returned message follows", "----- returned message");
     /**
@@ -37,6 +37,9 @@ final class TextScan {
     private static final Pattern SENDMAIL = Pattern.compile(
             "(?:[245]\\d\\d[ -]|>>> ?rcpt to: ?)<?(" + Texts.EMAIL.pattern() + ")>?(?:\\.\\.\\.)?[ \\t]*+(.{0,1500})",
             Pattern.CASE_INSENSITIVE);
+    /** Sendmail's transcript without a reply code: "&lt;user@example.com&gt;... Deferred: Connection timed out". */
+    private static final Pattern SENDMAIL_NOTE = Pattern.compile(
+            "<?(" + Texts.EMAIL.pattern() + ")>?\\.\\.\\.[ \\t]*+(.{1,1500})");
     /**
      * "kijitora@example.com &lt;neko@example.net&gt;: malformed address: ..." (Exim): a display name,
      * then the bracketed address and a colon: the bracketed one is the recipient.
@@ -49,6 +52,15 @@ final class TextScan {
     /** "Unknown user: user@example.com" (IMail): a sentence, a colon, the address. */
     private static final Pattern TEXT_THEN_ADDRESS = Pattern.compile(
             "([A-Za-z][\\w'-]{0,30}+(?: [\\w'-]{1,30}+){1,6}+):[ \\t]*+<?(" + Texts.EMAIL.pattern() + ")>?");
+    /**
+     * A failed recipient named inside a sentence, in the wordings of delivery reports ("could not be delivered to
+     * taro@example.com", "Delivery to the following recipient failed permanently: taro@...", "Your message to
+     * taro@example.com couldn't be delivered", "Recipient address: taro@..."). Only tried when no line names one.
+     */
+    private static final Pattern IN_SENTENCE = Pattern.compile(
+            "(?i)(?:(?:could not|couldn't|cannot|can't|was not|wasn't) be delivered to|delivery to|undeliverable to"
+                    + "|(?:failed|unable) to deliver (?:mail |the message |your message )?to|your (?:message|mail) to"
+                    + "|recipient(?: address)?:|addressed to|for recipient)[ \t]*+<?(" + Texts.EMAIL.pattern() + ")>?");
     /** A header line: the returned message starts here when no marker said so. */
     private static final Pattern HEADER_START = Pattern.compile(
             "(?i)(received|return-path|dkim-signature|x-received|arc-seal|authentication-results):[ \\t].*");
@@ -124,6 +136,9 @@ final class TextScan {
             } else if ((m = SENDMAIL.matcher(line)).matches()) {
                 rcpt = Texts.cleanAddress(m.group(1));
                 rest = line; // keeps the reply code and ">>> RCPT To:" (the command)
+            } else if ((m = SENDMAIL_NOTE.matcher(line)).matches()) {
+                rcpt = Texts.cleanAddress(m.group(1));
+                rest = m.group(2);
             } else if ((m = NAME_THEN_BRACKETED.matcher(line)).matches() && !LEADING.matcher(line).matches()) {
                 rcpt = Texts.cleanAddress(m.group(1));
                 rest = line; // keeps a reply code in front ("550 5.1.1 <user@example.com>: ...")
@@ -155,6 +170,17 @@ final class TextScan {
             String section = joined(lines, start, end);
             for (String r : failedRecipients(mail)) {
                 out.add(finish(new Finding(r, section)));
+            }
+        }
+        if (out.isEmpty()) {
+            String section = joined(lines, start, end);
+            Matcher m = IN_SENTENCE.matcher(section);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (m.find() && out.size() < 20) {
+                String r = Texts.cleanAddress(m.group(1));
+                if (r != null && seen.add(r.toLowerCase(java.util.Locale.ROOT))) {
+                    out.add(finish(new Finding(r, section)));
+                }
             }
         }
         return out;

@@ -192,8 +192,9 @@ final class Texts {
                 || d.contains("after helo")) {
             return "HELO";
         }
+        // Postfix smtp: "server refused to talk to me: 421 ..." (the greeting itself was a refusal)
         if (d.contains("after initial connection") || d.contains("after connect") || d.contains("smtp greeting")
-                || d.contains("in reply to connect")) {
+                || d.contains("in reply to connect") || d.contains("refused to talk to me")) {
             return "CONN";
         }
         return null;

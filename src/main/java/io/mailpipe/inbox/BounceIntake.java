@@ -110,6 +110,24 @@ public final class BounceIntake {
         return mailbox + "/" + (messageId != null ? "<" + messageId + ">" : "sha256:" + RawHeaders.digest(raw));
     }
 
+    /**
+     * The id of a message whose bytes the server would not give: {@code mailbox/imap:<UIDVALIDITY>.<UID>}, else
+     * {@code mailbox/sha256:...} of the error text (nothing better is known of it).
+     */
+    public static String unreadableReportId(String mailbox, String uid, String error) {
+        return mailbox + "/" + (uid != null ? "imap:" + uid
+                : "sha256:" + RawHeaders.digest(error.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A message of the mailbox that could not be read at all: it goes the unparsed way with the error (and no bytes),
+     * so it leaves the folder and a person can look at it in the unparsed folder.
+     */
+    public Decision decideUnreadable(String uid, String error, Instant receivedAt) {
+        return unparsed(unreadableReportId(mailbox, uid, error), new byte[0], receivedAt,
+                "the message could not be read from the mailbox: " + error, List.of());
+    }
+
     /** Decides what one message of the mailbox becomes. Never throws for bad input. */
     public Decision decide(byte[] raw, Instant receivedAt) {
         String reportId = reportId(mailbox, raw);

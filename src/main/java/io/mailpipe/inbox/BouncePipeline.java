@@ -48,6 +48,8 @@ public final class BouncePipeline implements AutoCloseable {
     private static final Duration START_WAIT = Duration.ofMinutes(2);
     /** Raw messages above this are cut on mail.bounces.unparsed (base64 makes them a third larger). */
     private static final int MAX_RAW_BYTES = 16 * 1024 * 1024;
+    /** Room in an unparsed record for its JSON fields around the base64 of the raw bytes. */
+    private static final long UNPARSED_OVERHEAD = 64 * 1024;
 
     private final MailpipeConfig config;
     private final SuppressionState suppressions = new SuppressionState();
@@ -130,28 +132,31 @@ public final class BouncePipeline implements AutoCloseable {
         SuppressionPolicy policy = new SuppressionPolicy(config.suppression());
         for (BounceMailbox m : config.bounces()) {
             BounceIntake intake = new BounceIntake(m.name(), config.kafka().topics(), parser, index, history, suppressions,
-                    policy, MAX_RAW_BYTES);
+                    policy, maxRawBytes(TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes())));
             String prefix = "mailpipe.bounces." + m.name();
-            context.getRegistry().bind(prefix + ".processor",
-                    new BounceMailProcessor(m, intake, publisher, List.copyOf(bounceViews), Clock.systemUTC(),
-                            counted));
+            BounceMailProcessor processor = new BounceMailProcessor(m, intake, publisher::publish, List.copyOf(bounceViews),
+                    Clock.systemUTC(), counted);
+            context.getRegistry().bind(prefix + ".processor", processor);
             Login login = new Login(m);
             context.getRegistry().bind(prefix + ".login", login);
             context.getRegistry().bind(prefix + ".properties", mailProperties(m));
             context.getRegistry().bind(prefix + ".pollStrategy", new MailboxPollBackoff(m.name(), m.pollInterval(),
-                    Clock.systemUTC(), login::renewAfterRefusal));
+                    Clock.systemUTC(), login::renewAfterRefusal, processor.progress()::newPoll));
+            context.getRegistry().bind(prefix + ".progress", processor.progress());
+            context.getRegistry().bind(prefix + ".errors", processor.consumerErrors());
             TemplatedRouteBuilder.builder(context, TEMPLATE_ID)
                     .routeId("bounces-" + m.name())
                     .parameter("protocol", m.protocol())
                     .parameter("host", m.host())
                     .parameter("port", String.valueOf(m.port()))
                     .parameter("folder", m.folder())
-                    .parameter("processedFolder", m.processedFolder())
                     .parameter("pollMillis", String.valueOf(m.pollInterval().toMillis()))
                     .parameter("processor", prefix + ".processor")
                     .parameter("login", prefix + ".login")
                     .parameter("mailProperties", prefix + ".properties")
                     .parameter("pollStrategy", prefix + ".pollStrategy")
+                    .parameter("progress", prefix + ".progress")
+                    .parameter("errors", prefix + ".errors")
                     // an OAuth2 login lasts as long as its token: log in afresh (with the current token) for each poll
                     .parameter("disconnect", String.valueOf(m.oauth2() != null))
                     .add();
@@ -176,6 +181,16 @@ public final class BouncePipeline implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("route " + routeId + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The most raw bytes an unparsed record carries: 16 MiB, or less when the records this worker may write are
+     * smaller ({@code worker.maxRequestBytes}): base64 makes them a third larger, and a record Kafka refuses would keep
+     * the message in the mailbox for ever.
+     */
+    static int maxRawBytes(long maxRecordBytes) {
+        long fits = (maxRecordBytes - UNPARSED_OVERHEAD) / 4 * 3;
+        return (int) Math.max(0, Math.min(MAX_RAW_BYTES, fits));
     }
 
     /** Whether this worker is the one that polls the bounce mailboxes (false without mailboxes). */

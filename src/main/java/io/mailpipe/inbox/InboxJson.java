@@ -3,6 +3,8 @@ package io.mailpipe.inbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,7 +14,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /** Bounce events and unparsed messages as JSON; one shared, thread-safe mapper. */
 public final class InboxJson {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * The longest string read back: the base64 of an unparsed message's raw copy (up to 16 MiB of bytes, 22 MiB of
+     * base64) is longer than Jackson's default limit of 20 million characters.
+     */
+    static final int MAX_STRING_CHARS = 64 * 1024 * 1024;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+                    .build())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

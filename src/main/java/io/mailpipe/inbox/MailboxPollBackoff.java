@@ -28,6 +28,8 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
     private final Clock clock;
     /** After a refused login: arranges a new access token and says whether to try again at once (OAuth2 only). */
     private final java.util.function.BooleanSupplier renewLogin;
+    /** Told when a poll goes ahead ({@link MailboxProgress#newPoll}). */
+    private final Runnable onPoll;
     private int failuresInARow;
     private Instant nextPoll = Instant.MIN;
 
@@ -40,16 +42,28 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
      *                   access token was arranged, and the poll is then tried once more at once before it counts as failed
      */
     public MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock, java.util.function.BooleanSupplier renewLogin) {
+        this(mailbox, pollInterval, clock, renewLogin, () -> {
+        });
+    }
+
+    /** @param onPoll told when a poll goes ahead ({@link MailboxProgress#newPoll}) */
+    MailboxPollBackoff(String mailbox, Duration pollInterval, Clock clock, java.util.function.BooleanSupplier renewLogin,
+                       Runnable onPoll) {
         this.mailbox = mailbox;
         this.pollInterval = pollInterval;
         this.clock = clock;
         this.renewLogin = renewLogin;
+        this.onPoll = onPoll;
     }
 
     @Override
     public synchronized boolean begin(Consumer consumer, Endpoint endpoint) {
         // false skips this poll: still backing off
-        return !clock.instant().isBefore(nextPoll);
+        if (clock.instant().isBefore(nextPoll)) {
+            return false;
+        }
+        onPoll.run();
+        return true;
     }
 
     @Override
@@ -78,6 +92,14 @@ public final class MailboxPollBackoff implements PollingConsumerPollStrategy {
 
     /** The wait after {@code failures} failed polls in a row: 2, 4, 8, ... poll intervals, capped. */
     Duration backoff(int failures) {
+        return backoff(pollInterval, failures);
+    }
+
+    /**
+     * The wait after {@code failures} failures in a row: 2, 4, 8, ... poll intervals, at most {@link #MAX_BACKOFF} (or
+     * one poll interval when that is longer).
+     */
+    static Duration backoff(Duration pollInterval, int failures) {
         Duration cap = pollInterval.compareTo(MAX_BACKOFF) > 0 ? pollInterval : MAX_BACKOFF;
         Duration wait = pollInterval;
         for (int i = 0; i < failures && wait.compareTo(cap) < 0; i++) {

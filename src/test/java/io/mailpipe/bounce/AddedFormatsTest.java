@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 /**
  * Golden table for the formats added with the corpus score work: fml list-manager notices, Zoho
  * notices, reports that name no recipient of their own (the returned original's To), Gmail client
- * states, Exim "name &lt;address&gt;:" lines. Hand-written samples (example.com addresses only).
+ * states (the SMTP command), Exim "name &lt;address&gt;:" lines. Hand-written samples (example.com addresses only).
  */
 class AddedFormatsTest {
     private final BounceParser parser = new BounceParser();
@@ -53,7 +53,7 @@ class AddedFormatsTest {
 
                         Received:from mail.zoho.example by mx.zoho.example
                         Message-ID:<zoho-original-1@zoho.example>
-                        """), "away@example.com", null, Reason.EXPIRED, false),
+                        """), "away@example.com", null, Reason.SYSTEMERROR, false), // RFC 5321 421: service not available
                 Arguments.of("ReturnedOriginal", Fixtures.text("""
                         From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
                         To: sender@example.org
@@ -91,7 +91,7 @@ class AddedFormatsTest {
                         Google tried to deliver your message, but it was rejected by the recipient domain. The error that the other server returned was: 500 Remote server does not support TLS (state 6).
 
                         ----- Original message -----
-                        """), "plain@example.com", null, Reason.SYSTEMERROR, false),
+                        """), "plain@example.com", null, Reason.FAILEDSTARTTLS, false), // Google's state 6 is STARTTLS
                 Arguments.of("Exim", Fixtures.text("""
                         From: Mail Delivery System <mailer-daemon@mx.example.org>
                         To: sender@example.org

@@ -50,6 +50,102 @@ class ReportKindsTest {
         assertThat(b.hard()).isFalse();
     }
 
+    /** RFC 5965 structure wins over the subject and Auto-Submitted: a feedback report is a complaint. */
+    @Test
+    void aFeedbackReportWithAnAutoReplySubjectIsAComplaint() {
+        String msg = """
+                From: Feedback Loop <fbl@isp.example.net>
+                To: abuse@example.org
+                Subject: Auto-Reply: out of office
+                Auto-Submitted: auto-replied
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=feedback-report; boundary="B"
+
+                --B
+                Content-Type: text/plain
+
+                A complaint about a message from 192.0.2.1.
+                --B
+                Content-Type: message/feedback-report
+
+                Feedback-Type: abuse
+                User-Agent: ExampleFBL/1.0
+                Version: 1
+                Original-Rcpt-To: <complainer@example.net>
+
+                --B--
+                """;
+        assertThat(parser.parse(Fixtures.bytes(msg)).records()).singleElement().satisfies(b -> {
+            assertThat(b.kind()).isEqualTo(Kind.COMPLAINT);
+            assertThat(b.recipient()).isEqualTo("complainer@example.net");
+        });
+    }
+
+    /** A feedback report forwarded as an attachment, by a person whose client marks it as an automatic reply. */
+    @Test
+    void aForwardedFeedbackReportIsAComplaint() {
+        String msg = """
+                From: Postmaster Desk <desk@isp.example.net>
+                To: abuse@example.org
+                Subject: Automatic reply: spam complaint
+                X-Autoreply: yes
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="OUT"
+
+                --OUT
+                Content-Type: text/plain
+
+                Forwarding the report below.
+                --OUT
+                Content-Type: message/rfc822
+
+                From: fbl@isp.example.net
+                Subject: Abuse report
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=feedback-report; boundary="IN"
+
+                --IN
+                Content-Type: text/plain
+
+                This is an abuse report.
+                --IN
+                Content-Type: message/feedback-report
+
+                Feedback-Type: fraud
+                User-Agent: ExampleFBL/1.0
+                Version: 1
+                Original-Rcpt-To: victim@example.net
+
+                --IN--
+                --OUT--
+                """;
+        assertThat(parser.parse(Fixtures.bytes(msg)).records()).singleElement().satisfies(b -> {
+            assertThat(b.kind()).isEqualTo(Kind.COMPLAINT);
+            assertThat(b.feedbackType()).isEqualTo("fraud");
+            assertThat(b.recipient()).isEqualTo("victim@example.net");
+        });
+    }
+
+    /** The report's fields written into a plain text body (no feedback-report part): still RFC 5965's report. */
+    @Test
+    void feedbackFieldsInTheTextAreAComplaint() {
+        String msg = Fixtures.text("""
+                From: fbl@isp.example.net
+                To: abuse@example.org
+                Subject: Out of Office: report
+                """, """
+                Feedback-Type: abuse
+                User-Agent: ExampleFBL/1.0
+                Version: 1
+                Original-Rcpt-To: complainer@example.net
+                Arrival-Date: Thu, 8 Mar 2025 14:00:00 EDT
+                """);
+        assertThat(parser.parse(Fixtures.bytes(msg)).records()).singleElement().satisfies(b -> {
+            assertThat(b.kind()).isEqualTo(Kind.COMPLAINT);
+            assertThat(b.recipient()).isEqualTo("complainer@example.net");
+        });
+    }
+
     @Test
     void vacationAutoReply() {
         String msg = Fixtures.text("""

@@ -17,9 +17,7 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.mail.Folder;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.icegreen.greenmail.user.GreenMailUser;
@@ -45,6 +44,7 @@ import io.mailpipe.outcome.Status;
 import io.mailpipe.suppression.SuppressionEntry;
 import io.mailpipe.suppression.SuppressionJson;
 import io.mailpipe.testing.ContractSchemas;
+import io.mailpipe.testing.ImapFolders;
 import io.mailpipe.testing.KafkaIO;
 import io.mailpipe.testing.TestWorkers;
 import io.mailpipe.worker.Worker;
@@ -56,36 +56,39 @@ import io.mailpipe.worker.Worker;
  * path, and a restart that reads a report again without publishing it twice. Real Kafka broker, real SMTP and IMAP.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BouncePipelineIT {
 
     static final Path CORPUS = Path.of(System.getProperty("mailpipe.bouncesDir", "../shared/bounces"));
     static final String BOUNCE_USER = "bounces";
     static final String BOUNCE_PASSWORD = "bounce-secret";
 
-    static GreenMail mail;
-    static GreenMailUser bounceUser;
-    static KafkaSettings.Topics topics;
-    static MailpipeConfig config;
-    static Worker worker;
-    static KafkaIO kafka;
-    static KafkaIO.Collector outcomes;
-    static KafkaIO.Collector bounces;
-    static KafkaIO.Collector unparsed;
-    static KafkaIO.Collector suppressions;
-    static final Map<String, String> messageIds = new HashMap<>();
-    static byte[] hardReport;
+    GreenMail mail;
+    GreenMailUser bounceUser;
+    KafkaSettings.Topics topics;
+    MailpipeConfig config;
+    Worker worker;
+    KafkaIO kafka;
+    KafkaIO.Collector outcomes;
+    KafkaIO.Collector bounces;
+    KafkaIO.Collector unparsed;
+    KafkaIO.Collector suppressions;
+    BounceMailboxServer box;
+    final Map<String, String> messageIds = new HashMap<>();
+    byte[] hardReport;
 
     @BeforeAll
-    static void start() {
+    void start() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(CORPUS.resolve("eml")), "BouncePipelineIT skipped: the bounce corpus is not at "
                 + CORPUS.toAbsolutePath() + " (set -Dmailpipe.bouncesDir=...)");
         mail = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
                 new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
         mail.start();
         bounceUser = mail.setUser("bounces@sandbox.test", BOUNCE_USER, BOUNCE_PASSWORD);
+        box = mailboxServer();
         topics = TestWorkers.topics("bounces");
         BounceMailbox mailbox = BounceMailbox.resolve(List.of(new BounceMailbox.Settings("sandbox", "imap", "127.0.0.1",
-                mail.getImap().getPort(), BOUNCE_USER, BOUNCE_PASSWORD, null, null, null, null, Duration.ofSeconds(1), null, true))).get(0);
+                box.imapPort(), box.user(), box.password(), null, null, null, null, Duration.ofSeconds(1), null, true))).get(0);
         config = TestWorkers.config(topics, List.of(TestWorkers.account("shop", mail.getSmtp().getPort(),
                         "Shop <shop@shop.example>", false, null)))
                 .withBounces(List.of(mailbox))
@@ -99,8 +102,8 @@ class BouncePipelineIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {suppressions, unparsed, bounces, outcomes, kafka, worker}) {
+    void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {suppressions, unparsed, bounces, outcomes, kafka, worker, box}) {
             if (c != null) {
                 c.close();
             }
@@ -232,17 +235,17 @@ class BouncePipelineIT {
         assertThat(suppressions.records()).hasSize(3);
     }
 
-    private static void send(String id, String to) {
+    private void send(String id, String to) {
         kafka.send(topics.requests(), id, "{\"id\":\"" + id + "\",\"to\":[\"" + to + "\"],\"subject\":\"s " + id + "\",\"text\":\"t\"}");
     }
 
-    private static OutcomeEvent terminal(String id) {
+    private OutcomeEvent terminal(String id) {
         await().atMost(Duration.ofSeconds(40)).until(() -> outcomes.outcomesFor(id).stream().anyMatch(e -> e.status().isTerminal()));
         return outcomes.outcomesFor(id).stream().filter(e -> e.status().isTerminal()).findFirst().orElseThrow();
     }
 
     /** A corpus report with the original's Message-ID and the recipient replaced by ours. */
-    private static byte[] corpus(String file, String quotedMessageId, String requestId, String recipient, String ours) throws Exception {
+    private byte[] corpus(String file, String quotedMessageId, String requestId, String recipient, String ours) throws Exception {
         String text = Files.readString(CORPUS.resolve(file), StandardCharsets.ISO_8859_1);
         String sent = messageIds.get(requestId);
         String bare = sent.substring(1, sent.length() - 1);
@@ -253,7 +256,7 @@ class BouncePipelineIT {
     }
 
     /** An RFC 3464 report written by hand: quotes only the returned headers, with X-Mailpipe-Id. */
-    private static byte[] handWrittenReport() {
+    private byte[] handWrittenReport() {
         return ("""
                 From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
                 To: shop@shop.example
@@ -291,39 +294,59 @@ class BouncePipelineIT {
                 """).replace("\n", "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void deliver(byte[] raw) throws Exception {
-        bounceUser.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
+    private void deliver(byte[] raw) throws Exception {
+        box.deliver(raw);
+    }
+
+    /** The IMAP server of the bounce mailbox (the outgoing mail always goes to GreenMail's SMTP side). */
+    interface BounceMailboxServer extends AutoCloseable {
+        int imapPort();
+
+        String user();
+
+        String password();
+
+        /** Puts a raw message into the mailbox's INBOX. */
+        void deliver(byte[] raw) throws Exception;
+    }
+
+    /** GreenMail's own IMAP side; {@link BouncePipelineDovecotIT} runs the same flow against Dovecot. */
+    BounceMailboxServer mailboxServer() throws Exception {
+        return new BounceMailboxServer() {
+            @Override
+            public int imapPort() {
+                return mail.getImap().getPort();
+            }
+
+            @Override
+            public String user() {
+                return BOUNCE_USER;
+            }
+
+            @Override
+            public String password() {
+                return BOUNCE_PASSWORD;
+            }
+
+            @Override
+            public void deliver(byte[] raw) throws Exception {
+                bounceUser.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
+            }
+
+            @Override
+            public void close() {
+                // stopped with GreenMail
+            }
+        };
     }
 
     /** Messages in a folder of the bounce mailbox, read over IMAP; 0 when the folder does not exist. */
-    private static int count(String folderName) throws Exception {
-        Properties p = new Properties();
-        Store store = Session.getInstance(p).getStore("imap");
-        store.connect("127.0.0.1", mail.getImap().getPort(), BOUNCE_USER, BOUNCE_PASSWORD);
-        try {
-            Folder folder = store.getFolder(folderName);
-            if (!folder.exists()) {
-                return 0;
-            }
-            folder.open(Folder.READ_ONLY);
-            try {
-                int n = 0;
-                for (var m : folder.getMessages()) {
-                    if (!m.isExpunged() && !m.isSet(jakarta.mail.Flags.Flag.DELETED)) {
-                        n++;
-                    }
-                }
-                return n;
-            } finally {
-                folder.close(false);
-            }
-        } finally {
-            store.close();
-        }
+    private int count(String folderName) throws Exception {
+        return ImapFolders.count(box.imapPort(), box.user(), box.password(), folderName);
     }
 
     /** The mailboxes (GreenMail users) that received the request's message. */
-    private static List<String> copiesOf(String requestId) {
+    private List<String> copiesOf(String requestId) {
         List<String> out = new ArrayList<>();
         try {
             for (GreenMailUser u : mail.getManagers().getUserManager().listUser()) {

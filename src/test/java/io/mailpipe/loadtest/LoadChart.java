@@ -34,6 +34,7 @@ final class LoadChart {
                 .xAxisTitle("seconds since the phase began").yAxisTitle("outcomes per second").build();
         chart.setYAxisGroupTitle(1, "worker heap used, MB");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         Map<String, List<LoadRun.Row>> byPhase = new LinkedHashMap<>();
         for (LoadRun.Row row : rows) {

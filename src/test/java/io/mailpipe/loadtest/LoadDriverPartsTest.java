@@ -131,4 +131,14 @@ class LoadDriverPartsTest {
         assertThat(LoadChart.write(java.util.List.of(), "empty", dir.resolve("empty.png"))).isFalse();
         assertThat(dir.resolve("empty.png")).doesNotExist();
     }
+
+    @Test
+    void warmUpIsTheFirstRowAtNinetyPercentOfTheSteadyRate() {
+        java.util.List<LoadRun.Row> rows = java.util.stream.IntStream.rangeClosed(1, 8)
+                .mapToObj(i -> new LoadRun.Row("main", 1000, 5.0 * i, 100 * i, i <= 2 ? 500 : i == 3 ? 1850 : 2000, 0, 0, 0, ""))
+                .toList();
+
+        assertThat(LoadReport.secondsTo90PercentOfSteadyRate(rows)).isEqualTo(15.0);
+        assertThat(LoadReport.secondsTo90PercentOfSteadyRate(rows.subList(0, 3))).isNaN();
+    }
 }
