@@ -112,14 +112,17 @@ public final class BounceMailProcessor implements Processor {
                 // READ or UNREADABLE: decided below
             }
         }
-        BounceIntake.Decision decision = polled.outcome() == PolledMessage.Outcome.READ
-                ? intake.decide(polled.raw(), polled.receivedAt())
-                : intake.decideUnreadable(polled.uid(), polled.error(), polled.receivedAt());
+        BounceIntake.Decision decision;
         try {
-            // the message-id index and the published ids must include everything written so far
+            // the message-id index and the published ids must include everything written so far before deciding: a
+            // worker cut off from Kafka holds a poll while another worker takes the mailbox over and publishes the same
+            // report; once back, this one must see that report as published before (found by the chaos run)
             for (Consumer<Duration> awaitCaughtUp : views) {
                 awaitCaughtUp.accept(VIEW_WAIT);
             }
+            decision = polled.outcome() == PolledMessage.Outcome.READ
+                    ? intake.decide(polled.raw(), polled.receivedAt())
+                    : intake.decideUnreadable(polled.uid(), polled.error(), polled.receivedAt());
             if (!decision.records().isEmpty()) {
                 publisher.publish(decision.records());
             }

@@ -253,7 +253,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /** The folder holding the broker jars: system property, environment, then next to mailpipe.jar, then target/. */
-    static Path brokerLib() {
+    public static Path brokerLib() {
         List<Path> candidates = new ArrayList<>();
         String prop = System.getProperty(BROKER_LIB_PROPERTY);
         if (prop != null && !prop.isBlank()) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its consumers also keep {@link StaleRecords} (see {@link #staleRecords}): which records they handed out were
  * fetched before a seek or a rebalance moved their partition's position, so that a batch processor that rewinds a
- * partition does not process the records it will read again.
+ * partition does not process the records it will read again; and a {@link PartitionFence} (see {@link #lease}),
+ * so that a worker that may have lost its partitions while delivering a batch sends no more of it.
  */
 public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
 
@@ -61,6 +62,16 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
     /** Implemented by this factory's consumers. */
     public interface Tracked {
         StaleRecords staleRecords();
+
+        PartitionFence partitionFence();
+    }
+
+    /**
+     * A {@link PartitionFence.Lease} for the batch a consumer made by this factory has just returned, or null for
+     * another consumer. Call on the consumer's thread.
+     */
+    public static PartitionFence.Lease lease(Object consumer) {
+        return consumer instanceof Tracked t ? t.partitionFence().lease((Consumer<?, ?>) consumer) : null;
     }
 
     /** The stale-record tracking of a consumer made by this factory, or null for another consumer. */
@@ -74,11 +85,18 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
         kafkaProps.putAll(clientSettings);
         Consumer delegate = super.getConsumer(kafkaProps);
         StaleRecords stale = new StaleRecords();
+        PartitionFence fence = PartitionFence.of(kafkaProps);
         InvocationHandler handler = (proxy, method, args) -> {
             String name = method.getName();
             int arity = args == null ? 0 : args.length;
             if (name.equals("staleRecords") && arity == 0) {
                 return stale;
+            }
+            if (name.equals("partitionFence") && arity == 0) {
+                return fence;
+            }
+            if (name.equals("close")) {
+                fence.close();
             }
             if (name.equals("resume") && arity == 1 && args[0] instanceof Collection<?> c) {
                 // through the proxy, so that the seek is tracked too

@@ -63,6 +63,20 @@ public final class TopicAdmin {
     }
 
     /**
+     * A topic with {@link TopicSafety#EXPECTED_REPLICATION} or more replicas gets {@code min.insync.replicas=2} (an
+     * acknowledged record is on two brokers) and no unclean leader election, unless it says otherwise.
+     */
+    static NewTopic replicated(NewTopic topic) {
+        if (topic.replicationFactor() < TopicSafety.EXPECTED_REPLICATION) {
+            return topic;
+        }
+        Map<String, String> configs = new java.util.HashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+        configs.putIfAbsent("min.insync.replicas", String.valueOf(TopicSafety.EXPECTED_MIN_IN_SYNC));
+        configs.putIfAbsent("unclean.leader.election.enable", "false");
+        return new NewTopic(topic.name(), topic.numPartitions(), topic.replicationFactor()).configs(configs);
+    }
+
+    /**
      * Creates those of {@code wanted} that do not exist yet (one that appears meanwhile is fine); existing topics
      * are left as they are.
      *
@@ -81,7 +95,7 @@ public final class TopicAdmin {
         }
         try (Admin admin = Admin.create(connection.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
+            List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).map(TopicAdmin::replicated).toList();
             if (missing.isEmpty()) {
                 return;
             }

@@ -22,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailpipe.kafka.PartitionFence;
 import io.mailpipe.kafka.ResumeSafeClientFactory;
 import io.mailpipe.kafka.StaleRecords;
 import io.mailpipe.pipeline.DeliveryService;
@@ -90,6 +91,8 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         }
         Consumer<?, ?> consumer = consumerOf(exchanges.get(0));
         StaleRecords stale = ResumeSafeClientFactory.staleRecords(consumer);
+        // what this batch may send: nothing more once the group may have given its partitions to another worker
+        PartitionFence.Lease lease = ResumeSafeClientFactory.lease(consumer);
         List<Record> records = new ArrayList<>(exchanges.size());
         boolean moved = stale == null;
         for (Exchange e : exchanges) {
@@ -114,7 +117,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
                 // the first records after an assignment or a rewind may have been processed elsewhere or before
                 service.awaitLedger();
             }
-            done = deliver(records);
+            done = deliver(records, lease);
         } catch (RuntimeException e) {
             LOG.warn("Batch of {} record(s) not delivered, read again: {}", records.size(), e.toString());
             done = Map.of();
@@ -151,14 +154,14 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         }
     }
 
-    /** Runs every record through the attempt; how each one ended. */
-    private Map<Record, RecordDelivery.Done> deliver(List<Record> records) {
+    /** Runs every record through the attempt, as far as the lease allows; how each one ended. */
+    private Map<Record, RecordDelivery.Done> deliver(List<Record> records, PartitionFence.Lease lease) {
         Map<Record, RecordDelivery.Done> done = new HashMap<>();
         int start = 0;
         if (lastBatchFailed) {
             // Kafka refused outcomes last time: one record first, and nothing more while it cannot be recorded
             Record first = records.get(0);
-            RecordDelivery.Done d = deliverOne(first).join();
+            RecordDelivery.Done d = deliverOne(first, lease).join();
             done.put(first, d);
             if (!d.finished()) {
                 return done;
@@ -168,7 +171,7 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
         List<CompletableFuture<RecordDelivery.Done>> futures = new ArrayList<>(records.size() - start);
         for (int i = start; i < records.size(); i++) {
             Record r = records.get(i);
-            futures.add(CompletableFuture.supplyAsync(() -> deliverOne(r), senders).thenCompose(f -> f));
+            futures.add(CompletableFuture.supplyAsync(() -> deliverOne(r, lease), senders).thenCompose(f -> f));
         }
         for (int i = start; i < records.size(); i++) {
             done.put(records.get(i), futures.get(i - start).join());
@@ -180,9 +183,16 @@ public final class DeliverBatchProcessor implements Processor, AutoCloseable {
      * Delivers one record on the calling (sending) thread, without waiting for Kafka's acknowledgement of its
      * outcome; the future tells how it ended.
      */
-    private CompletableFuture<RecordDelivery.Done> deliverOne(Record r) {
-        if (shutdown.isFired() || !outcomesAnswered()) {
-            // read again after the restart, or once Kafka takes outcomes: nothing was sent for it
+    private CompletableFuture<RecordDelivery.Done> deliverOne(Record r, PartitionFence.Lease lease) {
+        if (shutdown.isFired()) {
+            return CompletableFuture.completedFuture(RecordDelivery.Done.NOT_STARTED); // read again after the restart
+        }
+        if (lease != null && !lease.holds(r.partition())) {
+            // a zombie's record: read again by its partition's owner; nothing was sent for it
+            return CompletableFuture.completedFuture(RecordDelivery.Done.NOT_STARTED);
+        }
+        if (!outcomesAnswered()) {
+            // read again once Kafka takes outcomes; nothing was sent for it
             return CompletableFuture.completedFuture(RecordDelivery.Done.NOT_STARTED);
         }
         try {

@@ -24,6 +24,7 @@ import io.mailpipe.inbox.BouncePipeline;
 import io.mailpipe.inbox.MessageIndex;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
+import io.mailpipe.kafka.TopicSafety;
 import io.mailpipe.ledger.OutcomeTail;
 import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.metrics.QuotaGauges;
@@ -130,6 +131,8 @@ public final class Worker implements AutoCloseable {
                     .start(Duration.ofMinutes(2));
             quota = startQuota(config, clock);
             bounces = BouncePipeline.start(config, index, ledger::awaitCaughtUp); // suppression list, bounce mailboxes
+            // every topic exists now: replication, min.insync.replicas, unclean election, retention; a warning per finding
+            TopicSafety.check(config.kafka());
             ShutdownSignal shutdown = new ShutdownSignal();
             QuotaGauges.register(ops.metrics, config.accounts(), quota.router());
             ops.own(BacklogGauges.start(ops.metrics, config, quota.ledger(), quota.router(), clock));

@@ -137,31 +137,6 @@ class ImapOutageIT {
 
     /** A DSN with its own Message-ID (the report id) for one recipient. */
     private static byte[] report(String reportId, String recipient) {
-        return ("""
-                From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
-                To: shop@shop.example
-                Subject: Undelivered Mail Returned to Sender
-                Message-ID: <%s@mx.example.org>
-                Date: Sat, 28 Nov 2026 10:00:00 +0000
-                MIME-Version: 1.0
-                Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
-
-                --b1
-                Content-Type: text/plain; charset=us-ascii
-
-                Your message could not be delivered to %s: no such user.
-
-                --b1
-                Content-Type: message/delivery-status
-
-                Reporting-MTA: dns; mx.example.org
-
-                Final-Recipient: rfc822; %s
-                Action: failed
-                Status: 5.1.1
-                Diagnostic-Code: smtp; 550 5.1.1 <%s>: Recipient address rejected: User unknown
-
-                --b1--
-                """).formatted(reportId, recipient, recipient, recipient).replace("\n", "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return io.mailpipe.testing.BounceReports.userUnknown(reportId, "shop@shop.example", recipient);
     }
 }

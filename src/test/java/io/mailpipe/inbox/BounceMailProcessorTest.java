@@ -49,16 +49,18 @@ class BounceMailProcessorTest {
             "127.0.0.1", 143, "u", "p", null, null, null, null, Duration.ofSeconds(10), null, true))).get(0);
     private final List<List<ProducerRecord<byte[], byte[]>>> published = new ArrayList<>();
     private RuntimeException kafkaFailure;
+    private final BounceHistory history = new BounceHistory(TOPICS.bounces(), null);
+    /** What the views read while the processor waits for them to catch up (another worker's records). */
+    private final List<Runnable> readByTheViews = new ArrayList<>();
     private final BounceMailProcessor processor = new BounceMailProcessor(mailbox,
-            new BounceIntake("proc-box", TOPICS, new BounceParser(), (q, m, v) -> null,
-                    new BounceHistory(TOPICS.bounces(), null), new SuppressionState(),
+            new BounceIntake("proc-box", TOPICS, new BounceParser(), (q, m, v) -> null, history, new SuppressionState(),
                     new SuppressionPolicy(new SuppressionSettings(true, null)), 1024 * 1024),
             records -> {
                 if (kafkaFailure != null) {
                     throw kafkaFailure;
                 }
                 published.add(records);
-            }, List.of(), clock, event -> {
+            }, List.of(timeout -> readByTheViews.forEach(Runnable::run)), clock, event -> {
             });
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
@@ -98,6 +100,30 @@ class BounceMailProcessorTest {
         assertThat(published).singleElement().satisfies(r -> assertThat(r.get(0).topic()).isEqualTo(TOPICS.bounces()));
         assertThat(e.getIn().getHeader(MailConstants.MAIL_MOVE_TO)).isEqualTo(mailbox.processedFolder());
         assertThat(e.getIn()).isNotInstanceOf(MailMessage.class); // camel-mail's would load the ENVELOPE for headers
+    }
+
+    /**
+     * Found by the chaos run (ChaosSmokeIT, seed 4671): a worker cut off from Kafka held a report of its poll while
+     * another worker took the mailbox over and published it; back on the network, the first one had decided before
+     * its views caught up and published the report's bounce event a second time. The decision comes after the views.
+     */
+    @Test
+    void aReportAnotherWorkerPublishedWhileTheViewsCaughtUpIsNotPublishedAgain() throws Exception {
+        byte[] report = Reports.hardBounce("r-2@mx.example.org", "bob@example.org", "To: bob@example.org\n");
+        BounceIntake other = new BounceIntake("proc-box", TOPICS, new BounceParser(), (q, m, v) -> null,
+                new BounceHistory(TOPICS.bounces(), null), new SuppressionState(),
+                new SuppressionPolicy(new SuppressionSettings(true, null)), 1024 * 1024);
+        List<BounceEvent> othersEvents = other.decide(report, clock.instant()).events();
+        assertThat(othersEvents).hasSize(1);
+        readByTheViews.add(() -> othersEvents.forEach(history::remember));
+
+        Exchange e = exchange(message(new String(report, StandardCharsets.US_ASCII).replace("\r\n", "\n")), 0);
+        processor.process(e);
+
+        assertThat(e.getException()).isNull();
+        assertThat(published).as("records published by this worker").allSatisfy(records -> assertThat(records)
+                .noneMatch(r -> r.topic().equals(TOPICS.bounces())));
+        assertThat(e.getIn().getHeader(MailConstants.MAIL_MOVE_TO)).isEqualTo(mailbox.processedFolder());
     }
 
     @Test

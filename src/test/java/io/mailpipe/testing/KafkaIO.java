@@ -24,8 +24,15 @@ public final class KafkaIO implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public KafkaIO() {
+        this(TestKafka.bootstrapServers());
+    }
+
+    /** A producer (acks=all, idempotent: the client's defaults) on another broker or cluster. */
+    public KafkaIO(String bootstrapServers) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(64 * 1024 * 1024));
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -38,6 +45,15 @@ public final class KafkaIO implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Sends without waiting for the acknowledgement; {@link #flush()} waits for all. */
+    public void sendAsync(String topic, String key, String json) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void flush() {
+        producer.flush();
     }
 
     public void send(String topic, String key, String json) {
@@ -56,7 +72,12 @@ public final class KafkaIO implements AutoCloseable {
         private volatile boolean running = true;
 
         public Collector(String topic) {
-            TopicTail tail = new TopicTail(TestKafka.bootstrapServers(), topic);
+            this(TestKafka.bootstrapServers(), topic);
+        }
+
+        /** Collects a topic of another broker or cluster. */
+        public Collector(String bootstrapServers, String topic) {
+            TopicTail tail = new TopicTail(bootstrapServers, topic);
             thread = new Thread(() -> {
                 try (tail) {
                     while (running) {

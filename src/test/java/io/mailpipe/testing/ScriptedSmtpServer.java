@@ -41,6 +41,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile RejectException senderRefusal;
     private volatile long senderRefusalMillis;
     private volatile RejectException dataRefusal;
+    private volatile RejectException recipientRefusal;
     private final java.util.concurrent.atomic.AtomicInteger refusedSenders = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger refusedData = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -263,6 +264,18 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Every RCPT TO gets this reply (until {@link #acceptRecipients()}), e.g. a storm of {@code 550 5.1.1}. */
+    public ScriptedSmtpServer refuseAllRecipients(int code, String text) {
+        recipientRefusal = new RejectException(code, text);
+        return this;
+    }
+
+    /** RCPT TO is answered as scripted per address again after {@link #refuseAllRecipients}. */
+    public ScriptedSmtpServer acceptRecipients() {
+        recipientRefusal = null;
+        return this;
+    }
+
     /** The next RCPT TO for this address gets the reply; later ones are accepted. */
     public ScriptedSmtpServer refuseRecipientOnce(String address, int code, String text) {
         recipientRepliesOnce.put(address.toLowerCase(), new RejectException(code, text));
@@ -427,6 +440,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         @Override
         public void recipient(String recipient) throws RejectException {
             RejectException reply = recipientReplies.get(recipient.toLowerCase());
+            if (reply == null) {
+                reply = recipientRefusal;
+            }
             if (reply != null) {
                 throw reply;
             }
