@@ -2,10 +2,7 @@ package io.mailpipe.loadtest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -138,12 +135,7 @@ final class SmtpSink implements AutoCloseable {
     }
 
     private boolean listening() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return io.mailpipe.testing.Ports.listening(port);
     }
 
     @Override
