@@ -350,8 +350,9 @@ public final class DeliveryService {
         d.sendAttempted = true;
         finishTicket(d, null);
         judge.accepted(d.account.name(), d.sendStartedAt);
-        d.verdict = AttemptJudge.accepted(SmtpReply.parse(serverReply), d.recipients.allAccepted() != ReasonCode.ACCEPTED);
-        Result part = new Result(d.verdict.code(), "accepted by " + d.account.host(), smtp(SmtpReply.parse(serverReply)),
+        SmtpReply reply = SmtpReply.parse(serverReply);
+        d.verdict = AttemptJudge.accepted(reply, d.recipients.allAccepted() != ReasonCode.ACCEPTED);
+        Result part = new Result(d.verdict.code(), "accepted by " + d.account.host(), smtp(reply),
                 orNull(d.recipients.earlierRefusals()), null, true, null);
         d.parts.record(part, false);
         d.result = d.parts.combined(d.recipients.acceptedCount() > 0, d.recipients.someRefused());
