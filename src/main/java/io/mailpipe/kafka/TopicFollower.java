@@ -70,12 +70,23 @@ public final class TopicFollower implements AutoCloseable {
      */
     public TopicFollower(String name, KafkaConnection connection, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler,
                          Duration topicWait) {
+        this(name, connection, topics, handler, topicWait, false);
+    }
+
+    /**
+     * As the constructor above; {@code busy} for a topic written with every message (the ledger's {@code mail.outcomes}):
+     * the broker gathers up to 64 KB or 50 ms per fetch instead of answering each new record at once (that view's
+     * thread took 18 % of a worker's CPU in fetches). A quiet topic keeps answering at once: there, waiting for 64 KB
+     * would make every {@link #awaitCaughtUp} wait the whole 50 ms.
+     */
+    public TopicFollower(String name, KafkaConnection connection, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler,
+                         Duration topicWait, boolean busy) {
         String bootstrapServers = connection.bootstrapServers();
         this.name = name;
         this.topics = List.copyOf(topics);
         this.handler = handler;
-        this.tailConsumer = consumer(connection, "mailpipe-" + name + "-tail");
-        this.offsetsConsumer = consumer(connection, "mailpipe-" + name + "-offsets");
+        this.tailConsumer = consumer(connection, "mailpipe-" + name + "-tail", busy ? 64 * 1024 : 1);
+        this.offsetsConsumer = consumer(connection, "mailpipe-" + name + "-offsets", 1);
         try {
             this.partitions = partitions(tailConsumer, bootstrapServers, topicWait);
         } catch (RuntimeException e) {
@@ -191,16 +202,14 @@ public final class TopicFollower implements AutoCloseable {
         return List.copyOf(result);
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection connection, String clientId) {
+    private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection connection, String clientId, int fetchMinBytes) {
         Properties props = connection.asProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        // a view follows a busy topic (every outcome): let the broker gather up to 64 KB or 50 ms per fetch instead of
-        // answering each new record at once (the ledger thread took 18 % of a worker's CPU in fetches)
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(64 * 1024));
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(fetchMinBytes));
         // asking for a missing topic must not create it (a suppression topic must be compacted)
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -48,7 +48,7 @@ public final class OutcomeTail implements AutoCloseable {
                 : record -> {
                     apply(record);
                     alsoTo.accept(record);
-                });
+                }, java.time.Duration.ofSeconds(30), true);
     }
 
     /** The ledger this tail feeds. */
