@@ -61,39 +61,76 @@ public final class KafkaCluster implements AutoCloseable {
         this.clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
         this.slotPorts = new int[BROKERS][workerSlots];
         this.proxies = new TcpProxy[workerSlots][BROKERS];
+        // ports below the kernel's ephemeral range: a port picked here and bound by a broker seconds later cannot
+        // meanwhile become the local port of one of this JVM's outgoing connections or of a ServerSocket(0)
         for (int b = 0; b < BROKERS; b++) {
-            clientPorts[b] = LocalKafkaBroker.freePort();
-            internalPorts[b] = LocalKafkaBroker.freePort();
-            controllerPorts[b] = LocalKafkaBroker.freePort();
+            clientPorts[b] = Ports.pick();
+            internalPorts[b] = Ports.pick();
+            controllerPorts[b] = Ports.pick();
             for (int s = 0; s < workerSlots; s++) {
-                slotPorts[b][s] = LocalKafkaBroker.freePort();
+                slotPorts[b][s] = Ports.pick();
                 proxies[s][b] = new TcpProxy(slotPorts[b][s]);
             }
         }
     }
 
-    /** Starts a cluster with data under {@code dir} and {@code workerSlots} proxied worker listeners. */
+    /**
+     * Starts a cluster with data under {@code dir} (which must not hold an earlier cluster) and {@code workerSlots}
+     * proxied worker listeners. A start that fails (a broker exits, the quorum does not form) is stopped completely, its
+     * folder kept beside {@code dir} as {@code <dir>-failed-N} for diagnosis, and tried again on new ports, up to
+     * {@value #START_ATTEMPTS} times; the exception of the last attempt names what the broker logged.
+     */
     public static KafkaCluster start(Path dir, int workerSlots) {
-        try {
-            KafkaCluster cluster = new KafkaCluster(dir.toAbsolutePath(), workerSlots);
-            for (int b = 0; b < BROKERS; b++) {
-                cluster.format(b);
+        Path home = dir.toAbsolutePath();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            KafkaCluster cluster = null;
+            try {
+                cluster = new KafkaCluster(home, workerSlots);
+                for (int b = 0; b < BROKERS; b++) {
+                    cluster.format(b);
+                }
+                for (int b = 0; b < BROKERS; b++) {
+                    cluster.launch(b);
+                }
+                cluster.awaitReady(Duration.ofSeconds(120));
+                return cluster;
+            } catch (IOException e) {
+                last = new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                last = e;
             }
-            for (int b = 0; b < BROKERS; b++) {
-                cluster.launch(b);
+            System.err.println("test cluster: start attempt " + attempt + " of " + START_ATTEMPTS + " failed: " + last);
+            if (cluster != null) {
+                cluster.close();
             }
-            cluster.awaitReady(Duration.ofSeconds(120));
-            return cluster;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            setAside(home, attempt);
+        }
+        throw last;
+    }
+
+    private static final int START_ATTEMPTS = 3;
+
+    private static void setAside(Path home, int attempt) {
+        if (Files.exists(home)) {
+            try {
+                Files.move(home, home.resolveSibling(home.getFileName() + "-failed-" + attempt));
+            } catch (IOException e) {
+                deleteTree(home);
+            }
         }
     }
 
     /** The cluster of this test JVM (three worker slots), started on first use and stopped at exit. */
     public static synchronized KafkaCluster shared() {
         if (shared == null) {
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mailpipe-test-cluster-" + ProcessHandle.current().pid());
-            KafkaCluster cluster = start(dir, 3);
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("mailpipe-test-cluster-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            KafkaCluster cluster = start(dir.resolve("cluster"), 3);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 cluster.close();
                 deleteTree(dir);
@@ -173,7 +210,7 @@ public final class KafkaCluster implements AutoCloseable {
         await("broker " + nodeId(broker) + " listening again (see " + brokerDir(broker) + ")").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(100)).until(() -> {
                     if (!processes[broker].isAlive()) {
-                        throw new IllegalStateException("broker " + nodeId(broker) + " exited; see " + brokerDir(broker));
+                        throw exited(broker);
                     }
                     return portOpen(clientPorts[broker]);
                 });
@@ -312,7 +349,8 @@ public final class KafkaCluster implements AutoCloseable {
         try {
             if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException("could not format broker " + nodeId(broker) + "; see " + out);
+                throw new IllegalStateException("could not format broker " + nodeId(broker) + " (" + firstProblem(out)
+                        + "); see " + out);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -333,7 +371,7 @@ public final class KafkaCluster implements AutoCloseable {
             await("the cluster formed (see " + dir + ")").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
                 for (int b = 0; b < BROKERS; b++) {
                     if (!processes[b].isAlive()) {
-                        throw new IllegalStateException("broker " + nodeId(b) + " exited; see " + brokerDir(b));
+                        throw exited(b);
                     }
                 }
                 try {
@@ -348,6 +386,30 @@ public final class KafkaCluster implements AutoCloseable {
     /** Waits until all three brokers are registered and unfenced (after restarts). */
     public void awaitAllBrokers(Duration timeout) {
         awaitReady(timeout);
+    }
+
+    private IllegalStateException exited(int broker) {
+        Path bdir = brokerDir(broker);
+        String why = firstProblem(bdir.resolve("broker.log"));
+        if (why.isEmpty()) {
+            why = firstProblem(bdir.resolve("broker.out"));
+        }
+        return new IllegalStateException("broker " + nodeId(broker) + " exited with " + processes[broker].exitValue()
+                + (why.isEmpty() ? "" : " (" + why + ")") + "; see " + bdir);
+    }
+
+    /** The first ERROR, FATAL or exception line of a log, shortened for an exception message ("" if none). */
+    static String firstProblem(Path log) {
+        if (!Files.isReadable(log)) {
+            return "";
+        }
+        try (Stream<String> lines = Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(" ERROR ") || l.contains(" FATAL ") || l.contains("Exception")
+                    || l.startsWith("Error")).findFirst()
+                    .map(l -> l.length() > 400 ? l.substring(0, 400) + "..." : l).orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
     }
 
     private static boolean portOpen(int port) {
