@@ -36,20 +36,49 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResumeSafeClientFactory.class);
 
+    /**
+     * Told which partitions each consumer made by this factory holds: the delivery ledger restores the state of the
+     * partitions a worker consumes ({@code ledger.OutcomeState}). Called on the consumer's thread, during its poll.
+     */
+    public interface PartitionOwnership {
+        /** The consumer {@code holder} was given these partitions. */
+        void assigned(Object holder, Collection<TopicPartition> partitions);
+
+        /** The consumer {@code holder} gave these partitions up (revoked, lost, or closed). */
+        void released(Object holder, Collection<TopicPartition> partitions);
+
+        PartitionOwnership NONE = new PartitionOwnership() {
+            @Override
+            public void assigned(Object holder, Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void released(Object holder, Collection<TopicPartition> partitions) {
+            }
+        };
+    }
+
     private final Map<String, String> clientSettings;
+    private final PartitionOwnership ownership;
 
     /** A factory adding no client settings. */
     public ResumeSafeClientFactory() {
         this(Map.of());
     }
 
+    public ResumeSafeClientFactory(Map<String, String> clientSettings) {
+        this(clientSettings, PartitionOwnership.NONE);
+    }
+
     /**
      * @param clientSettings {@code kafka.properties} (security.protocol, sasl.*, ssl.*): added to the properties
      *                       camel-kafka builds for every consumer and producer, winning over camel-kafka's own defaults
      *                       (its {@code securityProtocol=PLAINTEXT}); kept out of Camel's configuration, so never logged
+     * @param ownership      told which partitions each consumer holds (assigned, revoked, lost, closed)
      */
-    public ResumeSafeClientFactory(Map<String, String> clientSettings) {
+    public ResumeSafeClientFactory(Map<String, String> clientSettings, PartitionOwnership ownership) {
         this.clientSettings = Map.copyOf(clientSettings);
+        this.ownership = ownership;
     }
 
     @Override
@@ -86,6 +115,8 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
         Consumer delegate = super.getConsumer(kafkaProps);
         StaleRecords stale = new StaleRecords();
         PartitionFence fence = PartitionFence.of(kafkaProps);
+        java.util.concurrent.atomic.AtomicReference<Collection<TopicPartition>> held =
+                new java.util.concurrent.atomic.AtomicReference<>(List.of());
         InvocationHandler handler = (proxy, method, args) -> {
             String name = method.getName();
             int arity = args == null ? 0 : args.length;
@@ -97,6 +128,8 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
             }
             if (name.equals("close")) {
                 fence.close();
+                ownership.released(proxy, held.get());
+                held.set(List.of());
             }
             if (name.equals("resume") && arity == 1 && args[0] instanceof Collection<?> c) {
                 // through the proxy, so that the seek is tracked too
@@ -107,7 +140,7 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
                     && args[0] instanceof Collection<?> c) {
                 stale.moved((Collection<TopicPartition>) c);
             } else if (name.equals("subscribe") && arity == 2 && args[1] instanceof ConsumerRebalanceListener l) {
-                args = new Object[] {args[0], tracking(l, stale)};
+                args = new Object[] {args[0], tracking(l, stale, (Consumer) proxy, held)};
             }
             Object result = invoke(delegate, method, args);
             if (name.equals("poll") && result instanceof ConsumerRecords<?, ?> records) {
@@ -120,17 +153,22 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
     }
 
     /** A rebalance moves the positions of the partitions it revokes and assigns. */
-    private static ConsumerRebalanceListener tracking(ConsumerRebalanceListener listener, StaleRecords stale) {
+    private ConsumerRebalanceListener tracking(ConsumerRebalanceListener listener, StaleRecords stale,
+                                               Consumer<?, ?> consumer,
+                                               java.util.concurrent.atomic.AtomicReference<Collection<TopicPartition>> held) {
         return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 stale.moved(partitions);
                 listener.onPartitionsRevoked(partitions);
+                release(partitions);
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 stale.moved(partitions);
+                held.set(new HashSet<>(consumer.assignment()));
+                ownership.assigned(consumer, partitions);
                 listener.onPartitionsAssigned(partitions);
             }
 
@@ -138,6 +176,14 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 stale.moved(partitions);
                 listener.onPartitionsLost(partitions);
+                release(partitions);
+            }
+
+            private void release(Collection<TopicPartition> partitions) {
+                var now = new HashSet<>(held.get());
+                now.removeAll(partitions);
+                held.set(now);
+                ownership.released(consumer, partitions);
             }
         };
     }

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeoutException;
 
 
 /**
- * Which request ids already reached a terminal status, so that a redelivered request is not sent twice; kept in
- * memory and fed by {@link OutcomeTail} from {@code mail.outcomes}.
+ * Which request ids already reached a terminal status, so that a redelivered request is not sent twice: asked of a
+ * {@link Store}, in a worker {@link OutcomeState} (the partitions of {@code mail.outcomes} this worker consumes, on
+ * local disk), in tests and single-process tools an in-memory set.
  *
  * <p>Within one worker, a request id is processed by one thread at a time ({@link #claim}); the records of a send
  * whose outcome could not be published yet are kept ({@link #pending}) and published again instead of sending
@@ -26,6 +27,62 @@ public final class RequestLedger {
     @FunctionalInterface
     public interface CatchUp {
         void await(Duration timeout);
+    }
+
+    /**
+     * Where finished ids are kept. Its methods may wait for the state of the id's partition to be restored, and throw
+     * {@link LedgerUnavailableException} when it cannot be in time.
+     */
+    public interface Store {
+        /** True when the ledger key already has a terminal outcome. */
+        boolean isFinished(String lineage);
+
+        /** Records that the ledger key reached a terminal status (its outcome was acknowledged). */
+        void markFinished(String lineage);
+
+        /** Waits until every outcome written before the call for this ledger key's partition is known. */
+        void awaitCaughtUp(String lineage, Duration timeout);
+
+        /** Waits until every outcome written before the call is known, for every partition this worker holds. */
+        void awaitCaughtUp(Duration timeout);
+
+        /** Finished ids known (an estimate for an on-disk store). */
+        long size();
+    }
+
+    /** Ids in memory ({@link FinishedIds}), fed by whoever calls {@link #markFinished}. */
+    static final class MemoryStore implements Store {
+        private final FinishedIds finished = new FinishedIds();
+        private final CatchUp catchUp;
+
+        MemoryStore(CatchUp catchUp) {
+            this.catchUp = catchUp;
+        }
+
+        @Override
+        public boolean isFinished(String lineage) {
+            return finished.contains(lineage);
+        }
+
+        @Override
+        public void markFinished(String lineage) {
+            finished.add(lineage);
+        }
+
+        @Override
+        public void awaitCaughtUp(String lineage, Duration timeout) {
+            catchUp.await(timeout);
+        }
+
+        @Override
+        public void awaitCaughtUp(Duration timeout) {
+            catchUp.await(timeout);
+        }
+
+        @Override
+        public long size() {
+            return finished.size();
+        }
     }
 
     /** The ledger cannot tell right now whether a request finished; the record must be processed again later. */
@@ -55,37 +112,46 @@ public final class RequestLedger {
         return replayKey == null || replayKey.isEmpty() ? requestId : requestId + "\u0000replay:" + replayKey;
     }
 
-    private final FinishedIds finished = new FinishedIds();
+    private final Store finished;
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Pending<?>> pending = new ConcurrentHashMap<>();
-    private final CatchUp catchUp;
 
-    /** A ledger that is always caught up (nothing else writes outcomes): for tests and single-process tools. */
+    /** A ledger in memory that is always caught up (nothing else writes outcomes): for tests and single-process tools. */
     public RequestLedger() {
         this(timeout -> { });
     }
 
+    /** A ledger in memory; {@code catchUp} waits until whoever feeds it ({@link #markFinished}) is up to date. */
     public RequestLedger(CatchUp catchUp) {
-        this.catchUp = catchUp;
+        this(new MemoryStore(catchUp));
     }
 
-    /** Waits until every outcome written before this call is known. */
+    public RequestLedger(Store store) {
+        this.finished = store;
+    }
+
+    /** Waits until every outcome written before this call is known (every partition this worker holds). */
     public void awaitCaughtUp(Duration timeout) {
-        catchUp.await(timeout);
+        finished.awaitCaughtUp(timeout);
+    }
+
+    /** Waits until every outcome written before this call is known for the partition of this ledger key. */
+    public void awaitCaughtUp(String lineage, Duration timeout) {
+        finished.awaitCaughtUp(lineage, timeout);
     }
 
     /** Records that a request id reached a terminal status. */
     public void markFinished(String requestId) {
-        finished.add(requestId);
+        finished.markFinished(requestId);
     }
 
     /** True when the request id already has a terminal outcome. */
     public boolean isFinished(String requestId) {
-        return finished.contains(requestId);
+        return finished.isFinished(requestId);
     }
 
-    /** Number of finished request ids known. */
-    public int size() {
+    /** Number of finished request ids known (an estimate for an on-disk store). */
+    public long size() {
         return finished.size();
     }
 
@@ -95,13 +161,13 @@ public final class RequestLedger {
      */
     public Optional<Claim> claim(String requestId, Duration maxWait) {
         while (true) {
-            if (finished.contains(requestId)) {
+            if (finished.isFinished(requestId)) {
                 return Optional.empty();
             }
             CompletableFuture<Void> mine = new CompletableFuture<>();
             CompletableFuture<Void> other = inFlight.putIfAbsent(requestId, mine);
             if (other == null) {
-                if (finished.contains(requestId)) {
+                if (finished.isFinished(requestId)) {
                     inFlight.remove(requestId, mine);
                     mine.complete(null);
                     return Optional.empty();
@@ -152,7 +218,7 @@ public final class RequestLedger {
         public void published(boolean terminalStatus) {
             pending.remove(requestId);
             if (terminalStatus) {
-                finished.add(requestId);
+                finished.markFinished(requestId);
             }
         }
 

@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What {@code /observe/health} reports. Live: the process answers and the worker has not failed. Ready: the worker
- * has started (its delivery ledger has read {@code mail.outcomes} and its routes consume), Kafka answered the last
+ * has started (its routes consume) and its delivery ledger has restored the state of every partition it holds, Kafka answered the last
  * probe, at least one account's SMTP server accepted a connection at the last probe, and no OAuth2 account's token
  * endpoint refused to issue a token (a configuration mistake: wrong secret, revoked app). {@link HealthProbes} keeps the
  * probe results current; this class only holds and combines them.
@@ -18,7 +18,7 @@ public final class Health {
      * endpoint refused to issue a token, what it said (never a secret).
      */
     public record Report(boolean live, boolean ready, boolean started, boolean kafka, Map<String, Boolean> accounts,
-                         Map<String, String> loginErrors) {
+                         Map<String, String> loginErrors, java.util.List<Integer> restoringPartitions) {
     }
 
     private final MailpipeMetrics metrics;
@@ -27,6 +27,7 @@ public final class Health {
     private volatile boolean started;
     private volatile boolean kafka;
     private volatile BooleanSupplier alive = () -> true;
+    private volatile java.util.function.Supplier<java.util.List<Integer>> restoring = java.util.List::of;
 
     public Health(MailpipeMetrics metrics, Iterable<String> accountNames) {
         this.metrics = metrics;
@@ -41,6 +42,15 @@ public final class Health {
     /** The worker consumes now (or, with false, no longer does). */
     public void started(boolean value) {
         started = value;
+        publishReady();
+    }
+
+    /**
+     * The partitions of {@code mail.outcomes} whose delivery-ledger state is still being restored: not ready while
+     * there are any (records of those partitions wait).
+     */
+    public void restoringPartitions(java.util.function.Supplier<java.util.List<Integer>> partitions) {
+        restoring = partitions;
         publishReady();
     }
 
@@ -89,7 +99,14 @@ public final class Health {
         } catch (RuntimeException e) {
             live = false;
         }
-        return new Report(live, live && started && kafka && anyAccount && errors.isEmpty(), started, kafka, copy, errors);
+        java.util.List<Integer> restoringNow;
+        try {
+            restoringNow = java.util.List.copyOf(restoring.get());
+        } catch (RuntimeException e) {
+            restoringNow = java.util.List.of();
+        }
+        return new Report(live, live && started && kafka && anyAccount && errors.isEmpty() && restoringNow.isEmpty(), started,
+                kafka, copy, errors, restoringNow);
     }
 
     private void publishReady() {

@@ -105,23 +105,22 @@ public final class DeliveryService {
     /** Reads, checks and composes; afterwards the delivery is either ready to send or already has its result. */
     public void prepare(Delivery d) {
         InboundRecord in = d.source;
-        if (!d.ledgerChecked && !continuity.follows(in.topic(), in.partition(), in.offset())) {
-            // first record of this partition here, or a redelivery: another worker may have finished it
-            ledger.awaitCaughtUp(LEDGER_WAIT);
-        }
+        // first record of this partition here, or a redelivery: another worker may have finished it, so the ledger
+        // catches up (on the partition of the request's id) before the claim
+        boolean catchUp = !d.ledgerChecked && !continuity.follows(in.topic(), in.partition(), in.offset());
         MailRequest request;
         try {
             request = reader.read(in.value());
         } catch (InvalidRequestException e) {
             d.requestId = fallbackId(in);
-            if (claim(d)) {
+            if (claim(d, catchUp)) {
                 d.result = Result.invalid(e.reasonCode(), e.getMessage(), e.getClass());
             }
             return;
         }
         d.request = request;
         d.requestId = request.id();
-        if (!claim(d)) {
+        if (!claim(d, catchUp)) {
             return;
         }
         // ---- issue 4: suppression list (io.mailpipe.suppression) ----
@@ -326,9 +325,15 @@ public final class DeliveryService {
         }
     }
 
-    /** Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication). */
-    private boolean claim(Delivery d) {
+    /**
+     * Claims the id; false when it already finished (the delivery becomes a duplicate or a re-publication).
+     * {@code catchUp}: first let the ledger read every outcome written so far for this id's partition.
+     */
+    private boolean claim(Delivery d, boolean catchUp) {
         String lineage = RequestLedger.lineage(d.requestId, d.source.replayKey());
+        if (catchUp) {
+            ledger.awaitCaughtUp(lineage, LEDGER_WAIT);
+        }
         Optional<RequestLedger.Claim> claim = ledger.claim(lineage, CLAIM_WAIT);
         if (claim.isEmpty()) {
             d.duplicate = true;

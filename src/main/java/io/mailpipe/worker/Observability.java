@@ -54,8 +54,35 @@ final class Observability implements AutoCloseable {
     private final java.util.List<AutoCloseable> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Closes {@code reader} when the worker starts stopping. */
-    void own(AutoCloseable reader) {
+    <T extends AutoCloseable> T own(T reader) {
         readers.add(reader);
+        return reader;
+    }
+
+    /**
+     * The delivery ledger's restore progress: readiness waits for it ({@link io.mailpipe.metrics.Health}), and gauges
+     * {@code mailpipe_ledger_partitions{state=restoring|restored}}, {@code mailpipe_ledger_restore_remaining_records}
+     * and the counter {@code mailpipe_ledger_restored_records_total} show it.
+     */
+    void ledgerProgress(java.util.function.Supplier<io.mailpipe.ledger.OutcomeState.Progress> progress) {
+        health.restoringPartitions(() -> progress.get().restoringPartitions());
+        var registry = metrics.registry();
+        io.micrometer.core.instrument.Gauge.builder("mailpipe.ledger.partitions", progress,
+                p -> p.get().partitions().values().stream().filter(x -> !x.restored()).count())
+                .description("Partitions of mail.outcomes whose delivery-ledger state this worker holds, by state")
+                .tags("state", "restoring").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("mailpipe.ledger.partitions", progress,
+                p -> p.get().partitions().values().stream().filter(x -> x.restored()).count())
+                .description("Partitions of mail.outcomes whose delivery-ledger state this worker holds, by state")
+                .tags("state", "restored").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("mailpipe.ledger.restore.remaining.records", progress,
+                p -> p.get().partitions().values().stream().filter(x -> !x.restored() && x.toRead() >= 0)
+                        .mapToLong(x -> x.toRead() - x.read()).sum())
+                .description("Outcome records the delivery ledger still has to read before every partition it holds is restored")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("mailpipe.ledger.restored.records", progress,
+                p -> p.get().restoredRecords())
+                .description("Outcome records read by the delivery ledger's restores since start").register(registry);
     }
 
     void started(CamelContext context) {

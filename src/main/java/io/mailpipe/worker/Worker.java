@@ -3,6 +3,7 @@ package io.mailpipe.worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -25,7 +26,9 @@ import io.mailpipe.inbox.MessageIndex;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.kafka.TopicSafety;
-import io.mailpipe.ledger.OutcomeTail;
+import io.mailpipe.config.KafkaSettings;
+import io.mailpipe.ledger.OutcomeState;
+import io.mailpipe.ledger.RequestLedger;
 import io.mailpipe.metrics.MailpipeMetrics;
 import io.mailpipe.metrics.QuotaGauges;
 import io.mailpipe.status.BacklogGauges;
@@ -52,7 +55,7 @@ public final class Worker implements AutoCloseable {
 
     private final Main main;
     private final RecordPublisher publisher;
-    private final OutcomeTail ledger;
+    private final OutcomeState ledger;
     private final Quota quota;
     private final ShutdownSignal shutdown;
     private final Duration shutdownTimeout;
@@ -81,7 +84,7 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private Worker(Main main, RecordPublisher publisher, OutcomeTail ledger, Quota quota, ShutdownSignal shutdown,
+    private Worker(Main main, RecordPublisher publisher, OutcomeState ledger, Quota quota, ShutdownSignal shutdown,
                    Duration shutdownTimeout, BouncePipeline bounces, Observability ops, MessageComposer composer,
                    DeliverBatchProcessor batches, SmtpSenders senders) {
         this.batches = batches;
@@ -115,7 +118,7 @@ public final class Worker implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         RecordPublisher publisher = new RecordPublisher(config.kafka().connection(), Duration.ofSeconds(30),
                 TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
-        OutcomeTail ledger = null;
+        OutcomeState ledger = null;
         Quota quota = null;
         BouncePipeline bounces = null;
         Observability ops = null;
@@ -125,12 +128,20 @@ public final class Worker implements AutoCloseable {
         try {
             ops = Observability.start(config);
             composer = config.compose().composer(clock, config.kafka());
-            // the bounce pipeline's message index is built from the same reading of mail.outcomes as the ledger
+            // the delivery ledger: finished ids of the partitions this worker consumes, restored as they are assigned
+            KafkaSettings.Topics topics = config.kafka().topics();
+            ledger = new OutcomeState(config.kafka().connection(), topics.outcomes(), List.of(topics.requests(), topics.retry()),
+                    config.worker().stateDirPath(), config.worker().stateRetention()).start();
+            ops.ledgerProgress(ledger::progress);
             MessageIndex index = BouncePipeline.messageIndexFor(config);
-            ledger = new OutcomeTail(config.kafka().connection(), config.kafka().topics().outcomes(), index == null ? null : index::apply)
-                    .start(Duration.ofMinutes(2));
+            java.util.function.Consumer<Duration> indexCaughtUp = d -> { };
+            if (index != null) {
+                io.mailpipe.kafka.TopicFollower indexReader = ops.own(new io.mailpipe.kafka.TopicFollower("bounce-index",
+                        config.kafka().connection(), List.of(topics.outcomes()), index::apply)).start(Duration.ofMinutes(2));
+                indexCaughtUp = indexReader::awaitCaughtUp;
+            }
             quota = startQuota(config, clock);
-            bounces = BouncePipeline.start(config, index, ledger::awaitCaughtUp); // suppression list, bounce mailboxes
+            bounces = BouncePipeline.start(config, index, indexCaughtUp); // suppression list, bounce mailboxes
             // every topic exists now: replication, min.insync.replicas, unclean election, retention; a warning per finding
             TopicSafety.check(config.kafka());
             ShutdownSignal shutdown = new ShutdownSignal();
@@ -139,7 +150,7 @@ public final class Worker implements AutoCloseable {
             DeliveryService service = new DeliveryService(
                     new RequestReader(config.worker().maxRequestBytes()), composer,
                     Session.getInstance(new Properties()), config.accounts(), quota.router(),
-                    new RetryPolicy(config.retry()), ledger.ledger(), clock, config.quota().maxInlineWait(),
+                    new RetryPolicy(config.retry()), new RequestLedger(ledger), clock, config.quota().maxInlineWait(),
                     bounces.suppressionList(), new PushbackJudge(config.quota().refusalStreak()));
 
             Main main = new Main();
@@ -151,7 +162,9 @@ public final class Worker implements AutoCloseable {
                         + account.host() + ":" + account.port() + "?javaMailSender=#" + bean);
             }
             // a paused consumer must not skip what it fetched from a partition with nothing committed yet
-            main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory(config.kafka().properties()));
+            // ... and tells the ledger which partitions this worker's consumers hold (it restores their state)
+            main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory(config.kafka().properties(),
+                    ledger));
             OutcomeWriter writer = new OutcomeWriter(service, new OutcomeRecords(config.kafka().topics()), publisher, ops.metrics);
             ErrorPolicy errorPolicy = new ErrorPolicy(service, writer, shutdown);
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));

@@ -1,0 +1,182 @@
+package io.mailpipe.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.TtlDB;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The finished request ids of one partition of {@code mail.outcomes}, on local disk (RocksDB), with the offset up to
+ * which that partition has been applied, so that a worker given the partition again (after a restart with its disk,
+ * or a rebalance that brings it back) reads only what was written since.
+ *
+ * <p>Keys are the 16-byte digests of {@link FinishedIds#hash}; the checkpoint is stored under a key of another length
+ * in the same write batch as the ids it covers, so the two never disagree, also after a crash (the write-ahead log is
+ * off: what was not flushed is lost as a whole, ids and checkpoint together, and read again from Kafka). Entries expire
+ * after the retention ({@link TtlDB}: removed at compaction, never earlier). Memory is RocksDB's, off the Java heap,
+ * bounded by the block cache and write buffers shared by all of a worker's partitions ({@link Resources}).
+ */
+final class PartitionStore implements AutoCloseable {
+
+    private static final byte[] CHECKPOINT = "checkpoint".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PRESENT = new byte[0];
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    /** Block cache and write-buffer budget shared by every store of a worker. */
+    static final class Resources implements AutoCloseable {
+        private final Cache cache;
+        private final WriteBufferManager buffers;
+
+        Resources(long cacheBytes, long writeBufferBytes) {
+            RocksDB.loadLibrary(); // a nested class: PartitionStore's own initializer may not have run yet
+            this.cache = new org.rocksdb.LRUCache(cacheBytes);
+            this.buffers = new WriteBufferManager(writeBufferBytes, cache);
+        }
+
+        @Override
+        public void close() {
+            buffers.close();
+            cache.close();
+        }
+    }
+
+    private final Path dir;
+    private final Options options;
+    private final TtlDB db;
+    private final WriteOptions writes = new WriteOptions().setDisableWAL(true);
+
+    private PartitionStore(Path dir, Options options, TtlDB db) {
+        this.dir = dir;
+        this.options = options;
+        this.db = db;
+    }
+
+    /** Opens (or creates) the store in {@code dir}; ids older than {@code retentionSeconds} may be forgotten. */
+    static PartitionStore open(Path dir, int retentionSeconds, Resources resources) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the ledger store folder " + dir, e);
+        }
+        BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(resources.cache)
+                .setFilterPolicy(new BloomFilter(10, false)).setCacheIndexAndFilterBlocks(true);
+        Options options = new Options().setCreateIfMissing(true).setWriteBufferManager(resources.buffers)
+                .setWriteBufferSize(8L * 1024 * 1024).setMaxWriteBufferNumber(2).setMaxBackgroundJobs(1)
+                .setKeepLogFileNum(2).setMaxLogFileSize(1024 * 1024).setTableFormatConfig(table);
+        try {
+            return new PartitionStore(dir, options, TtlDB.open(options, dir.toString(), retentionSeconds, false));
+        } catch (RocksDBException e) {
+            options.close();
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (why.contains("lock")) {
+                throw new IllegalStateException("The ledger store " + dir + " is in use by another mailpipe process "
+                        + "(worker.stateDir must be a folder of this worker alone): " + why, e);
+            }
+            throw new IllegalStateException("Cannot open the ledger store " + dir + ": " + why, e);
+        }
+    }
+
+    /** The next offset to read from the partition: where the last applied batch ended, or -1 for none. */
+    long checkpoint() {
+        try {
+            byte[] v = db.get(CHECKPOINT);
+            return v == null || v.length != Long.BYTES ? -1 : ByteBuffer.wrap(v).getLong();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read the checkpoint of " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the id (a {@link FinishedIds#hash} digest) is known finished. */
+    boolean contains(long[] digest) {
+        try {
+            return db.get(key(digest)) != null;
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read the ledger store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds one id now (an outcome this worker just had acknowledged), ahead of reading it back. */
+    void add(long[] digest) {
+        try {
+            db.put(writes, key(digest), PRESENT);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot write the ledger store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds ids read from the partition, and records that everything before {@code nextOffset} is applied. */
+    void apply(Collection<long[]> digests, long nextOffset) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (long[] d : digests) {
+                batch.put(key(d), PRESENT);
+            }
+            batch.put(CHECKPOINT, ByteBuffer.allocate(Long.BYTES).putLong(nextOffset).array());
+            db.write(writes, batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot write the ledger store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] key(long[] digest) {
+        return ByteBuffer.allocate(16).putLong(digest[0]).putLong(digest[1]).array();
+    }
+
+    /** Approximate number of ids kept (RocksDB's estimate). */
+    long estimatedSize() {
+        try {
+            return db.getLongProperty("rocksdb.estimate-num-keys");
+        } catch (RocksDBException e) {
+            return -1;
+        }
+    }
+
+    /** Writes what is in memory to disk and closes; the store can be opened again where it left off. */
+    @Override
+    public void close() {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush);
+        } catch (RocksDBException e) {
+            // not flushed: the unflushed tail (ids and checkpoint together) is read again from Kafka next time
+        } finally {
+            db.close();
+            writes.close();
+            options.close();
+        }
+    }
+
+    /** Closes the store and removes its folder (the partition will be restored from the beginning). */
+    void destroy() {
+        close();
+        deleteTree(dir);
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove " + dir, e);
+        }
+    }
+}
