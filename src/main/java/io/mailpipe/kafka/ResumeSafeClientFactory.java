@@ -60,6 +60,7 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
 
     private final Map<String, String> clientSettings;
     private final PartitionOwnership ownership;
+    private final String workerId;
 
     /** A factory adding no client settings. */
     public ResumeSafeClientFactory() {
@@ -67,7 +68,7 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
     }
 
     public ResumeSafeClientFactory(Map<String, String> clientSettings) {
-        this(clientSettings, PartitionOwnership.NONE);
+        this(clientSettings, PartitionOwnership.NONE, null);
     }
 
     /**
@@ -75,10 +76,15 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
      *                       camel-kafka builds for every consumer and producer, winning over camel-kafka's own defaults
      *                       (its {@code securityProtocol=PLAINTEXT}); kept out of Camel's configuration, so never logged
      * @param ownership      told which partitions each consumer holds (assigned, revoked, lost, closed)
+     * @param workerId       this worker's id: its consumers use {@link WorkerAlignedAssignor} with it, so that its
+     *                       requests and retry consumers get the same partition numbers (unless
+     *                       {@code kafka.properties} names another {@code partition.assignment.strategy}); null: the
+     *                       assignor camel-kafka configures
      */
-    public ResumeSafeClientFactory(Map<String, String> clientSettings, PartitionOwnership ownership) {
+    public ResumeSafeClientFactory(Map<String, String> clientSettings, PartitionOwnership ownership, String workerId) {
         this.clientSettings = Map.copyOf(clientSettings);
         this.ownership = ownership;
+        this.workerId = workerId;
     }
 
     @Override
@@ -111,6 +117,13 @@ public final class ResumeSafeClientFactory extends DefaultKafkaClientFactory {
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Consumer getConsumer(Properties kafkaProps) {
+        if (workerId != null && !clientSettings.containsKey(org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)) {
+            // Kafka's range assignor second: a group whose members do not all offer the first (workers of an earlier
+            // version, during a rolling upgrade) agrees on range instead of refusing the newcomers
+            kafkaProps.put(org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                    WorkerAlignedAssignor.class.getName() + "," + org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
+            kafkaProps.put(WorkerAlignedAssignor.WORKER_CONFIG, workerId);
+        }
         kafkaProps.putAll(clientSettings);
         Consumer delegate = super.getConsumer(kafkaProps);
         StaleRecords stale = new StaleRecords();

@@ -163,8 +163,9 @@ public final class Worker implements AutoCloseable {
             }
             // a paused consumer must not skip what it fetched from a partition with nothing committed yet
             // ... and tells the ledger which partitions this worker's consumers hold (it restores their state)
+            // and its requests and retry consumers get the same partition numbers (kafka.WorkerAlignedAssignor)
             main.bind("mailpipeKafkaClientFactory", new io.mailpipe.kafka.ResumeSafeClientFactory(config.kafka().properties(),
-                    ledger));
+                    ledger, workerId()));
             OutcomeWriter writer = new OutcomeWriter(service, new OutcomeRecords(config.kafka().topics()), publisher, ops.metrics);
             ErrorPolicy errorPolicy = new ErrorPolicy(service, writer, shutdown);
             main.bind("prepareDelivery", new PrepareDeliveryProcessor(service, quota.gate()));
