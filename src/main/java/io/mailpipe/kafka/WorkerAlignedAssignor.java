@@ -22,9 +22,9 @@ import org.apache.kafka.common.TopicPartition;
  * ids, so a worker would hold requests partitions 0-1 and retry partitions 2-3 and restore the state of all four.
  *
  * <p>Each member sends its worker's id ({@value #WORKER_CONFIG}, set by {@link ResumeSafeClientFactory}) as
- * subscription user data; members are sorted by (worker id, member id), and each topic's partitions are split into
- * contiguous ranges in that order, the first {@code partitions % members} members taking one more, as Kafka's
- * {@code RangeAssignor} does. Eager protocol, like the range assignor.
+ * subscription user data; each topic's partitions are split into contiguous ranges over the workers in the order of
+ * their ids, then each worker's range over its members, as Kafka's {@code RangeAssignor} splits over members. Eager
+ * protocol, like the range assignor.
  */
 public final class WorkerAlignedAssignor implements ConsumerPartitionAssignor, Configurable {
 
@@ -82,27 +82,46 @@ public final class WorkerAlignedAssignor implements ConsumerPartitionAssignor, C
         return members;
     }
 
-    /** The pure part: range split per topic over the members subscribed to it, ordered by (worker, member id). */
+    /**
+     * The pure part, per topic: the partitions split into contiguous ranges over the workers subscribed to it (sorted by
+     * worker id, the first {@code partitions % workers} taking one more), then each worker's range over its members
+     * (sorted by member id) alike. The split by worker comes first so that a worker gets the same numbers in two groups
+     * whatever number of consumers it runs in each ({@code kafka.consumers} for requests, one for retries).
+     */
     static Map<String, List<TopicPartition>> assign(Map<String, Integer> partitionsPerTopic, List<Member> members) {
         Map<String, List<TopicPartition>> result = new HashMap<>();
         members.forEach(m -> result.put(m.memberId(), new ArrayList<>()));
-        Comparator<Member> order = Comparator.comparing(Member::worker).thenComparing(Member::memberId);
         partitionsPerTopic.forEach((topic, count) -> {
-            List<Member> subscribed = members.stream().filter(m -> m.topics().contains(topic)).sorted(order).toList();
-            if (subscribed.isEmpty()) {
-                return;
-            }
-            int per = count / subscribed.size();
-            int extra = count % subscribed.size();
-            int next = 0;
-            for (int i = 0; i < subscribed.size(); i++) {
-                int take = per + (i < extra ? 1 : 0);
-                for (int p = next; p < next + take; p++) {
-                    result.get(subscribed.get(i).memberId()).add(new TopicPartition(topic, p));
+            java.util.SortedMap<String, List<Member>> byWorker = new java.util.TreeMap<>();
+            members.stream().filter(m -> m.topics().contains(topic)).sorted(Comparator.comparing(Member::memberId))
+                    .forEach(m -> byWorker.computeIfAbsent(m.worker(), k -> new ArrayList<>()).add(m));
+            List<int[]> workerRanges = ranges(0, count, byWorker.size());
+            int w = 0;
+            for (List<Member> workerMembers : byWorker.values()) {
+                int[] range = workerRanges.get(w++);
+                List<int[]> memberRanges = ranges(range[0], range[1], workerMembers.size());
+                for (int i = 0; i < workerMembers.size(); i++) {
+                    for (int p = memberRanges.get(i)[0]; p < memberRanges.get(i)[1]; p++) {
+                        result.get(workerMembers.get(i).memberId()).add(new TopicPartition(topic, p));
+                    }
                 }
-                next += take;
             }
         });
+        return result;
+    }
+
+    /** [from, to) split into {@code parts} contiguous ranges, the first ones one longer when it does not divide evenly. */
+    private static List<int[]> ranges(int from, int to, int parts) {
+        List<int[]> result = new ArrayList<>(parts);
+        int count = to - from;
+        int per = parts == 0 ? 0 : count / parts;
+        int extra = parts == 0 ? 0 : count % parts;
+        int next = from;
+        for (int i = 0; i < parts; i++) {
+            int take = per + (i < extra ? 1 : 0);
+            result.add(new int[] {next, next + take});
+            next += take;
+        }
         return result;
     }
 

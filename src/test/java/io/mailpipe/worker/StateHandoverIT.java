@@ -75,6 +75,7 @@ class StateHandoverIT {
         KafkaSettings.Topics topics = TestWorkers.topics("handover");
         String group = "g-" + topics.requests();
         List<String> ids = IntStream.range(0, REQUESTS).mapToObj(i -> "handover-" + i).toList();
+        TestWorkers.config(topics, List.of(TestWorkers.account("a", smtp.port(), "A <a@a.example>", false, null))); // topics
         Path configA = writeConfig("a", topics);
         Path configB = writeConfig("b", topics);
 
