@@ -38,8 +38,14 @@ class HelmChartTest {
             return docs.stream().anyMatch(d -> kind.equals(d.path("kind").asText()));
         }
 
+        /** The workers: the Deployment, or the StatefulSet when the ledger has a volume per worker (never both). */
+        JsonNode workload() {
+            assertThat(has("Deployment") && has("StatefulSet")).as("a Deployment and a StatefulSet").isFalse();
+            return one(has("StatefulSet") ? "StatefulSet" : "Deployment");
+        }
+
         JsonNode container() {
-            return one("Deployment").path("spec").path("template").path("spec").path("containers").get(0);
+            return workload().path("spec").path("template").path("spec").path("containers").get(0);
         }
 
         MailpipeConfig config(Map<String, String> env) throws java.io.IOException {
@@ -114,6 +120,87 @@ class HelmChartTest {
         assertThat(m.has("HorizontalPodAutoscaler")).isFalse();
         assertThat(m.has("ScaledObject")).isFalse();
         assertThat(m.has("ServiceMonitor")).isFalse();
+
+        // the ledger's stores in the /tmp emptyDir (a temporary folder, every start restores from Kafka)
+        assertThat(m.has("StatefulSet")).isFalse();
+        assertThat(m.has("PersistentVolumeClaim")).isFalse();
+        assertThat(c.path("env").toString()).doesNotContain("MAILPIPE_WORKER_STATE_DIR");
+        assertThat(c.path("volumeMounts").toString()).contains("\"/tmp\"").doesNotContain("/var/lib/mailpipe/ledger");
+        assertThat(pod.path("volumes").toString()).contains("emptyDir");
+        assertThat(config.worker().stateDirPath()).isNull();
+        assertThat(config.worker().stateRetention()).isEqualTo(Duration.ofDays(30));
+        // room for metaspace, threads and RocksDB (off the heap) besides the heap
+        assertThat(env(c, "MAILPIPE_JAVA_OPTS").path("value").asText()).contains("-XX:MaxRAMPercentage=55");
+    }
+
+    @Test
+    void ledgerPersistenceRendersAStatefulSetWithAVolumePerWorker() throws Exception {
+        Manifests m = render("helm/mailpipe/ci/ledger-values.yaml");
+        assertThat(m.has("Deployment")).isFalse();
+        JsonNode sts = m.one("StatefulSet").path("spec");
+        assertThat(sts.path("replicas").asInt()).isEqualTo(2);
+        assertThat(sts.path("podManagementPolicy").asText()).isEqualTo("Parallel");
+        assertThat(sts.path("serviceName").asText()).isEqualTo(m.one("Service").path("metadata").path("name").asText());
+        assertThat(sts.path("selector").path("matchLabels"))
+                .isEqualTo(m.one("PodDisruptionBudget").path("spec").path("selector").path("matchLabels"))
+                .isEqualTo(m.one("Service").path("spec").path("selector"));
+        assertThat(sts.path("template").path("metadata").path("labels").toString())
+                .contains(sts.path("selector").path("matchLabels").path("app.kubernetes.io/instance").asText());
+
+        // one claim per worker, of the given size and class
+        assertThat(sts.path("volumeClaimTemplates")).hasSize(1);
+        JsonNode claim = sts.path("volumeClaimTemplates").get(0);
+        assertThat(claim.path("metadata").path("name").asText()).isEqualTo("ledger");
+        assertThat(claim.path("spec").path("resources").path("requests").path("storage").asText()).isEqualTo("5Gi");
+        assertThat(claim.path("spec").path("storageClassName").asText()).isEqualTo("fast-ssd");
+        assertThat(claim.path("spec").path("accessModes").toString()).isEqualTo("[\"ReadWriteOnce\"]");
+
+        // the same pod as the Deployment's, plus the volume at worker.stateDir
+        JsonNode c = m.container();
+        assertThat(env(c, "MAILPIPE_WORKER_STATE_DIR").path("value").asText()).isEqualTo("/var/lib/mailpipe/ledger");
+        JsonNode mount = null;
+        for (JsonNode v : c.path("volumeMounts")) {
+            if ("ledger".equals(v.path("name").asText())) {
+                mount = v;
+            }
+        }
+        assertThat(mount).as("the ledger volume's mount in " + c.path("volumeMounts")).isNotNull();
+        assertThat(mount.path("mountPath").asText()).isEqualTo("/var/lib/mailpipe/ledger");
+        assertThat(mount.path("readOnly").asBoolean()).isFalse();
+        assertThat(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(withoutLedgerAndChecksum(sts.path("template")))
+                .as("the StatefulSet's pod is the Deployment's (one named template) plus the ledger's volume")
+                .isEqualTo(withoutLedgerAndChecksum(render().one("Deployment").path("spec").path("template")));
+
+        MailpipeConfig config = m.config(Map.of("RELAY_PASSWORD", "x", "KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+        assertThat(config.worker().stateRetention()).isEqualTo(Duration.ofDays(14));
+        assertThat(m.one("ConfigMap").path("data").path("mailpipe.yaml").asText()).contains("stateRetention: P14D");
+
+        assertThat(m.has("HorizontalPodAutoscaler")).isFalse();
+        assertThat(m.has("ScaledObject")).isFalse();
+    }
+
+    @Test
+    void autoscalersTargetTheStatefulSetWhenTheLedgerHasVolumes() throws Exception {
+        Manifests hpa = render("helm/mailpipe/ci/hpa-values.yaml", "helm/mailpipe/ci/ledger-values.yaml");
+        assertThat(hpa.one("StatefulSet").path("spec").has("replicas")).as("the HPA owns the replica count").isFalse();
+        JsonNode target = hpa.one("HorizontalPodAutoscaler").path("spec").path("scaleTargetRef");
+        assertThat(target.path("kind").asText()).isEqualTo("StatefulSet");
+        assertThat(target.path("apiVersion").asText()).isEqualTo("apps/v1");
+        assertThat(target.path("name").asText()).isEqualTo(hpa.one("StatefulSet").path("metadata").path("name").asText());
+
+        Manifests keda = render("helm/mailpipe/ci/keda-values.yaml", "helm/mailpipe/ci/ledger-values.yaml");
+        assertThat(keda.one("StatefulSet").path("spec").has("replicas")).as("KEDA owns the replica count").isFalse();
+        target = keda.one("ScaledObject").path("spec").path("scaleTargetRef");
+        assertThat(target.path("kind").asText()).isEqualTo("StatefulSet");
+        assertThat(target.path("apiVersion").asText()).isEqualTo("apps/v1");
+        assertThat(target.path("name").asText()).isEqualTo(keda.one("StatefulSet").path("metadata").path("name").asText());
+
+        // without the ledger's volumes they target the Deployment
+        assertThat(render("helm/mailpipe/ci/hpa-values.yaml").one("HorizontalPodAutoscaler").path("spec")
+                .path("scaleTargetRef").path("kind").asText()).isEqualTo("Deployment");
+        assertThat(render("helm/mailpipe/ci/keda-values.yaml").one("ScaledObject").path("spec")
+                .path("scaleTargetRef").path("kind").asText()).isEqualTo("Deployment");
     }
 
     @Test
@@ -173,14 +260,34 @@ class HelmChartTest {
                 .hasMessageContaining("set drain.timeoutSeconds instead");
         assertThatThrownBy(() -> render("src/test/resources/helm/short-grace.yaml"))
                 .hasMessageContaining("drain.extraSeconds must be at least 5");
+        assertThatThrownBy(() -> render("src/test/resources/helm/state-retention-in-config.yaml"))
+                .hasMessageContaining("set ledger.retention instead");
     }
 
     @Test
     void renderedManifestsNeverHoldTheSecretValues() throws Exception {
-        for (String values : List.of("helm/mailpipe/ci/keda-values.yaml", "helm/mailpipe/ci/hpa-values.yaml")) {
+        for (String values : List.of("helm/mailpipe/ci/keda-values.yaml", "helm/mailpipe/ci/hpa-values.yaml",
+                "helm/mailpipe/ci/ledger-values.yaml")) {
             Manifests m = render(values);
             assertThat(m.has("Secret")).as("the chart creates no Secret; it only references them").isFalse();
         }
+    }
+
+    /** A pod template without the ledger's env var and mount and without the config checksum (the values differ). */
+    private static JsonNode withoutLedgerAndChecksum(JsonNode template) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = template.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.path("metadata").path("annotations")).remove("checksum/config");
+        JsonNode container = copy.path("spec").path("containers").get(0);
+        for (String list : List.of("env", "volumeMounts")) {
+            java.util.Iterator<JsonNode> it = container.path(list).elements();
+            while (it.hasNext()) {
+                String name = it.next().path("name").asText();
+                if (name.equals("MAILPIPE_WORKER_STATE_DIR") || name.equals("ledger")) {
+                    it.remove();
+                }
+            }
+        }
+        return copy;
     }
 
     private static JsonNode env(JsonNode container, String name) {
