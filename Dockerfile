@@ -42,7 +42,7 @@ USER 10001:10001
 # JSON logs on stderr; worker.dataDir (only used by the local broker) on a writable path
 ENV MAILPIPE_LOG_FORMAT=json \
     MAILPIPE_WORKER_DATA_DIR=/var/lib/mailpipe \
-    MAILPIPE_JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/app/mailpipe.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+    MAILPIPE_JAVA_OPTS="-XX:MaxRAMPercentage=55 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/app/mailpipe.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 # management.port: GET /observe/metrics, /observe/health/live, /observe/health/ready
 EXPOSE 8081
 ENTRYPOINT ["sh", "-c", "exec java $MAILPIPE_JAVA_OPTS -jar /app/mailpipe.jar \"$@\"", "mailpipe"]
