@@ -21,7 +21,6 @@ import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.inbox.BouncePipeline;
-import io.mailpipe.inbox.MessageIndex;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.kafka.TopicSafety;
@@ -125,12 +124,10 @@ public final class Worker implements AutoCloseable {
         try {
             ops = Observability.start(config);
             composer = config.compose().composer(clock, config.kafka());
-            // the bounce pipeline's message index is built from the same reading of mail.outcomes as the ledger
-            MessageIndex index = BouncePipeline.messageIndexFor(config);
-            ledger = new OutcomeTail(config.kafka().connection(), config.kafka().topics().outcomes(), index == null ? null : index::apply)
+            ledger = new OutcomeTail(config.kafka().connection(), config.kafka().topics().outcomes(), null)
                     .start(Duration.ofMinutes(2));
             quota = startQuota(config, clock);
-            bounces = BouncePipeline.start(config, index, ledger::awaitCaughtUp); // suppression list, bounce mailboxes
+            bounces = BouncePipeline.start(config); // suppression list, bounce mailboxes (their views only when elected)
             // every topic exists now: replication, min.insync.replicas, unclean election, retention; a warning per finding
             TopicSafety.check(config.kafka());
             ShutdownSignal shutdown = new ShutdownSignal();
