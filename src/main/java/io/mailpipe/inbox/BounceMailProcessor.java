@@ -51,25 +51,36 @@ public final class BounceMailProcessor implements Processor {
         void publish(List<ProducerRecord<byte[], byte[]>> records);
     }
 
+    /**
+     * The decisions of this mailbox on views caught up with their topics: {@link BouncePipeline} hands out an intake on
+     * the views the elected worker holds ({@link BounceViews}).
+     */
+    @FunctionalInterface
+    public interface CaughtUpIntake {
+        /**
+         * Waits until the views have read everything written to their topics so far, and returns the intake that
+         * decides on them; throws when this worker holds no views or they cannot catch up within the timeout.
+         */
+        BounceIntake await(Duration timeout);
+    }
+
     private final BounceMailbox mailbox;
-    private final BounceIntake intake;
+    private final CaughtUpIntake intakes;
     private final Publisher publisher;
     /** Told of every bounce event published: the worker's metrics. */
     private final Consumer<BounceEvent> counted;
-    private final Iterable<Consumer<Duration>> views;
     private final Clock clock;
     private final MailboxProgress progress;
     private final RepeatedErrors errors;
     /** Set when Kafka or the connection failed in the current poll: its other messages wait for the next. */
     private volatile boolean pollAbandoned;
 
-    public BounceMailProcessor(BounceMailbox mailbox, BounceIntake intake, Publisher publisher,
-                               Iterable<Consumer<Duration>> views, Clock clock, Consumer<BounceEvent> counted) {
+    public BounceMailProcessor(BounceMailbox mailbox, CaughtUpIntake intakes, Publisher publisher, Clock clock,
+                               Consumer<BounceEvent> counted) {
         this.counted = counted;
         this.mailbox = mailbox;
-        this.intake = intake;
+        this.intakes = intakes;
         this.publisher = publisher;
-        this.views = views;
         this.clock = clock;
         this.progress = new MailboxProgress(mailbox.pollInterval(), clock);
         this.errors = new RepeatedErrors(LOG, mailbox.name(), clock, SUMMARY_EVERY);
@@ -112,14 +123,14 @@ public final class BounceMailProcessor implements Processor {
                 // READ or UNREADABLE: decided below
             }
         }
+        BounceIntake intake;
         BounceIntake.Decision decision;
         try {
             // the message-id index and the published ids must include everything written so far before deciding: a
             // worker cut off from Kafka holds a poll while another worker takes the mailbox over and publishes the same
-            // report; once back, this one must see that report as published before (found by the chaos run)
-            for (Consumer<Duration> awaitCaughtUp : views) {
-                awaitCaughtUp.accept(VIEW_WAIT);
-            }
+            // report; once back, this one must see that report as published before (found by the chaos run). A worker
+            // deposed meanwhile holds no views: the message stays for the new poller.
+            intake = intakes.await(VIEW_WAIT);
             decision = polled.outcome() == PolledMessage.Outcome.READ
                     ? intake.decide(polled.raw(), polled.receivedAt())
                     : intake.decideUnreadable(polled.uid(), polled.error(), polled.receivedAt());

@@ -35,10 +35,12 @@ import io.mailpipe.suppression.SuppressionState;
 
 /**
  * The bounce side of a worker (issue 4): the suppression list the send path consults, and one IMAP route per
- * configured bounce mailbox. Builds the in-memory views from Kafka at start-up (suppressions from
- * {@code mail.suppressions}; with mailboxes also the Message-ID index from {@code mail.outcomes} and the published
- * event ids from {@code mail.bounces} and {@code mail.bounces.unparsed}), then adds the routes from the route
- * template {@value #TEMPLATE_ID} of routes/bounce-pipeline.yaml.
+ * configured bounce mailbox. Every worker reads the suppression list from {@code mail.suppressions} at start-up and
+ * follows it. The routes are added from the route template {@value #TEMPLATE_ID} of routes/bounce-pipeline.yaml, but
+ * only the worker elected by {@link PollerLeadership} polls, and only that worker holds the views a report is decided
+ * on ({@link BounceViews}: the Message-ID index from {@code mail.outcomes}, the published event ids from
+ * {@code mail.bounces} and {@code mail.bounces.unparsed}): read on election before polling starts, dropped on
+ * deposition ({@link ElectedViews}).
  */
 public final class BouncePipeline implements AutoCloseable {
 
@@ -46,6 +48,9 @@ public final class BouncePipeline implements AutoCloseable {
     /** Route template id in routes/bounce-pipeline.yaml. */
     public static final String TEMPLATE_ID = "bounce-mailbox";
     private static final Duration START_WAIT = Duration.ofMinutes(2);
+    /** After bounce views could not be read on election: wait this long, doubled per failure up to VIEWS_MAX_BACKOFF. */
+    private static final Duration VIEWS_FIRST_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration VIEWS_MAX_BACKOFF = Duration.ofMinutes(2);
     /** Raw messages above this are cut on mail.bounces.unparsed (base64 makes them a third larger). */
     private static final int MAX_RAW_BYTES = 16 * 1024 * 1024;
     /** Room in an unparsed record for its JSON fields around the base64 of the raw bytes. */
@@ -54,32 +59,19 @@ public final class BouncePipeline implements AutoCloseable {
     private final MailpipeConfig config;
     private final SuppressionState suppressions = new SuppressionState();
     private final List<TopicFollower> followers = new ArrayList<>();
-    /** Views that must be caught up before a report is decided: wait on each with the given timeout. */
-    private final List<java.util.function.Consumer<Duration>> bounceViews = new ArrayList<>();
     private PollerLeadership leadership;
-    private MessageIndex index;
-    private BounceHistory history;
+    /** The views of the elected poller; null until the routes are added. */
+    private ElectedViews<BounceViews> views;
 
     private BouncePipeline(MailpipeConfig config) {
         this.config = config;
     }
 
     /**
-     * The index of sent messages the bounce pipeline correlates with, or null without bounce mailboxes. The worker
-     * feeds it from the delivery ledger's reading of {@code mail.outcomes}, so that topic is read once.
+     * Creates the topics when allowed, and reads the suppression list up to the end of its topic. The bounce views are
+     * read later, when this worker is elected to poll the mailboxes ({@link #addRoutes}).
      */
-    public static MessageIndex messageIndexFor(MailpipeConfig config) {
-        return config.bounces().isEmpty() ? null : new MessageIndex();
-    }
-
-    /**
-     * Creates the topics when allowed, and reads the views up to the end of their topics.
-     *
-     * @param index            from {@link #messageIndexFor}, fed elsewhere from {@code mail.outcomes}
-     * @param outcomesCaughtUp waits until {@code index} has read {@code mail.outcomes} up to now
-     */
-    public static BouncePipeline start(MailpipeConfig config, MessageIndex index,
-                                       java.util.function.Consumer<Duration> outcomesCaughtUp) {
+    public static BouncePipeline start(MailpipeConfig config) {
         BouncePipeline p = new BouncePipeline(config);
         KafkaSettings kafka = config.kafka();
         KafkaSettings.Topics t = kafka.topics();
@@ -94,18 +86,6 @@ public final class BouncePipeline implements AutoCloseable {
                         p.suppressions::apply).start(START_WAIT));
                 LOG.info("Suppression list read {}: {} address(es) suppressed", t.suppressions(), p.suppressions.size());
             }
-            if (bounces) {
-                var rule = config.suppression().softBounceRule();
-                p.index = java.util.Objects.requireNonNull(index, "index");
-                p.history = new BounceHistory(t.bounces(), rule == null ? null : rule.within());
-                TopicFollower published = new TopicFollower("bounce-history", kafka.connection(),
-                        List.of(t.bounces(), t.bouncesUnparsed()), p.history::apply).start(START_WAIT);
-                p.followers.add(published);
-                p.bounceViews.add(outcomesCaughtUp);
-                p.bounceViews.add(published::awaitCaughtUp);
-                LOG.info("Bounce pipeline read {} ({} sent messages) and {} ({} events)", t.outcomes(), p.index.size(),
-                        t.bounces(), p.history.size());
-            }
             return p;
         } catch (RuntimeException e) {
             p.close();
@@ -118,7 +98,10 @@ public final class BouncePipeline implements AutoCloseable {
         return config.suppression().enabled() ? suppressions : SuppressionList.NONE;
     }
 
-    /** Adds one route per bounce mailbox to the started Camel context. */
+    /**
+     * Adds one route per bounce mailbox to the started Camel context, stopped, and joins the election of the poller:
+     * once elected, this worker reads the bounce views and then starts the routes.
+     */
     public void addRoutes(CamelContext context, RecordPublisher publisher,
                           java.util.function.Consumer<BounceEvent> counted) throws Exception {
         if (config.bounces().isEmpty()) {
@@ -130,12 +113,23 @@ public final class BouncePipeline implements AutoCloseable {
         }
         BounceParser parser = new BounceParser();
         SuppressionPolicy policy = new SuppressionPolicy(config.suppression());
+        int maxRawBytes = maxRawBytes(TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes()));
+        List<String> routes = config.bounces().stream().map(m -> "bounces-" + m.name()).toList();
+        views = new ElectedViews<>(() -> BounceViews.read(config, START_WAIT),
+                () -> routes.forEach(id -> control(context, id, true)), () -> stopRoutes(context, routes),
+                VIEWS_FIRST_BACKOFF, VIEWS_MAX_BACKOFF);
         for (BounceMailbox m : config.bounces()) {
-            BounceIntake intake = new BounceIntake(m.name(), config.kafka().topics(), parser, index, history, suppressions,
-                    policy, maxRawBytes(TopicAdmin.maxRecordBytes(config.worker().maxRequestBytes())));
+            BounceMailProcessor.CaughtUpIntake intakes = timeout -> {
+                BounceViews v = views.current();
+                if (v == null) {
+                    throw new IllegalStateException("this worker holds no bounce views (it is not the elected poller)");
+                }
+                v.awaitCaughtUp(timeout);
+                return new BounceIntake(m.name(), config.kafka().topics(), parser, v.index(), v.history(), suppressions,
+                        policy, maxRawBytes);
+            };
             String prefix = "mailpipe.bounces." + m.name();
-            BounceMailProcessor processor = new BounceMailProcessor(m, intake, publisher::publish, List.copyOf(bounceViews),
-                    Clock.systemUTC(), counted);
+            BounceMailProcessor processor = new BounceMailProcessor(m, intakes, publisher::publish, Clock.systemUTC(), counted);
             context.getRegistry().bind(prefix + ".processor", processor);
             Login login = new Login(m);
             context.getRegistry().bind(prefix + ".login", login);
@@ -164,11 +158,28 @@ public final class BouncePipeline implements AutoCloseable {
             context.getRouteController().stopRoute("bounces-" + m.name());
             LOG.info("Bounce mailbox {} is polled every {} s by the elected worker", m, m.pollInterval().toSeconds());
         }
-        List<String> routes = config.bounces().stream().map(m -> "bounces-" + m.name()).toList();
         leadership = new PollerLeadership(config.kafka().connection(), config.kafka().topics().quota(),
-                config.kafka().groupId() + ".bounce-poller", config.kafka().sessionTimeout(),
-                () -> routes.forEach(id -> control(context, id, true)), () -> routes.forEach(id -> control(context, id, false)))
+                config.kafka().groupId() + ".bounce-poller", config.kafka().sessionTimeout(), views::elected, views::deposed)
                 .start();
+    }
+
+    /** Stops every route, also when one of them will not stop (the first failure is thrown after the others). */
+    private static void stopRoutes(CamelContext context, List<String> routes) {
+        RuntimeException first = null;
+        for (String id : routes) {
+            try {
+                control(context, id, false);
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     private static void control(CamelContext context, String routeId, boolean start) {
@@ -193,9 +204,17 @@ public final class BouncePipeline implements AutoCloseable {
         return (int) Math.max(0, Math.min(MAX_RAW_BYTES, fits));
     }
 
-    /** Whether this worker is the one that polls the bounce mailboxes (false without mailboxes). */
+    /** Whether this worker is the one that polls the bounce mailboxes: elected, with its views read (false without mailboxes). */
     public boolean pollsMailboxes() {
-        return leadership != null && leadership.isLeader();
+        return leadership != null && leadership.isLeader() && viewsLoaded();
+    }
+
+    /**
+     * Whether this worker holds the bounce views (Message-ID index and bounce history) now: only while it is the
+     * elected poller, from the moment they are read to its deposition.
+     */
+    public boolean viewsLoaded() {
+        return views != null && views.current() != null;
     }
 
     /**
@@ -296,7 +315,10 @@ public final class BouncePipeline implements AutoCloseable {
     @Override
     public void close() {
         if (leadership != null) {
-            leadership.close();
+            leadership.close(); // deposed: polling stops, the views are dropped
+        }
+        if (views != null) {
+            views.close();
         }
         for (TopicFollower f : followers) {
             f.close();

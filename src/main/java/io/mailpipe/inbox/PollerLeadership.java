@@ -7,6 +7,7 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * the partition polls. When it stops or dies, the group gives the partition to another worker after
  * {@code kafka.sessionTimeout}, which starts polling. Two workers never poll at once except around a handover, and
  * then the published-report ids keep a report from being published twice. The records of the topic are not read:
- * the consumer seeks to the end and only keeps its membership alive.
+ * the consumer seeks to the end and only keeps its membership alive. The assignment is cooperative and sticky: a worker
+ * joining or leaving does not move the partition away from the poller.
  */
 public final class PollerLeadership implements AutoCloseable {
 
@@ -60,6 +62,9 @@ public final class PollerLeadership implements AutoCloseable {
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(500, sessionTimeout.toMillis() / 3)));
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // the poller keeps its partition while other workers join or leave (the default eager protocol took it away at
+        // every rebalance and could hand it to the newcomer): each election makes the poller read its bounce views anew
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(() -> run(topic), "mailpipe-bounce-poller-election");
         this.thread.setDaemon(true);

@@ -22,7 +22,6 @@ import io.mailpipe.compose.MessageComposer;
 import io.mailpipe.config.ConfigException;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.inbox.BouncePipeline;
-import io.mailpipe.inbox.MessageIndex;
 import io.mailpipe.kafka.RecordPublisher;
 import io.mailpipe.kafka.TopicAdmin;
 import io.mailpipe.kafka.TopicSafety;
@@ -133,15 +132,8 @@ public final class Worker implements AutoCloseable {
             ledger = new OutcomeState(config.kafka().connection(), topics.outcomes(), List.of(topics.requests(), topics.retry()),
                     config.worker().stateDirPath(), config.worker().stateRetention()).start();
             ops.ledgerProgress(ledger::progress);
-            MessageIndex index = BouncePipeline.messageIndexFor(config);
-            java.util.function.Consumer<Duration> indexCaughtUp = d -> { };
-            if (index != null) {
-                io.mailpipe.kafka.TopicFollower indexReader = ops.own(new io.mailpipe.kafka.TopicFollower("bounce-index",
-                        config.kafka().connection(), List.of(topics.outcomes()), index::apply)).start(Duration.ofMinutes(2));
-                indexCaughtUp = indexReader::awaitCaughtUp;
-            }
             quota = startQuota(config, clock);
-            bounces = BouncePipeline.start(config, index, indexCaughtUp); // suppression list, bounce mailboxes
+            bounces = BouncePipeline.start(config); // suppression list, bounce mailboxes (their views only when elected)
             // every topic exists now: replication, min.insync.replicas, unclean election, retention; a warning per finding
             TopicSafety.check(config.kafka());
             ShutdownSignal shutdown = new ShutdownSignal();

@@ -52,15 +52,24 @@ class BounceMailProcessorTest {
     private final BounceHistory history = new BounceHistory(TOPICS.bounces(), null);
     /** What the views read while the processor waits for them to catch up (another worker's records). */
     private final List<Runnable> readByTheViews = new ArrayList<>();
+    /** False: this worker was deposed, its views dropped, while its route still had a message. */
+    private boolean viewsHeld = true;
+    private final BounceIntake intake = new BounceIntake("proc-box", TOPICS, new BounceParser(), (q, m, v) -> null, history,
+            new SuppressionState(), new SuppressionPolicy(new SuppressionSettings(true, null)), 1024 * 1024);
     private final BounceMailProcessor processor = new BounceMailProcessor(mailbox,
-            new BounceIntake("proc-box", TOPICS, new BounceParser(), (q, m, v) -> null, history, new SuppressionState(),
-                    new SuppressionPolicy(new SuppressionSettings(true, null)), 1024 * 1024),
+            timeout -> {
+                if (!viewsHeld) {
+                    throw new IllegalStateException("this worker holds no bounce views (it is not the elected poller)");
+                }
+                readByTheViews.forEach(Runnable::run);
+                return intake;
+            },
             records -> {
                 if (kafkaFailure != null) {
                     throw kafkaFailure;
                 }
                 published.add(records);
-            }, List.of(timeout -> readByTheViews.forEach(Runnable::run)), clock, event -> {
+            }, clock, event -> {
             });
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
@@ -124,6 +133,22 @@ class BounceMailProcessorTest {
         assertThat(published).as("records published by this worker").allSatisfy(records -> assertThat(records)
                 .noneMatch(r -> r.topic().equals(TOPICS.bounces())));
         assertThat(e.getIn().getHeader(MailConstants.MAIL_MOVE_TO)).isEqualTo(mailbox.processedFolder());
+    }
+
+    /** Deposed with a poll under way: no message is decided without the views, each stays for the new poller. */
+    @Test
+    void withoutTheViewsNothingIsDecidedAndTheMessagesStay() throws Exception {
+        viewsHeld = false;
+        Exchange first = exchange(message("From: MAILER-DAEMON\nMessage-ID: <v1@x>\n\nnot a report\n"), 0);
+        Exchange second = exchange(message("From: MAILER-DAEMON\nMessage-ID: <v2@x>\n\nnot a report\n"), 1);
+        processor.process(first);
+        processor.process(second);
+        assertThat(published).isEmpty();
+        assertThat(List.of(first, second)).allSatisfy(e -> {
+            assertThat(e.getException()).isNull();
+            assertThat(e.getIn().getHeader(MailConstants.MAIL_MOVE_TO)).isNull();
+        });
+        assertThat(processor.errors().count(BounceMailProcessor.PUBLISHING)).isEqualTo(1);
     }
 
     @Test
