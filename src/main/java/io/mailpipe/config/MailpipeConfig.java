@@ -50,6 +50,10 @@ public record MailpipeConfig(KafkaSettings kafka, WorkerSettings worker, RetrySe
         compose = compose == null ? ComposeSettings.defaults() : compose;
         smtp = smtp == null ? SmtpSettings.defaults() : smtp;
         cli = cli == null ? CliSettings.defaults() : cli;
+        if (worker.stateRetention().compareTo(retry.maxAge()) <= 0) {
+            throw new ConfigException("worker.stateRetention (" + worker.stateRetention() + ") must be longer than retry.maxAge ("
+                    + retry.maxAge() + "): the delivery ledger would forget requests that may still come back as retries");
+        }
     }
 
     /** Default quota, management and composition settings, no bounce mailboxes, the suppression list with its defaults. */

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Reads every partition of some topics from the beginning, without a consumer group, and hands each record to a
  * handler on its own thread while the worker runs: the in-memory views of the bounce pipeline (message-id index from
  * {@code mail.outcomes}, published bounce ids, the suppression list) are built this way, so they survive a restart
- * and see what other workers wrote, and so is the delivery ledger ({@code ledger.OutcomeTail}). {@link #awaitCaughtUp}
+ * and see what other workers wrote. {@link #awaitCaughtUp}
  * waits until everything written before the call is read.
  */
 public final class TopicFollower implements AutoCloseable {
@@ -70,22 +70,13 @@ public final class TopicFollower implements AutoCloseable {
      */
     public TopicFollower(String name, KafkaConnection connection, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler,
                          Duration topicWait) {
-        this(name, connection, topics, handler, topicWait, false);
-    }
-
-    /**
-     * As the constructor above; {@code busy} for a topic written with every message (the ledger's {@code mail.outcomes}):
-     * the broker gathers up to 64 KB or 50 ms per fetch instead of answering each new record at once (that view's
-     * thread took 18 % of a worker's CPU in fetches). A quiet topic keeps answering at once: there, waiting for 64 KB
-     * would make every {@link #awaitCaughtUp} wait the whole 50 ms.
-     */
-    public TopicFollower(String name, KafkaConnection connection, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler,
-                         Duration topicWait, boolean busy) {
         String bootstrapServers = connection.bootstrapServers();
         this.name = name;
         this.topics = List.copyOf(topics);
         this.handler = handler;
-        this.tailConsumer = consumer(connection, "mailpipe-" + name + "-tail", busy ? 64 * 1024 : 1);
+        // each fetch answered at once: views wait on awaitCaughtUp, and gathering (fetch.min.bytes) would make every
+        // wait as long as fetch.max.wait.ms (the delivery ledger, reading the busy mail.outcomes, gathers: OutcomeState)
+        this.tailConsumer = consumer(connection, "mailpipe-" + name + "-tail", 1);
         this.offsetsConsumer = consumer(connection, "mailpipe-" + name + "-offsets", 1);
         try {
             this.partitions = partitions(tailConsumer, bootstrapServers, topicWait);

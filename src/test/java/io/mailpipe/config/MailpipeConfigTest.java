@@ -245,6 +245,19 @@ class MailpipeConfigTest {
                 .hasMessageContaining(SOURCE).hasMessageContaining("the configuration is empty");
     }
 
+    @Test
+    void ledgerRetentionDefaultsToThirtyDaysAndMustOutlastTheRetryWindow() {
+        String accounts = "accounts:\n  - {name: shop, host: mx.example, from: shop@x.example}\n";
+        MailpipeConfig defaults = parse(accounts, Map.of());
+        assertThat(defaults.worker().stateRetention()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(defaults.worker().stateDirPath()).as("empty: a temporary folder").isNull();
+        assertThat(parse("worker: {stateDir: /var/lib/mailpipe/ledger}\n" + accounts, Map.of()).worker().stateDirPath())
+                .isEqualTo(java.nio.file.Path.of("/var/lib/mailpipe/ledger"));
+        assertThatThrownBy(() -> parse("worker: {stateRetention: PT12H}\nretry: {maxAge: P1D}\n" + accounts, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("worker.stateRetention")
+                .hasMessageContaining("retry.maxAge");
+    }
+
     static Stream<String> emptyFiles() {
         return Stream.of("", "# only a comment\n");
     }

@@ -90,6 +90,12 @@ class MetricsIT {
         assertThat(m.value("mailpipe_messages_total", "status", "FAILED", "reason", "recipient_rejected", "account", "alpha")).isEqualTo(1.0);
         assertThat(m.value("mailpipe_messages_total", "status", "REJECTED", "reason", "unknown_account", "account", "none")).isEqualTo(1.0);
 
+        // the delivery ledger holds the state of every partition this single worker consumes, all restored
+        assertThat(m.value("mailpipe_ledger_partitions", "state", "restored")).isGreaterThan(0.0);
+        assertThat(m.value("mailpipe_ledger_partitions", "state", "restoring")).isEqualTo(0.0);
+        assertThat(m.value("mailpipe_ledger_restore_remaining_records")).isEqualTo(0.0);
+        assertThat(get(port, ManagementServer.HEALTH_PATH).body()).contains("\"ledgerRestoring\":[]");
+
         assertThat(m.value("mailpipe_smtp_replies_total", "account", "alpha", "code", "250")).isEqualTo(3.0);
         assertThat(m.value("mailpipe_smtp_replies_total", "account", "alpha", "code", "550")).isEqualTo(1.0);
         assertThat(m.value("mailpipe_smtp_replies_total", "account", "beta", "code", "250")).isEqualTo(1.0);

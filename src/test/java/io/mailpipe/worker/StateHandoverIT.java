@@ -115,7 +115,7 @@ class StateHandoverIT {
                 assertThat(Files.readString(dir.resolve("b2.log"))).contains("no local store");
                 assertSentOnce(ids);
                 // a history big enough that the next start restores for a while
-                fillHistory(topics.outcomes(), 150_000);
+                fillHistory(topics.outcomes(), 80_000);
             } finally {
                 b2.destroy();
                 b2.waitFor(60, TimeUnit.SECONDS);
