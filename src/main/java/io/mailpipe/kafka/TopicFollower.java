@@ -172,36 +172,56 @@ public final class TopicFollower implements AutoCloseable {
         List<TopicPartition> result = new ArrayList<>();
         long deadline = System.nanoTime() + wait.toNanos();
         for (String topic : topics) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            }
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("Topic " + topic + " does not exist on " + bootstrapServers
-                        + " (create it, or let mailpipe create it: kafka.createTopics)");
-            }
-            for (PartitionInfo info : infos) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            for (PartitionInfo info : awaitPartitions(consumer, topic, bootstrapServers, left)) {
                 result.add(new TopicPartition(info.topic(), info.partition()));
             }
         }
         return List.copyOf(result);
     }
 
+    /**
+     * The partitions of a topic, waiting up to {@code wait} for it to appear (a topic created a moment ago may not be
+     * in every broker's metadata yet); a missing topic is an error that says how to create it.
+     */
+    public static List<PartitionInfo> awaitPartitions(KafkaConsumer<byte[], byte[]> consumer, String topic, String bootstrapServers,
+                                                      Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        }
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("Topic " + topic + " does not exist on " + bootstrapServers
+                    + " (create it, or let mailpipe create it: kafka.createTopics)");
+        }
+        return infos;
+    }
+
     private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection connection, String clientId, int fetchMinBytes) {
+        return viewConsumer(connection, clientId, fetchMinBytes, 2000);
+    }
+
+    /**
+     * A consumer for a view that reads topics itself (no group, no commits, committed transactions only, never creating
+     * a missing topic: a suppression topic must be compacted); {@code fetchMinBytes} above 1 makes the broker gather
+     * up to that much or 50 ms per fetch.
+     */
+    public static KafkaConsumer<byte[], byte[]> viewConsumer(KafkaConnection connection, String clientId, int fetchMinBytes,
+                                                             int maxPollRecords) {
         Properties props = connection.asProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(fetchMinBytes));
-        // asking for a missing topic must not create it (a suppression topic must be compacted)
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

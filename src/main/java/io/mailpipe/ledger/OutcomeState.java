@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -20,14 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import io.mailpipe.kafka.KafkaConnection;
 import io.mailpipe.kafka.MailpipeHeaders;
 import io.mailpipe.kafka.ResumeSafeClientFactory;
+import io.mailpipe.kafka.TopicFollower;
 import io.mailpipe.outcome.OutcomeJson;
 import io.mailpipe.outcome.Status;
 
@@ -150,8 +147,9 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
             throw new UncheckedIOException("Cannot create the ledger's state folder " + stateDir, e);
         }
         this.resources = new PartitionStore.Resources(32L * 1024 * 1024, 32L * 1024 * 1024);
-        this.consumer = consumer(connection, "mailpipe-ledger-state", 64 * 1024);
-        this.offsets = consumer(connection, "mailpipe-ledger-offsets", 1);
+        // mail.outcomes gets a record per attempt: the broker gathers up to 64 KB or 50 ms per fetch
+        this.consumer = TopicFollower.viewConsumer(connection, "mailpipe-ledger-state", 64 * 1024, 5000);
+        this.offsets = TopicFollower.viewConsumer(connection, "mailpipe-ledger-offsets", 1, 1);
         try {
             this.partitionCount = partitionCount(connection.bootstrapServers());
         } catch (RuntimeException e) {
@@ -341,10 +339,7 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
                     part.lastUsedNanos = System.nanoTime();
                     return part;
                 }
-                if (failure != null) {
-                    throw new RequestLedger.LedgerUnavailableException("The delivery ledger stopped reading " + topic + ": "
-                            + failure.getMessage(), failure);
-                }
+                throwIfStopped();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new RequestLedger.LedgerUnavailableException("The delivery ledger has not restored partition " + p
@@ -387,10 +382,7 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
                 if (reached) {
                     return;
                 }
-                if (failure != null) {
-                    throw new RequestLedger.LedgerUnavailableException("The delivery ledger stopped reading " + topic + ": "
-                            + failure.getMessage(), failure);
-                }
+                throwIfStopped();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new RequestLedger.LedgerUnavailableException("The delivery ledger is behind on " + topic
@@ -398,6 +390,14 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
                 }
                 waitOnProgress(left);
             }
+        }
+    }
+
+    private void throwIfStopped() {
+        RuntimeException f = failure;
+        if (f != null) {
+            throw new RequestLedger.LedgerUnavailableException("The delivery ledger stopped reading " + topic + ": "
+                    + f.getMessage(), f);
         }
     }
 
@@ -622,34 +622,7 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
     }
 
     private int partitionCount(String bootstrapServers) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        List<PartitionInfo> infos = offsets.partitionsFor(topic, Duration.ofSeconds(30));
-        while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(200); // a topic created a moment ago may not be in every broker's metadata yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            infos = offsets.partitionsFor(topic, Duration.ofSeconds(30));
-        }
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("Topic " + topic + " does not exist on " + bootstrapServers
-                    + " (create it, or let mailpipe create it: kafka.createTopics)");
-        }
-        return infos.size();
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection connection, String clientId, int fetchMinBytes) {
-        Properties props = connection.asProperties();
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(fetchMinBytes));
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return TopicFollower.awaitPartitions(offsets, topic, bootstrapServers, Duration.ofSeconds(30)).size();
     }
 
     private void closeClients() {

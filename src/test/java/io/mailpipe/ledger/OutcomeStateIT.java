@@ -68,6 +68,14 @@ class OutcomeStateIT {
         return state;
     }
 
+    /** Opens the state, gives it these partitions of the requests topic as one consumer would, waits until restored. */
+    private OutcomeState openHolding(Path dir, int... requestPartitions) {
+        OutcomeState state = open(dir);
+        state.assigned(consumerA, partitions(requests, requestPartitions));
+        state.awaitCaughtUp(Duration.ofSeconds(30));
+        return state;
+    }
+
     /** Ids whose outcomes land in each partition (Kafka's default partitioner on the request id). */
     private static Map<Integer, List<String>> idsPerPartition(int each) {
         Map<Integer, List<String>> ids = new HashMap<>();
@@ -105,9 +113,7 @@ class OutcomeStateIT {
         deferred(notFinished);
         kafka.flush();
 
-        OutcomeState state = open(stateDir);
-        state.assigned(consumerA, partitions(requests, 0, 1));
-        state.awaitCaughtUp(Duration.ofSeconds(30));
+        OutcomeState state = openHolding(stateDir, 0, 1);
 
         OutcomeState.Progress progress = state.progress();
         assertThat(progress.partitions()).containsOnlyKeys(0, 1);
@@ -129,9 +135,7 @@ class OutcomeStateIT {
         Map<Integer, List<String>> ids = idsPerPartition(40);
         ids.get(2).forEach(this::finished);
         kafka.flush();
-        OutcomeState first = open(stateDir);
-        first.assigned(consumerA, partitions(requests, 2));
-        first.awaitCaughtUp(Duration.ofSeconds(30));
+        OutcomeState first = openHolding(stateDir, 2);
         assertThat(first.progress().restoredRecords()).isEqualTo(40);
         first.close();
 
@@ -140,9 +144,7 @@ class OutcomeStateIT {
         later.forEach(this::finished);
         kafka.flush();
 
-        OutcomeState second = open(stateDir);
-        second.assigned(consumerA, partitions(requests, 2));
-        second.awaitCaughtUp(Duration.ofSeconds(30));
+        OutcomeState second = openHolding(stateDir, 2);
         assertThat(second.progress().restoredRecords()).as("only the tail is read with the store kept").isEqualTo(5);
         assertThat(ids.get(2)).allMatch(second::isFinished);
         assertThat(later).allMatch(second::isFinished);
@@ -150,9 +152,7 @@ class OutcomeStateIT {
 
         // a wiped disk (new pod without its volume): everything comes back from the topic
         Path wiped = stateDir.resolve("elsewhere");
-        OutcomeState third = open(wiped);
-        third.assigned(consumerA, partitions(requests, 2));
-        third.awaitCaughtUp(Duration.ofSeconds(30));
+        OutcomeState third = openHolding(wiped, 2);
         assertThat(third.progress().restoredRecords()).isEqualTo(45);
         assertThat(ids.get(2)).allMatch(third::isFinished);
         assertThat(later).allMatch(third::isFinished);
@@ -163,9 +163,7 @@ class OutcomeStateIT {
         Map<Integer, List<String>> ids = idsPerPartition(10);
         ids.get(1).forEach(this::finished);
         kafka.flush();
-        OutcomeState state = open(stateDir);
-        state.assigned(consumerA, partitions(requests, 1));
-        state.awaitCaughtUp(Duration.ofSeconds(30));
+        OutcomeState state = openHolding(stateDir, 1);
         state.released(consumerA, partitions(requests, 1));
         await("partition 1 dropped").atMost(Duration.ofSeconds(10)).until(() -> state.progress().partitions().isEmpty());
         state.close();
@@ -183,9 +181,7 @@ class OutcomeStateIT {
         String fresh = idsPerPartition(1).get(1).get(0);
         finished(fresh);
         kafka.flush();
-        OutcomeState again = open(stateDir);
-        again.assigned(consumerA, partitions(requests, 1));
-        again.awaitCaughtUp(Duration.ofSeconds(30));
+        OutcomeState again = openHolding(stateDir, 1);
         assertThat(again.isFinished(fresh)).isTrue();
         assertThat(again.isFinished(ids.get(1).get(0))).as("the store of the old topic was dropped").isFalse();
         assertThat(Files.exists(stateDir.resolve(outcomes).resolve("partition-1"))).isTrue();
