@@ -162,6 +162,23 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
 
     /** Starts reading (nothing yet: partitions come with assignments or on demand). */
     public OutcomeState start() {
+        for (String consumed : consumedTopics) {
+            int count;
+            try {
+                synchronized (offsets) {
+                    var infos = offsets.partitionsFor(consumed, Duration.ofSeconds(10));
+                    count = infos == null ? 0 : infos.size();
+                }
+            } catch (RuntimeException e) {
+                continue; // the consumer will say what is wrong with the topic
+            }
+            if (count != 0 && count != partitionCount) {
+                LOG.warn("Delivery ledger: {} has {} partitions and {} has {}: the state of a worker's partitions no longer "
+                        + "matches the requests it consumes, so requests are checked through partitions restored on demand "
+                        + "(correct, but each worker restores more than its share). Give both the same number of partitions "
+                        + "(docs/architecture.md, \"Delivery ledger state\")", consumed, count, topic, partitionCount);
+            }
+        }
         thread.start();
         LOG.info("Delivery ledger: {} has {} partitions; each is restored when this worker is given the matching "
                 + "partition of {} (stores in {}{})", topic, partitionCount, consumedTopics, stateDir,
