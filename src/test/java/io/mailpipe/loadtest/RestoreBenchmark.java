@@ -190,8 +190,7 @@ public final class RestoreBenchmark {
                     String yaml = WorkerJvm.configYaml(bootstrap, topics, groupId, options.partitions, dir.resolve("data"), sinkPort,
                             1, 8, false, 1);
                     long startNanos = System.nanoTime();
-                    WorkerJvm worker = WorkerJvm.start(jar, options.heap, jvmOptions, yaml, dir,
-                            Map.of("MAILPIPE_WORKER_STATE_DIR", stateDirs.get(i).toString()));
+                    WorkerJvm worker = WorkerJvm.start(jar, options.heap, jvmOptions, yaml, dir, environment(stateDirs.get(i)));
                     watches.add(new RestoreWatch(name, worker, startNanos, stateDirs.get(i)));
                 }
                 awaitSettled(watches, kind == RestoreRun.Kind.MANY ? SETTLE_MANY : SETTLE_ONE, what);
@@ -214,6 +213,16 @@ public final class RestoreBenchmark {
             } finally {
                 closeAll(watches);
             }
+        }
+
+        /**
+         * The worker's state folder, and 60 s instead of 5 s for its start-up check that Kafka answers: with several
+         * JVMs starting at once on a small machine next to the broker, 5 s was once not enough (the worker exits).
+         * Either can be set in the environment of the run as well.
+         */
+        private static Map<String, String> environment(Path stateDir) {
+            return Map.of("MAILPIPE_WORKER_STATE_DIR", stateDir.toString(),
+                    "MAILPIPE_CLI_KAFKA_TIMEOUT", System.getenv().getOrDefault("MAILPIPE_CLI_KAFKA_TIMEOUT", "PT60S"));
         }
 
         private void awaitSettled(List<RestoreWatch> watches, Duration settle, String what) throws InterruptedException {
