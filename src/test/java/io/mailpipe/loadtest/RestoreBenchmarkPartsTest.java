@@ -96,6 +96,8 @@ class RestoreBenchmarkPartsTest {
         assertThat(md).contains("## Delivery ledger restore (1970-01-01 00:00 UTC)");
         assertThat(md).contains("| 1M | 1 worker | **6.5 s** | 1,020,000 |");
         assertThat(md).contains("| 10M | 4 workers | **16.0 s** (first 12.0 s) | 12,750,000 in all; per worker 2,500,000 to 5,100,000 (25 % to 50 % of the topic)");
+        assertThat(md).contains("| 1M | 1 worker | w | 6.5 | 4.0 | 4.5 | 1,020,000 (100 %) |");
+        assertThat(md).contains("- 10M, 1 worker: 20.0 s (mailpipe-ledger 12.0 s); mailpipe-ledger 1.2 µs per record read");
         assertThat(md).contains("ready <= 15 s with 10M terminal outcomes (1 worker): 21.0 s, missed");
         assertThat(md).contains("heap flat (live heap after a full GC, 1 worker): 1M 30 MB, 10M 30 MB, flat");
         assertThat(md).contains("with 4 workers each restores about 1/4 (10M): 25 % to 50 % of the topic per worker, missed");

@@ -36,15 +36,14 @@ final class RestoreChart {
         }
         System.setProperty("java.awt.headless", "true");
         String commit = run.gitVersion().split(" ")[0] + (run.gitVersion().contains(" ") ? "+" : "");
-        XYChart chart = new XYChartBuilder().width(1000).height(600)
+        XYChart chart = new XYChartBuilder().width(1250).height(560)
                 .title("Delivery ledger restore, worker -Xmx" + run.options().heap + " (" + run.runId() + ", " + commit + ")")
                 .xAxisTitle("history: terminal outcomes on mail.outcomes, millions").yAxisTitle("seconds from process start to ready")
                 .build();
         chart.setYAxisGroupTitle(1, "MB");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0, 0.0);
         chart.getStyler().setYAxisMin(1, 0.0);
         series(chart, "1 worker: time to ready, s", one, w -> w.readySeconds(), 0);

@@ -15,6 +15,8 @@ final class RestoreReport {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     /** The target: a worker ready within this many seconds of its start at the largest history. */
     static final double READY_TARGET_SECONDS = 15;
+    /** The thread of io.mailpipe.ledger.OutcomeState that reads mail.outcomes and writes the stores. */
+    static final String LEDGER_THREAD = "mailpipe-ledger";
 
     private RestoreReport() {
     }
@@ -45,11 +47,11 @@ final class RestoreReport {
         }
         md.append('\n');
 
-        List<Measurement> many = run.measurements().stream().filter(m -> m.kind() != Kind.ONE).toList();
-        if (!many.isEmpty()) {
+        List<Measurement> all = run.measurements();
+        if (!all.isEmpty()) {
             md.append("| history | start | worker | ready, s | first readiness 200, s | first partition held, s | records read (share of ")
                     .append("the topic) | partitions at the end | heap after GC | RSS | CPU, s |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-            for (Measurement m : many) {
+            for (Measurement m : all) {
                 for (WorkerRestore w : m.workers()) {
                     md.append("| ").append(count(m.historyTerminal())).append(" | ").append(m.kind().label(m.workers().size()))
                             .append(" | ").append(w.name()).append(" | ").append(seconds(w.readySeconds())).append(" | ")
@@ -70,7 +72,8 @@ final class RestoreReport {
             }
             WorkerRestore w = m.workers().get(0);
             md.append("- ").append(count(m.historyTerminal())).append(", ").append(m.kind().label(1)).append(": ")
-                    .append(seconds(w.cpuSeconds())).append(" s (").append(ThreadCpu.describe(w.cpuByThread(), 5)).append(")\n");
+                    .append(seconds(w.cpuSeconds())).append(" s (").append(ThreadCpu.describe(w.cpuByThread(), 5)).append(")")
+                    .append(ledgerCpuPerRecord(w)).append("\n");
         }
         md.append('\n').append(targets(run)).append("\n\n");
         if (!run.problems().isEmpty()) {
@@ -111,6 +114,18 @@ final class RestoreReport {
                 + LoadReport.mb(peakOld) + " / " + LoadReport.mb(oldAfter) + " MB | " + LoadReport.mb(rss) + " (" + LoadReport.mb(peakRss)
                 + ") MB" + most + " | " + LoadReport.mb(stores) + " MB" + (m.workers().size() == 1 ? "" : " in all") + " | "
                 + percent(m.machineBusy()) + ", " + m.loadAverage() + " |";
+    }
+
+    /**
+     * "; mailpipe-ledger 4.1 µs per record read": CPU of the ledger's reader thread (fetch, JSON status, SHA-256, RocksDB
+     * write) per record, the figure least moved by other load on the machine; empty when nothing was read.
+     */
+    static String ledgerCpuPerRecord(WorkerRestore w) {
+        Double ledger = w.cpuByThread().get(LEDGER_THREAD);
+        if (ledger == null || w.restoredRecords() < 10_000) {
+            return "";
+        }
+        return "; " + LEDGER_THREAD + " " + String.format(Locale.ROOT, "%.1f", ledger * 1e6 / w.restoredRecords()) + " µs per record read";
     }
 
     /** The three targets against the measurements: ready within 15 s at the largest size, heap flat, a share each. */
