@@ -98,6 +98,12 @@ public final class WorkerJvm implements AutoCloseable {
     }
 
     static WorkerJvm start(Path jar, String heap, List<String> extraJvmOptions, String configYaml, Path dir) throws IOException {
+        return start(jar, heap, extraJvmOptions, configYaml, dir, Map.of());
+    }
+
+    /** As {@link #start(Path, String, List, String, Path)}, with these {@code MAILPIPE_*} overrides in its environment. */
+    static WorkerJvm start(Path jar, String heap, List<String> extraJvmOptions, String configYaml, Path dir,
+                           Map<String, String> environment) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The worker jar " + jar + " does not exist: build it with `mvn -DskipTests package`");
         }
@@ -109,7 +115,9 @@ public final class WorkerJvm implements AutoCloseable {
         jvm.add("-Xmx" + heap);
         jvm.addAll(extraJvmOptions);
         int port = SmtpSink.freePort();
-        Process p = WorkerProcess.startJar(jar, jvm, config, log, Map.of("MAILPIPE_MANAGEMENT_PORT", String.valueOf(port)));
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("MAILPIPE_MANAGEMENT_PORT", String.valueOf(port));
+        Process p = WorkerProcess.startJar(jar, jvm, config, log, env);
         return new WorkerJvm(p, port, log, List.copyOf(jvm), configYaml);
     }
 
@@ -163,6 +171,76 @@ public final class WorkerJvm implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The worker's {@code /observe/metrics}, or null when it does not answer (yet). */
+    PrometheusText metrics() {
+        try {
+            HttpResponse<String> r = get("/observe/metrics");
+            return r.statusCode() == 200 ? PrometheusText.parse(r.body()) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@code /observe/health/ready} answers 200 now (false while it does not listen yet). */
+    boolean ready() {
+        try {
+            return get("/observe/health/ready").statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@code jcmd PID GC.run}: a full collection ({@code System.gc()}); false when jcmd is missing or fails. */
+    boolean fullGc() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(List.of(jcmd.toString(), String.valueOf(process.pid()), "GC.run"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Resident memory of the worker process now and at its highest ({@code VmRSS}, {@code VmHWM} of /proc/PID/status):
+     * heap, metaspace, code, thread stacks and RocksDB's native memory together. -1 each when unreadable.
+     */
+    Rss rss() {
+        try {
+            long now = -1;
+            long peak = -1;
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    now = kib(line);
+                } else if (line.startsWith("VmHWM:")) {
+                    peak = kib(line);
+                }
+            }
+            return new Rss(now, peak);
+        } catch (IOException | RuntimeException e) {
+            return new Rss(-1, -1);
+        }
+    }
+
+    private static long kib(String statusLine) {
+        return Long.parseLong(statusLine.replaceAll("[^0-9]", "")) * 1024;
+    }
+
+    /** Resident set size now and at its peak, bytes. */
+    record Rss(long bytes, long peakBytes) {
     }
 
     private HttpResponse<String> get(String path) throws IOException {
