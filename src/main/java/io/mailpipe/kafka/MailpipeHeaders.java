@@ -8,6 +8,11 @@ public final class MailpipeHeaders {
     private MailpipeHeaders() {
     }
 
+    /**
+     * On {@code mail.outcomes}: the event's {@code status} (SENT, DEFERRED, ...), so that a reader that needs only the
+     * status (the delivery ledger's restore) does not parse the JSON. The JSON stays the authority.
+     */
+    public static final String STATUS = "mailpipe.status";
     /** On {@code mail.retry}: the number of the attempt this record is for (2 for the first retry). */
     public static final String ATTEMPT = "mailpipe.attempt";
     /** On {@code mail.retry}: ISO-8601 instant before which the attempt must not start. */

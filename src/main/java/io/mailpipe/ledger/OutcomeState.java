@@ -122,6 +122,7 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
     private final Object progress = new Object();
     private final Thread thread;
     private volatile boolean holdersChanged;
+    private volatile boolean assignedOnce;
     private volatile boolean running = true;
     private volatile RuntimeException failure;
     private volatile long restoredRecords;
@@ -205,7 +206,16 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
 
     @Override
     public void assigned(Object holder, Collection<TopicPartition> partitions) {
+        assignedOnce = true;
         change(holder, partitions, true);
+    }
+
+    /**
+     * Whether a consumer of this worker has had its partitions assigned at least once (possibly none): before that,
+     * nothing says which partitions this worker will need, and it is not ready.
+     */
+    public boolean assignedOnce() {
+        return assignedOnce;
     }
 
     @Override
@@ -240,14 +250,14 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
 
     @Override
     public boolean isFinished(String lineage) {
-        long[] digest = FinishedIds.hash(lineage);
+        byte[] key = PartitionStore.key(lineage);
         while (true) {
             Part part = awaitRestored(partitionOfLineage(lineage), RESTORE_WAIT);
             part.lock.readLock().lock();
             try {
                 if (!part.closed) {
                     part.lastUsedNanos = System.nanoTime();
-                    return part.store.contains(digest);
+                    return part.store.contains(key);
                 }
             } finally {
                 part.lock.readLock().unlock();
@@ -264,7 +274,7 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
         part.lock.readLock().lock();
         try {
             if (!part.closed) {
-                part.store.add(FinishedIds.hash(lineage));
+                part.store.add(PartitionStore.key(lineage));
             }
         } finally {
             part.lock.readLock().unlock();
@@ -550,18 +560,18 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
             if (part == null) {
                 continue;
             }
-            List<long[]> digests = new ArrayList<>();
+            List<byte[]> keys = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                String lineage = finishedLineage(record);
-                if (lineage != null) {
-                    digests.add(FinishedIds.hash(lineage));
+                byte[] key = finishedKey(record);
+                if (key != null) {
+                    keys.add(key);
                 }
             }
             long next = consumer.position(tp);
             part.lock.readLock().lock();
             try {
                 if (!part.closed) {
-                    part.store.apply(digests, next);
+                    part.store.apply(keys, next);
                 }
             } finally {
                 part.lock.readLock().unlock();
@@ -593,23 +603,47 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
         }
     }
 
-    /** The ledger key an outcome record finishes, or null (not terminal, unreadable). */
-    static String finishedLineage(ConsumerRecord<byte[], byte[]> record) {
-        if (record.key() == null || record.value() == null) {
-            return null;
-        }
-        try {
-            Status status = OutcomeJson.readStatus(record.value());
-            if (status == null || !status.isTerminal()) {
-                return null;
-            }
-        } catch (Exception e) {
-            LOG.warn("Skipping an unreadable outcome at {}-{}@{}", record.topic(), record.partition(), record.offset());
+    /**
+     * The store key of the ledger key an outcome record finishes, or null (not terminal, unreadable): the status from
+     * the {@code mailpipe.status} header when the record has one (written since issue 16), else from the JSON; the key
+     * built from the record's key bytes (the request id) and its replay header without decoding them.
+     */
+    static byte[] finishedKey(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null || record.value() == null || !terminal(record)) {
             return null;
         }
         var replay = record.headers().lastHeader(MailpipeHeaders.REPLAY);
-        return RequestLedger.lineage(new String(record.key(), StandardCharsets.UTF_8),
-                replay == null || replay.value() == null ? null : new String(replay.value(), StandardCharsets.UTF_8));
+        byte[] id = record.key();
+        if (replay == null || replay.value() == null || replay.value().length == 0) {
+            return PartitionStore.key(id);
+        }
+        byte[] suffix = REPLAY_SEPARATOR;
+        byte[] lineage = new byte[id.length + suffix.length + replay.value().length];
+        System.arraycopy(id, 0, lineage, 0, id.length);
+        System.arraycopy(suffix, 0, lineage, id.length, suffix.length);
+        System.arraycopy(replay.value(), 0, lineage, id.length + suffix.length, replay.value().length);
+        return PartitionStore.key(lineage);
+    }
+
+    /** What {@link RequestLedger#lineage} puts between a request id and its replay key, in UTF-8. */
+    private static final byte[] REPLAY_SEPARATOR = RequestLedger.REPLAY_SEPARATOR.getBytes(StandardCharsets.UTF_8);
+
+    private static boolean terminal(ConsumerRecord<byte[], byte[]> record) {
+        var header = record.headers().lastHeader(MailpipeHeaders.STATUS);
+        if (header != null && header.value() != null) {
+            try {
+                return Status.valueOf(new String(header.value(), StandardCharsets.US_ASCII)).isTerminal();
+            } catch (IllegalArgumentException e) {
+                // an unknown status in the header: the JSON decides
+            }
+        }
+        try {
+            Status status = OutcomeJson.readStatus(record.value());
+            return status != null && status.isTerminal();
+        } catch (Exception e) {
+            LOG.warn("Skipping an unreadable outcome at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return false;
+        }
     }
 
     private void releaseIdle() {

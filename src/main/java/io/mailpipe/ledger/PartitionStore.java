@@ -26,7 +26,9 @@ import org.rocksdb.WriteOptions;
  * which that partition has been applied, so that a worker given the partition again (after a restart with its disk,
  * or a rebalance that brings it back) reads only what was written since.
  *
- * <p>Keys are the 16-byte digests of {@link FinishedIds#hash}; the checkpoint is stored under a key of another length
+ * <p>Keys are the ledger keys' own UTF-8 bytes behind a tag byte ({@link #key}: no hashing on the restore path, which
+ * reads millions of them), or for a key longer than {@value #MAX_RAW} bytes its SHA-256 (128 bits, {@link
+ * FinishedIds#hash}) behind another tag; the checkpoint is stored under a third tag
  * in the same write batch as the ids it covers, so the two never disagree, also after a crash (the write-ahead log is
  * off: what was not flushed is lost as a whole, ids and checkpoint together, and read again from Kafka). Entries expire
  * after the retention ({@link TtlDB}: removed at compaction, never earlier). Memory is RocksDB's, off the Java heap,
@@ -34,7 +36,11 @@ import org.rocksdb.WriteOptions;
  */
 final class PartitionStore implements AutoCloseable {
 
-    private static final byte[] CHECKPOINT = "checkpoint".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CHECKPOINT = {0, 'c', 'h', 'e', 'c', 'k', 'p', 'o', 'i', 'n', 't'};
+    private static final byte RAW = 1;
+    private static final byte DIGEST = 2;
+    /** Ledger keys up to this many UTF-8 bytes are stored as they are (request ids are UUIDs or similar). */
+    static final int MAX_RAW = 200;
     private static final byte[] PRESENT = new byte[0];
 
     static {
@@ -105,39 +111,52 @@ final class PartitionStore implements AutoCloseable {
         }
     }
 
-    /** Whether the id (a {@link FinishedIds#hash} digest) is known finished. */
-    boolean contains(long[] digest) {
+    /** The store key of a ledger key given as UTF-8 bytes (a request id, plus {@code \0replay:<key>} for a replay). */
+    static byte[] key(byte[] lineageUtf8) {
+        if (lineageUtf8.length <= MAX_RAW) {
+            byte[] k = new byte[lineageUtf8.length + 1];
+            k[0] = RAW;
+            System.arraycopy(lineageUtf8, 0, k, 1, lineageUtf8.length);
+            return k;
+        }
+        long[] d = FinishedIds.hash(new String(lineageUtf8, java.nio.charset.StandardCharsets.UTF_8));
+        return ByteBuffer.allocate(17).put(DIGEST).putLong(d[0]).putLong(d[1]).array();
+    }
+
+    /** The store key of a ledger key. */
+    static byte[] key(String lineage) {
+        return key(lineage.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Whether the id (a store {@link #key}) is known finished. */
+    boolean contains(byte[] key) {
         try {
-            return db.get(key(digest)) != null;
+            return db.get(key) != null;
         } catch (RocksDBException e) {
             throw new IllegalStateException("Cannot read the ledger store " + dir + ": " + e.getMessage(), e);
         }
     }
 
     /** Adds one id now (an outcome this worker just had acknowledged), ahead of reading it back. */
-    void add(long[] digest) {
+    void add(byte[] key) {
         try {
-            db.put(writes, key(digest), PRESENT);
+            db.put(writes, key, PRESENT);
         } catch (RocksDBException e) {
             throw new IllegalStateException("Cannot write the ledger store " + dir + ": " + e.getMessage(), e);
         }
     }
 
     /** Adds ids read from the partition, and records that everything before {@code nextOffset} is applied. */
-    void apply(Collection<long[]> digests, long nextOffset) {
+    void apply(Collection<byte[]> keys, long nextOffset) {
         try (WriteBatch batch = new WriteBatch()) {
-            for (long[] d : digests) {
-                batch.put(key(d), PRESENT);
+            for (byte[] k : keys) {
+                batch.put(k, PRESENT);
             }
             batch.put(CHECKPOINT, ByteBuffer.allocate(Long.BYTES).putLong(nextOffset).array());
             db.write(writes, batch);
         } catch (RocksDBException e) {
             throw new IllegalStateException("Cannot write the ledger store " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] key(long[] digest) {
-        return ByteBuffer.allocate(16).putLong(digest[0]).putLong(digest[1]).array();
     }
 
     /** Approximate number of ids kept (RocksDB's estimate). */

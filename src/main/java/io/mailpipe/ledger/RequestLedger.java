@@ -109,8 +109,11 @@ public final class RequestLedger {
      * with the replay key, so that a replayed request is processed once although its id already finished.
      */
     public static String lineage(String requestId, String replayKey) {
-        return replayKey == null || replayKey.isEmpty() ? requestId : requestId + "\u0000replay:" + replayKey;
+        return replayKey == null || replayKey.isEmpty() ? requestId : requestId + REPLAY_SEPARATOR + replayKey;
     }
+
+    /** Between a request id and its replay key in a ledger key. */
+    static final String REPLAY_SEPARATOR = "\u0000replay:";
 
     private final Store finished;
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();

@@ -18,7 +18,7 @@ public final class Health {
      * endpoint refused to issue a token, what it said (never a secret).
      */
     public record Report(boolean live, boolean ready, boolean started, boolean kafka, Map<String, Boolean> accounts,
-                         Map<String, String> loginErrors, java.util.List<Integer> restoringPartitions) {
+                         Map<String, String> loginErrors, boolean ledgerAssigned, java.util.List<Integer> restoringPartitions) {
     }
 
     private final MailpipeMetrics metrics;
@@ -28,6 +28,7 @@ public final class Health {
     private volatile boolean kafka;
     private volatile BooleanSupplier alive = () -> true;
     private volatile java.util.function.Supplier<java.util.List<Integer>> restoring = java.util.List::of;
+    private volatile BooleanSupplier ledgerAssigned = () -> true;
 
     public Health(MailpipeMetrics metrics, Iterable<String> accountNames) {
         this.metrics = metrics;
@@ -51,6 +52,15 @@ public final class Health {
      */
     public void restoringPartitions(java.util.function.Supplier<java.util.List<Integer>> partitions) {
         restoring = partitions;
+        publishReady();
+    }
+
+    /**
+     * Whether the worker's consumers have been assigned their partitions (possibly none) at least once: until then the
+     * ledger does not know what to restore, and the worker is not ready (a rolling update would move on too early).
+     */
+    public void ledgerAssigned(BooleanSupplier assigned) {
+        ledgerAssigned = assigned;
         publishReady();
     }
 
@@ -105,8 +115,9 @@ public final class Health {
         } catch (RuntimeException e) {
             restoringNow = java.util.List.of();
         }
-        return new Report(live, live && started && kafka && anyAccount && errors.isEmpty() && restoringNow.isEmpty(), started,
-                kafka, copy, errors, restoringNow);
+        boolean assigned = ledgerAssigned.getAsBoolean();
+        return new Report(live, live && started && kafka && anyAccount && errors.isEmpty() && assigned && restoringNow.isEmpty(),
+                started, kafka, copy, errors, assigned, restoringNow);
     }
 
     private void publishReady() {

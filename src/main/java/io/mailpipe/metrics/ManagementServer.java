@@ -94,7 +94,9 @@ public final class ManagementServer implements AutoCloseable {
         checks.put("kafka", r.kafka());
         ObjectNode accounts = checks.putObject("accounts");
         r.accounts().forEach(accounts::put);
-        // partitions of mail.outcomes whose delivery-ledger state is still being restored (empty: none)
+        // the consumers have been given their partitions; partitions of mail.outcomes whose delivery-ledger state is
+        // still being restored (empty: none)
+        checks.put("ledgerAssigned", r.ledgerAssigned());
         var restoring = checks.putArray("ledgerRestoring");
         r.restoringPartitions().forEach(restoring::add);
         if (!r.loginErrors().isEmpty()) {

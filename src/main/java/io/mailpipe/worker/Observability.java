@@ -64,7 +64,9 @@ final class Observability implements AutoCloseable {
      * {@code mailpipe_ledger_partitions{state=restoring|restored}}, {@code mailpipe_ledger_restore_remaining_records}
      * and the counter {@code mailpipe_ledger_restored_records_total} show it.
      */
-    void ledgerProgress(java.util.function.Supplier<io.mailpipe.ledger.OutcomeState.Progress> progress) {
+    void ledgerProgress(io.mailpipe.ledger.OutcomeState ledger) {
+        java.util.function.Supplier<io.mailpipe.ledger.OutcomeState.Progress> progress = ledger::progress;
+        health.ledgerAssigned(ledger::assignedOnce);
         health.restoringPartitions(() -> progress.get().restoringPartitions());
         var registry = metrics.registry();
         io.micrometer.core.instrument.Gauge.builder("mailpipe.ledger.partitions", progress,

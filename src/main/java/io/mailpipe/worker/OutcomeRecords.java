@@ -34,6 +34,7 @@ public final class OutcomeRecords {
         if (c.outcome() != null) {
             ProducerRecord<byte[], byte[]> outcome = new ProducerRecord<>(topics.outcomes(), null, requestKey,
                     OutcomeJson.write(c.outcome()));
+            put(outcome.headers(), MailpipeHeaders.STATUS, c.outcome().status().name());
             String replayKey = c.source().replayKey();
             if (replayKey != null) {
                 put(outcome.headers(), MailpipeHeaders.REPLAY, replayKey);

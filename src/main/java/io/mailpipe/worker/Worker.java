@@ -131,7 +131,7 @@ public final class Worker implements AutoCloseable {
             KafkaSettings.Topics topics = config.kafka().topics();
             ledger = new OutcomeState(config.kafka().connection(), topics.outcomes(), List.of(topics.requests(), topics.retry()),
                     config.worker().stateDirPath(), config.worker().stateRetention()).start();
-            ops.ledgerProgress(ledger::progress);
+            ops.ledgerProgress(ledger);
             quota = startQuota(config, clock);
             bounces = BouncePipeline.start(config); // suppression list, bounce mailboxes (their views only when elected)
             // every topic exists now: replication, min.insync.replicas, unclean election, retention; a warning per finding

@@ -27,15 +27,16 @@ class PartitionStoreTest {
 
     @Test
     void idsAndCheckpointSurviveAReopen() {
-        long[] a = FinishedIds.hash("a");
-        long[] b = FinishedIds.hash("b");
+        byte[] a = PartitionStore.key("a");
+        byte[] b = PartitionStore.key("b" + "x".repeat(PartitionStore.MAX_RAW)); // stored as a digest
         try (PartitionStore store = PartitionStore.open(dir, 3600, resources)) {
             assertThat(store.checkpoint()).as("a new store has no checkpoint").isEqualTo(-1);
             store.apply(List.of(a), 17);
             store.add(b);
             assertThat(store.contains(a)).isTrue();
             assertThat(store.contains(b)).isTrue();
-            assertThat(store.contains(FinishedIds.hash("c"))).isFalse();
+            assertThat(store.contains(PartitionStore.key("c"))).isFalse();
+            assertThat(store.contains(PartitionStore.key("b"))).isFalse();
         }
         try (PartitionStore again = PartitionStore.open(dir, 3600, resources)) {
             assertThat(again.checkpoint()).isEqualTo(17);
@@ -56,12 +57,47 @@ class PartitionStoreTest {
     @Test
     void destroyedStoreStartsEmpty() {
         PartitionStore store = PartitionStore.open(dir.resolve("p"), 3600, resources);
-        store.apply(List.of(FinishedIds.hash("x")), 5);
+        store.apply(List.of(PartitionStore.key("x")), 5);
         store.destroy();
         try (PartitionStore fresh = PartitionStore.open(dir.resolve("p"), 3600, resources)) {
             assertThat(fresh.checkpoint()).isEqualTo(-1);
-            assertThat(fresh.contains(FinishedIds.hash("x"))).isFalse();
+            assertThat(fresh.contains(PartitionStore.key("x"))).isFalse();
         }
+    }
+
+    @Test
+    void anOutcomeRecordFinishesTheKeyTheClaimAsksAbout() {
+        String longId = "id-" + "é".repeat(150);
+        for (String id : List.of("req-1", "a-\u00fc-\u4e2d", longId)) {
+            for (String replay : java.util.Arrays.asList(null, "dlq-3-17")) {
+                for (boolean header : new boolean[] {true, false}) {
+                    var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>("o", 0, 0L,
+                            id.getBytes(StandardCharsets.UTF_8), "{\"id\":\"x\",\"status\":\"SENT\"}".getBytes(StandardCharsets.UTF_8));
+                    if (header) {
+                        record.headers().add(io.mailpipe.kafka.MailpipeHeaders.STATUS, "SENT".getBytes(StandardCharsets.US_ASCII));
+                    }
+                    if (replay != null) {
+                        record.headers().add(io.mailpipe.kafka.MailpipeHeaders.REPLAY, replay.getBytes(StandardCharsets.UTF_8));
+                    }
+                    assertThat(OutcomeState.finishedKey(record))
+                            .isEqualTo(PartitionStore.key(RequestLedger.lineage(id, replay)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theStatusHeaderDecidesWhetherAnOutcomeFinishesAndTheJsonWhenThereIsNone() {
+        var deferred = new org.apache.kafka.clients.consumer.ConsumerRecord<>("o", 0, 0L, "r".getBytes(StandardCharsets.UTF_8),
+                "{\"id\":\"r\",\"status\":\"DEFERRED\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(OutcomeState.finishedKey(deferred)).isNull();
+        deferred.headers().add(io.mailpipe.kafka.MailpipeHeaders.STATUS, "DEFERRED".getBytes(StandardCharsets.US_ASCII));
+        assertThat(OutcomeState.finishedKey(deferred)).isNull();
+        var unreadable = new org.apache.kafka.clients.consumer.ConsumerRecord<>("o", 0, 0L, "r".getBytes(StandardCharsets.UTF_8),
+                "not json".getBytes(StandardCharsets.UTF_8));
+        assertThat(OutcomeState.finishedKey(unreadable)).isNull();
+        unreadable.headers().add(io.mailpipe.kafka.MailpipeHeaders.STATUS, "FAILED".getBytes(StandardCharsets.US_ASCII));
+        assertThat(OutcomeState.finishedKey(unreadable)).as("the header alone is enough").isNotNull();
     }
 
     @Test

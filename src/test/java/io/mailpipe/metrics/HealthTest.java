@@ -35,6 +35,26 @@ class HealthTest {
     }
 
     @Test
+    void notReadyBeforeTheFirstAssignmentNorWhileTheLedgerRestores() {
+        Health health = new Health(MailpipeMetrics.create(), List.of("a"));
+        health.kafkaReachable(true);
+        health.accountReachable("a", true);
+        health.started(true);
+        java.util.concurrent.atomic.AtomicBoolean assigned = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<List<Integer>> restoring = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+        health.ledgerAssigned(assigned::get);
+        health.restoringPartitions(restoring::get);
+        assertThat(health.report().ready()).as("consumers not assigned yet").isFalse();
+        assigned.set(true);
+        restoring.set(List.of(0, 3));
+        assertThat(health.report().ready()).as("partitions 0 and 3 restoring").isFalse();
+        assertThat(health.report().restoringPartitions()).containsExactly(0, 3);
+        restoring.set(List.of());
+        assertThat(health.report().ready()).isTrue();
+        assertThat(health.report().ledgerAssigned()).isTrue();
+    }
+
+    @Test
     void anOAuth2AccountWhoseTokenIsRefusedKeepsTheWorkerNotReadyAndSaysWhy() {
         Health health = new Health(MailpipeMetrics.create(), List.of("a", "o365"));
         health.kafkaReachable(true);

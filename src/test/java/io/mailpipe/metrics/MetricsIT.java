@@ -94,7 +94,7 @@ class MetricsIT {
         assertThat(m.value("mailpipe_ledger_partitions", "state", "restored")).isGreaterThan(0.0);
         assertThat(m.value("mailpipe_ledger_partitions", "state", "restoring")).isEqualTo(0.0);
         assertThat(m.value("mailpipe_ledger_restore_remaining_records")).isEqualTo(0.0);
-        assertThat(get(port, ManagementServer.HEALTH_PATH).body()).contains("\"ledgerRestoring\":[]");
+        assertThat(get(port, ManagementServer.HEALTH_PATH).body()).contains("\"ledgerAssigned\":true", "\"ledgerRestoring\":[]");
 
         assertThat(m.value("mailpipe_smtp_replies_total", "account", "alpha", "code", "250")).isEqualTo(3.0);
         assertThat(m.value("mailpipe_smtp_replies_total", "account", "alpha", "code", "550")).isEqualTo(1.0);
