@@ -80,9 +80,9 @@ final class OutcomeHistory implements AutoCloseable {
             String id = requestId();
             int attempt = 1;
             if (random.nextDouble() < deferredShare) {
-                send(id, event(id, Status.DEFERRED, attempt++, now));
+                send(id, Status.DEFERRED, event(id, Status.DEFERRED, attempt++, now));
             }
-            send(id, event(id, Status.SENT, attempt, now));
+            send(id, Status.SENT, event(id, Status.SENT, attempt, now));
             terminal++;
             if (failure.get() != null) {
                 break;
@@ -94,10 +94,13 @@ final class OutcomeHistory implements AutoCloseable {
         }
     }
 
-    private void send(String id, byte[] value) {
+    /** As a worker writes it: keyed by the request id, with the {@code mailpipe.status} header (issue 16). */
+    private void send(String id, Status status, byte[] value) {
         records++;
         bytes += value.length;
-        producer.send(new ProducerRecord<>(outcomesTopic, id.getBytes(StandardCharsets.UTF_8), value), (metadata, e) -> {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(outcomesTopic, id.getBytes(StandardCharsets.UTF_8), value);
+        record.headers().add(io.mailpipe.kafka.MailpipeHeaders.STATUS, status.name().getBytes(StandardCharsets.US_ASCII));
+        producer.send(record, (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }
