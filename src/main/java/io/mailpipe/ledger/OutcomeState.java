@@ -546,6 +546,7 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
         long from = checkpoint < 0 ? begin : Math.max(checkpoint, begin);
         Part part = new Part(tp.partition(), store, from, end);
         if (part.restored) {
+            store.restored();
             LOG.info("Delivery ledger: partition {} of {} ready (store up to date at offset {})", tp.partition(), topic, from);
         } else {
             LOG.info("Delivery ledger: restoring partition {} of {} from offset {} to {} ({} records{})", tp.partition(), topic,
@@ -587,7 +588,7 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
                 if (!part.restored) {
                     long now = System.nanoTime();
                     if (part.position >= part.restoreTo) {
-                        part.restored = true;
+                        markRestored(part);
                         double seconds = (now - part.startedNanos) / 1e9;
                         long n = part.restoreTo - part.restoreFrom;
                         LOG.info("Delivery ledger: partition {} of {} restored: {} records in {} s ({} records/s)", part.partition,
@@ -658,6 +659,18 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
                 }
             });
         }
+    }
+
+    private static void markRestored(Part part) {
+        part.lock.readLock().lock();
+        try {
+            if (!part.closed) {
+                part.store.restored();
+            }
+        } finally {
+            part.lock.readLock().unlock();
+        }
+        part.restored = true;
     }
 
     private void close(Part part) {

@@ -32,6 +32,8 @@ class PartitionStoreTest {
         try (PartitionStore store = PartitionStore.open(dir, 3600, resources)) {
             assertThat(store.checkpoint()).as("a new store has no checkpoint").isEqualTo(-1);
             store.apply(List.of(a), 17);
+            store.restored(); // compactions start
+            store.restored();
             store.add(b);
             assertThat(store.contains(a)).isTrue();
             assertThat(store.contains(b)).isTrue();
