@@ -24,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +193,8 @@ public final class OutcomeState implements RequestLedger.Store, ResumeSafeClient
 
     /** The partition of {@code mail.outcomes} that holds the outcomes of this request id (Kafka's default partitioner). */
     public static int partitionOf(String requestId, int partitions) {
-        return Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(
+                requestId.getBytes(StandardCharsets.UTF_8), partitions);
     }
 
     private int partitionOfLineage(String lineage) {

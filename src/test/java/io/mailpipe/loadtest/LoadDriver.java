@@ -55,17 +55,8 @@ public final class LoadDriver {
             return;
         }
         LoadRun run = new LoadDriver(options).run();
-        String report = LoadReport.markdown(run) + chart(run, options);
-        System.out.println();
-        System.out.println(report);
-        if (options.results != null) {
-            LoadReport.append(options.results, report);
-            System.out.println("(appended to " + options.results.toAbsolutePath() + ")");
-        }
-        if (!run.problems().isEmpty()) {
-            System.err.println("load-driver: the run is not complete: " + run.problems());
-        }
-        System.exit(run.problems().isEmpty() ? 0 : 1);
+        LoadReport.finish("load-driver: the run is not complete", LoadReport.markdown(run) + chart(run, options), options.results,
+                run.problems());
     }
 
     /** Runs everything once; throws when the run cannot be carried out (worker dies, stalls, broker missing). */

@@ -118,6 +118,23 @@ final class LoadReport {
         }
     }
 
+    /**
+     * The end of a benchmark's {@code main}: prints the report, appends it to {@code results} when given, says what
+     * went wrong on stderr ({@code tool}: {@code problems}), and exits 0 without problems, else 1.
+     */
+    static void finish(String tool, String report, Path results, List<String> problems) throws IOException {
+        System.out.println();
+        System.out.println(report);
+        if (results != null) {
+            append(results, report);
+            System.out.println("(appended to " + results.toAbsolutePath() + ")");
+        }
+        if (!problems.isEmpty()) {
+            System.err.println(tool + ": " + String.join("; ", problems));
+        }
+        System.exit(problems.isEmpty() ? 0 : 1);
+    }
+
     static void append(Path file, String report) throws IOException {
         if (!Files.exists(file)) {
             Files.writeString(file, "# Load test results\n\nWritten by the load driver (load-tests/README.md), newest last.\n\n");

@@ -8,15 +8,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
+import io.mailpipe.testing.KafkaCluster;
 import io.mailpipe.config.KafkaSettings;
 import io.mailpipe.config.WorkerSettings;
 import io.mailpipe.kafka.LocalKafkaBroker;
@@ -70,17 +69,7 @@ public final class RestoreBenchmark {
             return;
         }
         RestoreRun run = new RestoreBenchmark(options).run();
-        String report = RestoreReport.markdown(run) + chart(run, options);
-        System.out.println();
-        System.out.println(report);
-        if (options.results != null) {
-            LoadReport.append(options.results, report);
-            System.out.println("(appended to " + options.results.toAbsolutePath() + ")");
-        }
-        if (!run.problems().isEmpty()) {
-            System.err.println("restore-bench: " + String.join("; ", run.problems()));
-        }
-        System.exit(run.problems().isEmpty() ? 0 : 1);
+        LoadReport.finish("restore-bench", RestoreReport.markdown(run) + chart(run, options), options.results, run.problems());
     }
 
     /** Runs every size; a worker that dies or is never ready ends the run (recorded in {@link RestoreRun#problems()}). */
@@ -118,13 +107,13 @@ public final class RestoreBenchmark {
                         states.add(runDir.resolve("state").resolve(tag + "-many-" + i));
                     }
                     measurements.add(starts.measure(RestoreRun.Kind.MANY, history, runId + "-" + tag + "-many", states));
-                    states.forEach(RestoreBenchmark::deleteTree);
+                    states.forEach(KafkaCluster::deleteTree);
                 }
                 if (options.restartTail > 0) {
                     fills.add(grow(history, history.terminal() + options.restartTail, runDir));
                     measurements.add(starts.measure(RestoreRun.Kind.RESTART, history, runId + "-" + tag + "-one", List.of(oneState)));
                 }
-                deleteTree(oneState);
+                KafkaCluster.deleteTree(oneState);
             }
         } catch (WorkerFailed e) {
             problems.add(e.getMessage());
@@ -133,9 +122,9 @@ public final class RestoreBenchmark {
             deleteTopics(bootstrap, runId + ".");
             if (broker != null) {
                 broker.close();
-                deleteTree(runDir.resolve("kafka"));
+                KafkaCluster.deleteTree(runDir.resolve("kafka"));
             }
-            deleteTree(runDir.resolve("state"));
+            KafkaCluster.deleteTree(runDir.resolve("state"));
         }
         return new RestoreRun(options, runId, started, Instant.now(), Machine.describe(), Machine.gitVersion(options.results),
                 broker != null ? "local KRaft broker (io.mailpipe.kafka.LocalKafkaBroker), " + bootstrap : bootstrap,
@@ -293,17 +282,6 @@ public final class RestoreBenchmark {
             admin.deleteTopics(run).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             log("could not delete every topic of the run (" + e.getMessage() + "); check " + bootstrap);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log("could not delete " + dir + ": " + e.getMessage());
         }
     }
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import io.mailpipe.config.KafkaSettings;
 import io.mailpipe.outcome.OutcomeJson;
 import io.mailpipe.outcome.OutcomeEvent;
+import io.mailpipe.testing.KafkaCluster;
 import io.mailpipe.testing.KafkaIO;
 import io.mailpipe.testing.ScriptedSmtpServer;
 import io.mailpipe.testing.TestKafka;
@@ -111,7 +112,7 @@ class StateHandoverIT {
             // 3. b stops; its store is wiped (a new pod without its volume); it restores everything from mail.outcomes
             b.destroy();
             assertThat(b.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            deleteTree(dir.resolve("state-b"));
+            KafkaCluster.deleteTree(dir.resolve("state-b"));
             Process b2 = WorkerProcess.start(configB, dir.resolve("b2.log"), Map.of());
             try {
                 awaitLog(dir.resolve("b2.log"), "mailpipe worker started");
@@ -127,7 +128,7 @@ class StateHandoverIT {
             }
 
             // 4. kill -9 in the middle of a restore, on the same store; started again, it completes and sends nothing twice
-            deleteTree(dir.resolve("state-b"));
+            KafkaCluster.deleteTree(dir.resolve("state-b"));
             Process b3 = WorkerProcess.start(configB, dir.resolve("b3.log"), Map.of());
             awaitLog(dir.resolve("b3.log"), "Delivery ledger: restoring partition");
             b3.destroyForcibly();
@@ -252,14 +253,6 @@ class StateHandoverIT {
                         return end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
                                 && committed.get(e.getKey()).offset() >= e.getValue().offset());
                     });
-        }
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (var walk = Files.walk(path)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 }
